@@ -1,0 +1,28 @@
+from indicators.models.plan import (
+    CooperatingDepartment,
+    Department,
+    Indicator,
+    Measure,
+    Plan,
+    ReportingDeadline,
+    TargetBasis,
+    YearlyTarget,
+)
+from indicators.models.reporting import EDITABLE_STATUSES, Actual, ActualStatus, Evidence
+from indicators.models.users import User
+
+__all__ = [
+    "EDITABLE_STATUSES",
+    "Actual",
+    "ActualStatus",
+    "CooperatingDepartment",
+    "Department",
+    "Evidence",
+    "Indicator",
+    "Measure",
+    "Plan",
+    "ReportingDeadline",
+    "TargetBasis",
+    "User",
+    "YearlyTarget",
+]

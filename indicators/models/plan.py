@@ -1,0 +1,349 @@
+"""The plan and its quantified-indicator table, as printed (DESIGN §2)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from indicators import values as V
+from indicators.progress import IndicatorSpec
+from indicators.values import PrintedValue
+
+# Units counted in whole things: linear yearly targets are rounded up for them.
+FRACTIONAL_UNITS = {"万元", "%", "元", "亿元"}
+
+YEAR_CHECK_RANGE = (2000, 2100)
+
+
+class Plan(models.Model):
+    code = models.CharField(_("document number"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    issuer = models.CharField(_("issuer"), max_length=255)
+    issue_date = models.DateField(_("issue date"))
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
+    first_year = models.PositiveSmallIntegerField(_("first reporting year"))
+    last_year = models.PositiveSmallIntegerField(_("last reporting year"))
+    footnotes = models.JSONField(_("footnotes"), default=list, blank=True, help_text=_("The table's notes, one per item."))
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-issue_date", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(baseline_year__lt=models.F("first_year"))
+                & models.Q(first_year__lte=models.F("last_year")),
+                name="plan_years_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def clean(self):
+        if self.baseline_year and self.first_year and self.last_year:
+            if not self.baseline_year < self.first_year <= self.last_year:
+                raise ValidationError(_("Years must be in order: baseline < first reporting year ≤ last reporting year."))
+        if not isinstance(self.footnotes, list) or not all(isinstance(n, str) for n in self.footnotes):
+            raise ValidationError({"footnotes": _("Footnotes must be a list of texts.")})
+
+    @property
+    def years(self):
+        return range(self.first_year, self.last_year + 1)
+
+    def deadline(self, year):
+        """Reporting deadline for a year: as set by an administrator, else 31 January of the next year."""
+        for item in self.deadlines.all():
+            if item.year == year:
+                return item.deadline
+        return date(year + 1, 1, 31)
+
+    def contains_year(self, year):
+        return self.first_year <= year <= self.last_year
+
+
+class ReportingDeadline(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("plan"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    deadline = models.DateField(_("deadline"))
+
+    class Meta:
+        verbose_name = _("reporting deadline")
+        verbose_name_plural = _("reporting deadlines")
+        constraints = [models.UniqueConstraint(fields=["plan", "year"], name="one_deadline_per_plan_year")]
+
+    def __str__(self):
+        return f"{self.year}: {self.deadline}"
+
+    def clean(self):
+        if self.plan_id and self.year and not self.plan.contains_year(self.year):
+            raise ValidationError({"year": _("The year is outside the plan.")})
+
+
+class Department(models.Model):
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z][a-z0-9-]*$", _("Use lower-case ASCII letters, digits and “-”."))],
+    )
+    name = models.CharField(_("name"), max_length=128, unique=True, help_text=_("Full name as written in the plan."))
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Measure(models.TextChoices):
+    FLOW = "flow", _("Count or amount this year")  # 当年发生数
+    STOCK = "stock", _("Total at year end")  # 年末存量
+    RATE = "rate", _("Rate (%)")  # 比率
+
+
+class TargetBasis(models.TextChoices):
+    YEAR = "year", _("Each year against that year's target")
+    CUMULATIVE = "cumulative", _("Running total over the plan years")
+
+
+def validate_printed(text):
+    try:
+        V.parse_printed(text)
+    except V.InvalidValue as exc:
+        raise ValidationError(exc.message) from None
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def for_tables(self):
+        """Everything a table, chart or export row needs, in a fixed number of queries."""
+        return self.select_related("plan", "lead_department").prefetch_related(
+            "cooperation__department", "yearly_targets", "plan__deadlines"
+        )
+
+    def led_by(self, department):
+        return self.filter(lead_department=department)
+
+    def involving(self, department):
+        """Lead or co-operating."""
+        return self.filter(models.Q(lead_department=department) | models.Q(cooperation__department=department)).distinct()
+
+
+class Indicator(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("plan"))
+    order = models.PositiveSmallIntegerField(_("table order"))
+    task_number = models.PositiveSmallIntegerField(_("task number"))
+    name = models.CharField(_("indicator"), max_length=255, help_text=_("Exactly as printed in the plan."))
+    unit = models.CharField(_("unit"), max_length=16, blank=True)
+    second_unit = models.CharField(
+        _("unit of the count"), max_length=16, blank=True, help_text=_("Only for pairs such as 万元/笔: the count's unit.")
+    )
+    baseline_printed = models.CharField(_("baseline as printed"), max_length=64, validators=[validate_printed])
+    target_printed = models.CharField(_("target as printed"), max_length=64, validators=[validate_printed])
+    measure = models.CharField(_("measure"), max_length=8, choices=Measure.choices, default=Measure.FLOW)
+    target_basis = models.CharField(_("target basis"), max_length=12, choices=TargetBasis.choices, default=TargetBasis.YEAR)
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    lead_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="lead_indicators",
+        verbose_name=_("lead department"),
+        help_text=_("The first department printed; its reporters enter the figures."),
+    )
+    cooperating_departments = models.ManyToManyField(
+        Department,
+        through="CooperatingDepartment",
+        related_name="cooperating_indicators",
+        verbose_name=_("co-operating departments"),
+        blank=True,
+    )
+
+    objects = IndicatorQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="one_indicator_per_table_row"),
+            models.CheckConstraint(condition=models.Q(order__gte=1), name="indicator_order_positive"),
+            models.CheckConstraint(condition=models.Q(task_number__gte=1), name="indicator_task_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.name}"
+
+    @property
+    def is_pair(self):
+        return bool(self.second_unit)
+
+    @property
+    def parts(self):
+        return 2 if self.is_pair else 1
+
+    @cached_property
+    def baseline(self) -> PrintedValue:
+        return V.parse_printed(self.baseline_printed)
+
+    @cached_property
+    def target(self) -> PrintedValue:
+        return V.parse_printed(self.target_printed)
+
+    @property
+    def units(self):
+        return (self.unit, self.second_unit) if self.is_pair else (self.unit,)
+
+    def whole_number(self):
+        return tuple(self.measure != Measure.RATE and u not in FRACTIONAL_UNITS for u in self.units)
+
+    def clean(self):
+        errors = {}
+        for field in ("baseline_printed", "target_printed"):
+            text = getattr(self, field)
+            try:
+                printed = V.parse_printed(text)
+            except V.InvalidValue:
+                continue  # the field validator reports it
+            if printed.is_number and (printed.count is not None) != self.is_pair:
+                errors[field] = (
+                    _("A pair indicator needs “amount/count”.") if self.is_pair else _("Only pair indicators take “amount/count”.")
+                )
+            if field == "target_printed" and printed.marker == V.NOT_STARTED:
+                errors[field] = _("“—” marks a baseline only; use “/” for a target that is not set.")
+        if self.measure == Measure.RATE and self.is_pair:
+            errors["measure"] = _("A rate cannot be a pair.")
+        if errors:
+            raise ValidationError(errors)
+
+    def spec(self, yearly_targets=None) -> IndicatorSpec:
+        """The plain values ``progress.py`` works on; pass prefetched yearly targets to avoid queries."""
+        plan = self.plan
+        if yearly_targets is None:
+            yearly_targets = self.yearly_targets.all()
+        return IndicatorSpec(
+            baseline_year=plan.baseline_year,
+            first_year=plan.first_year,
+            last_year=plan.last_year,
+            baseline=self.baseline,
+            target=self.target,
+            parts=self.parts,
+            whole_number=self.whole_number(),
+            basis=self.target_basis,
+            higher_is_better=self.higher_is_better,
+            yearly_targets={t.year: t.printed for t in yearly_targets},
+        )
+
+    def responsible_departments(self):
+        """Departments in printed order, the lead first.
+
+        Prefetch ``cooperation__department`` (see ``Indicator.objects.for_tables()``) to avoid a query per row.
+        """
+        return [self.lead_department] + [link.department for link in self.cooperation.all()]
+
+    def department_names(self, separator="、"):
+        return separator.join(d.name for d in self.responsible_departments())
+
+
+class CooperatingDepartment(models.Model):
+    """A co-operating department (配合部门) of an indicator, in the order the plan prints them after the lead."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="cooperation")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="cooperation_links", verbose_name=_("department")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+
+    class Meta:
+        verbose_name = _("co-operating department")
+        verbose_name_plural = _("co-operating departments")
+        ordering = ["indicator", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "department"], name="department_once_per_indicator"),
+        ]
+
+    def __str__(self):
+        return str(self.department)
+
+    def clean(self):
+        if self.indicator_id and self.department_id and self.department_id == self.indicator.lead_department_id:
+            raise ValidationError({"department": _("The lead department is already responsible.")})
+
+
+class YearlyTarget(models.Model):
+    """A year's target set by an administrator (注3); without one the target is linear."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="yearly_targets", verbose_name=_("indicator"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    undecided = models.BooleanField(_("“/” not carried out or not decided"), default=False)
+    value = models.DecimalField(_("target"), max_digits=18, decimal_places=4, null=True, blank=True)
+    second_value = models.DecimalField(_("target count"), max_digits=18, decimal_places=4, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("yearly target")
+        verbose_name_plural = _("yearly targets")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="one_target_per_indicator_year"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=YEAR_CHECK_RANGE[0], year__lte=YEAR_CHECK_RANGE[1]), name="target_year_sane"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(undecided=True, value__isnull=True, second_value__isnull=True))
+                | models.Q(undecided=False, value__isnull=False),
+                name="target_is_number_or_marker",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=True) | models.Q(value__gte=0), name="target_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(second_value__isnull=True) | models.Q(second_value__gte=0),
+                name="target_count_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.year}: {self.printed}"
+
+    @property
+    def printed(self) -> PrintedValue:
+        if self.undecided:
+            return PrintedValue(marker=V.UNDECIDED, text=V.UNDECIDED)
+        return PrintedValue(amount=self.value, count=self.second_value, text=V.format_pair(self.value, self.second_value))
+
+    def clean(self):
+        errors = {}
+        if self.indicator_id:
+            plan = self.indicator.plan
+            if self.year is not None and not plan.contains_year(self.year):
+                errors["year"] = _("The year must be between %(first)s and %(last)s.") % {
+                    "first": plan.first_year,
+                    "last": plan.last_year,
+                }
+            if not self.undecided:
+                if self.value is None:
+                    errors["value"] = _("Enter a target, or mark it “/”.")
+                if self.indicator.is_pair and self.second_value is None:
+                    errors["second_value"] = _("A pair needs both parts.")
+                if not self.indicator.is_pair and self.second_value is not None:
+                    errors["second_value"] = _("Only pair indicators have a count.")
+                if self.indicator.measure == Measure.RATE and self.value is not None and self.value > 100:
+                    errors["value"] = _("A rate is at most 100.")
+            elif self.value is not None or self.second_value is not None:
+                errors["undecided"] = _("A target marked “/” has no number.")
+        for field in ("value", "second_value"):
+            number = getattr(self, field)
+            if number is not None and number < Decimal(0):
+                errors[field] = _("The value cannot be negative.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,148 @@
+"""Yearly actuals reported by departments, and their evidence (DESIGN §2, §3)."""
+
+import os
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from indicators import values as V
+from indicators.models.plan import YEAR_CHECK_RANGE, Indicator
+from indicators.progress import YearValue
+
+
+class ActualStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")  # 草稿
+    SUBMITTED = "submitted", _("Submitted")  # 已提交
+    APPROVED = "approved", _("Approved")  # 已审核
+    RETURNED = "returned", _("Returned")  # 已退回
+
+
+EDITABLE_STATUSES = (ActualStatus.DRAFT, ActualStatus.RETURNED)
+
+
+class ActualQuerySet(models.QuerySet):
+    def for_year(self, year):
+        return self.filter(year=year)
+
+    def led_by(self, department):
+        return self.filter(indicator__lead_department=department)
+
+
+class Actual(models.Model):
+    """One indicator's figure for one year.
+
+    A blank value means "not reported", never zero; "not carried out this year"
+    (未开展) is an explicit flag with a note.  ``version`` grows with every save
+    and is checked in the UPDATE so two people cannot silently overwrite each other.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="actuals", verbose_name=_("indicator"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
+    second_value = models.DecimalField(_("count"), max_digits=18, decimal_places=4, null=True, blank=True)
+    not_carried_out = models.BooleanField(_("not carried out this year (未开展)"), default=False)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    status = models.CharField(_("status"), max_length=10, choices=ActualStatus.choices, default=ActualStatus.DRAFT)
+    return_reason = models.TextField(_("reason for return"), blank=True, max_length=2000)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("entered by")
+    )
+    entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("submitted by")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reviewed by")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = ActualQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("actual")
+        verbose_name_plural = _("actuals")
+        ordering = ["indicator__plan", "indicator__order", "year"]
+        permissions = [
+            ("submit_actual", _("Can submit actuals for review")),
+            ("review_actual", _("Can approve, return and reopen actuals")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="one_actual_per_indicator_year"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=YEAR_CHECK_RANGE[0], year__lte=YEAR_CHECK_RANGE[1]), name="actual_year_sane"
+            ),
+            models.CheckConstraint(condition=models.Q(value__isnull=True) | models.Q(value__gte=0), name="actual_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(second_value__isnull=True) | models.Q(second_value__gte=0),
+                name="actual_count_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(not_carried_out=False) | models.Q(value__isnull=True, second_value__isnull=True),
+                name="not_carried_out_has_no_value",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in ActualStatus]), name="actual_status_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "status"], name="actual_year_status")]
+
+    def __str__(self):
+        return f"{self.indicator.name} {self.year}"
+
+    @property
+    def is_reported(self):
+        return self.not_carried_out or self.value is not None
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def year_value(self) -> YearValue | None:
+        if not self.is_reported:
+            return None
+        return YearValue(amount=self.value, count=self.second_value, not_carried_out=self.not_carried_out)
+
+    @property
+    def display_value(self):
+        """The value as people read it: ``2868/2``, ``95.26``, ``未开展`` or blank."""
+        if self.not_carried_out:
+            return str(_("Not carried out"))
+        return V.format_pair(self.value, self.second_value if self.indicator.is_pair else None)
+
+
+def evidence_path(instance, filename):
+    # A random name: the original name is kept in the database only, never on disk.
+    ext = os.path.splitext(filename)[1].lower()[:8]
+    return f"evidence/{instance.actual.year}/{uuid.uuid4().hex}{ext}"
+
+
+class Evidence(models.Model):
+    """A supporting file (佐证材料) attached to an actual; downloaded only through a checked view."""
+
+    actual = models.ForeignKey(Actual, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("actual"))
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["actual", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name

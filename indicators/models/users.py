@@ -1,0 +1,49 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from indicators import roles
+
+
+class User(AbstractUser):
+    """A person; belongs to at most one department (reporters must have one)."""
+
+    department = models.ForeignKey(
+        "indicators.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("department"),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        swappable = "AUTH_USER_MODEL"
+
+    @cached_property
+    def role_names(self):
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def is_administrator(self):
+        return self.is_superuser or roles.ADMINISTRATOR in self.role_names
+
+    @property
+    def is_reviewer(self):
+        return roles.REVIEWER in self.role_names
+
+    @property
+    def is_leader(self):
+        return roles.LEADER in self.role_names
+
+    @property
+    def is_reporter(self):
+        return roles.REPORTER in self.role_names and self.department_id is not None
+
+    @property
+    def sees_everything(self):
+        """Reviewers, leaders and administrators read every department's figures."""
+        return self.is_administrator or self.is_reviewer or self.is_leader

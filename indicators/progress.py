@@ -1,0 +1,304 @@
+"""How far each indicator has come: the product's progress rules as pure functions.
+
+Nothing here reads the database.  Views and reports build an ``IndicatorSpec`` and
+a ``{year: YearValue}`` mapping and call ``assess``; the rules live in one place so
+the table, the charts and the exports can never disagree.
+
+For one part of an indicator in the as-of year *y* (a = actual, b = baseline,
+T = final target, m = that year's target):
+
+* missing      未填报  no value for *y* (checked first: tracked rows must be reported too)
+* tracked      不考核  T or m is not a number (``/`` or ``以实际业务开展为准``)
+* achieved     已达标  a reaches T (a ≥ T, or a ≤ T when lower is better)
+* otherwise R = (a − b) / (m − b): ≥ 0.95 on_track, ≥ 0.60 accelerate, ≥ 0 behind,
+  < 0 deteriorating.  When m asks for no progress over b (m == b, or m is on the
+  wrong side of b) R is meaningless, so the year is judged on whether a meets m:
+  on_track if it does, deteriorating if not; ratio is then None.
+
+Baseline markers count as 0: ``—`` means the work was not done in 2021, and ``/``
+appears on row 29 (baseline ``/``, target 2) which must still be scored.
+With ``basis="cumulative"`` a is the running total of the plan years up to *y*
+(years not reported add nothing) and b is 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .values import AS_BUSINESS, UNDECIDED, PrintedValue, format_pair
+
+ON_TRACK_RATIO = Decimal("0.95")
+ACCELERATE_RATIO = Decimal("0.60")
+CENT = Decimal("0.01")
+
+
+class Status(models.TextChoices):
+    ACHIEVED = "achieved", _("Achieved")  # 已达标
+    ON_TRACK = "on_track", _("On track")  # 正常
+    ACCELERATE = "accelerate", _("Needs acceleration")  # 需加快
+    BEHIND = "behind", _("Behind")  # 滞后
+    DETERIORATING = "deteriorating", _("Deteriorating")  # 倒退
+    MISSING = "missing", _("Not reported")  # 未填报
+    TRACKED = "tracked", _("Not scored")  # 不考核
+
+
+# Worst first.  Tracked is last so that a scored part always decides a pair.
+SEVERITY: tuple[Status, ...] = (
+    Status.MISSING,
+    Status.DETERIORATING,
+    Status.BEHIND,
+    Status.ACCELERATE,
+    Status.ON_TRACK,
+    Status.ACHIEVED,
+    Status.TRACKED,
+)
+_RANK = {status: rank for rank, status in enumerate(SEVERITY)}
+
+# These need a written note before a report can be submitted.
+OFF_TRACK = frozenset({Status.BEHIND, Status.DETERIORATING})
+
+# Paul Tol's "light" scheme: told apart under the common colour-vision deficiencies
+# and light enough for dark text (WCAG contrast above 6 with #212529).  The two greys are
+# far apart so "not reported" never looks like "not scored".
+STATUS_COLOURS: dict[Status, str] = {
+    Status.ACHIEVED: "#44BB99",  # mint
+    Status.ON_TRACK: "#99DDFF",  # light cyan
+    Status.ACCELERATE: "#EEDD88",  # light yellow
+    Status.BEHIND: "#EE8866",  # orange
+    Status.DETERIORATING: "#FFAABB",  # pink
+    Status.MISSING: "#AAAAAA",  # mid grey
+    Status.TRACKED: "#E8E8E8",  # pale grey
+}
+
+
+def worst(statuses: Iterable[Status]) -> Status:
+    """The most severe status; nothing to judge gives ``TRACKED`` (not scored)."""
+    return min(statuses, key=lambda status: _RANK[Status(status)], default=Status.TRACKED)
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    baseline_year: int
+    first_year: int
+    last_year: int
+    baseline: PrintedValue
+    target: PrintedValue
+    parts: int = 1  # 2 for pairs such as 2868/2 (amount, count)
+    whole_number: tuple[bool, ...] = (True,)  # per part; a short tuple repeats its last entry
+    basis: str = "year"  # "year" | "cumulative"
+    higher_is_better: bool = True
+    yearly_targets: Mapping[int, PrintedValue] = field(default_factory=dict)  # only years set by an administrator
+
+    def __post_init__(self):
+        if self.parts not in (1, 2):
+            raise ValueError("parts must be 1 or 2")
+        if self.basis not in ("year", "cumulative"):
+            raise ValueError("basis must be 'year' or 'cumulative'")
+        if not self.baseline_year < self.first_year <= self.last_year:
+            raise ValueError("need baseline_year < first_year <= last_year")
+
+    def is_whole(self, index: int) -> bool:
+        return self.whole_number[min(index, len(self.whole_number) - 1)] if self.whole_number else True
+
+    def baseline_part(self, index: int) -> Decimal:
+        """b for one part: 0 for cumulative basis and for any baseline marker."""
+        if self.basis == "cumulative" or not self.baseline.is_number:
+            return Decimal(0)
+        return self.baseline.part(index) or Decimal(0)
+
+    def target_part(self, index: int) -> Decimal | None:
+        return self.target.part(index) if self.target.is_number else None
+
+
+@dataclass(frozen=True)
+class YearValue:
+    amount: Decimal | None = None
+    count: Decimal | None = None
+    not_carried_out: bool = False  # 未开展: reported as not done, so it is a 0, not a gap
+
+    def part(self, index: int) -> Decimal | None:
+        if self.not_carried_out:
+            return Decimal(0)
+        return self.amount if index == 0 else self.count
+
+
+def years(spec: IndicatorSpec) -> range:
+    return range(spec.first_year, spec.last_year + 1)
+
+
+def yearly_target(spec: IndicatorSpec, year: int) -> PrintedValue:
+    """m for ``year``: the administrator's value if set, else a straight line from b to T.
+
+    Whole-number units round *up* (a plan cannot ask for 3.75 cases); amounts and
+    rates keep two decimals.  From the last year on the line gives T exactly.
+    """
+    if year in spec.yearly_targets:
+        return spec.yearly_targets[year]
+    if not spec.target.is_number:
+        marker = spec.target.marker if spec.target.marker == AS_BUSINESS else UNDECIDED
+        return PrintedValue(marker=marker, text=marker)
+    if year >= spec.last_year:
+        return spec.target
+    step = Decimal(year - spec.baseline_year) / Decimal(spec.last_year - spec.baseline_year)
+    numbers = []
+    for index in range(spec.parts):
+        target = spec.target_part(index)
+        if target is None:
+            numbers.append(None)
+            continue
+        base = spec.baseline_part(index)
+        value = base + (target - base) * step
+        if spec.is_whole(index):
+            numbers.append(value.to_integral_value(rounding=ROUND_CEILING))
+        else:
+            numbers.append(value.quantize(CENT, rounding=ROUND_HALF_UP))
+    numbers += [None] * (2 - len(numbers))
+    return PrintedValue(amount=numbers[0], count=numbers[1], text=format_pair(numbers[0], numbers[1]))
+
+
+@dataclass(frozen=True)
+class PartAssessment:
+    status: Status
+    value: Decimal | None  # a compared (running total for cumulative basis)
+    baseline: Decimal | None  # b used; None when the part has no numeric target
+    year_target: Decimal | None  # m
+    target: Decimal | None  # T
+    ratio: Decimal | None  # R; None unless m asks for progress over b and a is known
+    completion: Decimal | None  # a / T as a fraction
+    year_completion: Decimal | None  # a / m as a fraction
+    projection: Decimal | None  # fitted value in the last year
+    projected_status: Status | None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    year: int
+    status: Status
+    parts: tuple[PartAssessment, ...]
+    projected_status: Status | None
+
+    @property
+    def completion(self) -> Decimal | None:
+        return self.parts[0].completion
+
+    @property
+    def year_completion(self) -> Decimal | None:
+        return self.parts[0].year_completion
+
+    @property
+    def projection(self) -> Decimal | None:
+        return self.parts[0].projection
+
+
+def _meets(value: Decimal, goal: Decimal, higher_is_better: bool) -> bool:
+    return value >= goal if higher_is_better else value <= goal
+
+
+def _judge(a, b, m, t, higher_is_better) -> tuple[Status, Decimal | None]:
+    """Status and R for a scored part (all four numbers known)."""
+    ratio = None
+    if not _meets(b, m, higher_is_better):  # m asks for progress, so R is defined
+        ratio = (a - b) / (m - b)
+    if _meets(a, t, higher_is_better):
+        pass
+    if ratio is None:  # m == b, or m no better than b: meeting m is all that is asked
+        return (Status.ON_TRACK if _meets(a, m, higher_is_better) else Status.DETERIORATING), None
+    if ratio >= ON_TRACK_RATIO:
+        return Status.ON_TRACK, ratio
+    if ratio >= ACCELERATE_RATIO:
+        return Status.ACCELERATE, ratio
+    if ratio >= 0:
+        return Status.BEHIND, ratio
+    return Status.DETERIORATING, ratio
+
+
+def _compared_values(spec: IndicatorSpec, values, year: int, index: int) -> dict[int, Decimal]:
+    """Reported values per plan year ≤ ``year``; running totals for cumulative basis."""
+    found, total = {}, Decimal(0)
+    for plan_year in range(spec.first_year, min(year, spec.last_year) + 1):
+        entry = values.get(plan_year)
+        value = entry.part(index) if entry is not None else None
+        if value is None:
+            continue
+        total += value
+        found[plan_year] = total if spec.basis == "cumulative" else value
+    return found
+
+
+def _project(points: dict[int, Decimal], last_year: int) -> Decimal | None:
+    """Least-squares line through (year, value), read at ``last_year``; never below 0."""
+    if len(points) < 2:
+        return None
+    xs = [Decimal(x) for x in points]
+    ys = list(points.values())
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sum((x - mean_x) ** 2 for x in xs)
+    fitted = mean_y + slope * (Decimal(last_year) - mean_x)
+    return max(fitted, Decimal(0)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def _assess_part(spec, values, year, index, year_target: PrintedValue) -> PartAssessment:
+    target = spec.target_part(index)
+    m = year_target.part(index) if year_target.is_number else None
+    points = _compared_values(spec, values, year, index)
+    # Only the as-of year decides "missing": earlier gaps just add nothing to a total.
+    a = points.get(year)
+    b = spec.baseline_part(index) if target is not None else None
+
+    projection = projected = None
+    if target is not None:
+        projection = _project(points, spec.last_year)
+        if projection is not None:
+            projected = _judge(projection, b, target, target, spec.higher_is_better)[0]
+
+    ratio = None
+    if a is None:
+        status = Status.MISSING
+    elif target is None or m is None:
+        status = Status.TRACKED
+    else:
+        status, ratio = _judge(a, b, m, target, spec.higher_is_better)
+    return PartAssessment(
+        status=status,
+        value=a,
+        baseline=b,
+        year_target=m,
+        target=target,
+        ratio=ratio,
+        completion=_ratio(a, target),
+        year_completion=_ratio(a, m),
+        projection=projection,
+        projected_status=projected,
+    )
+
+
+def assess(spec: IndicatorSpec, values: Mapping[int, YearValue | None], year: int) -> Assessment:
+    """Assess every part of one indicator as of ``year``; the worse part sets the status."""
+    target_this_year = yearly_target(spec, year)
+    parts = tuple(_assess_part(spec, values, year, index, target_this_year) for index in range(spec.parts))
+    projected = [part.projected_status for part in parts if part.projected_status is not None]
+    return Assessment(
+        year=year,
+        status=worst(part.status for part in parts),
+        parts=parts,
+        projected_status=worst(projected) if projected else None,
+    )
+
+
+def count_by_status(assessments: Iterable[Assessment | Status]) -> dict[Status, int]:
+    """How many indicators are in each status, every status present, worst first."""
+    counts = dict.fromkeys(SEVERITY, 0)
+    for item in assessments:
+        counts[Status(getattr(item, "status", item))] += 1
+    return counts

@@ -1,0 +1,138 @@
+"""Values as the plan prints them, and numbers as staff type them.
+
+The plan's table mixes numbers with markers (注2, 注3).  A marker is never turned
+into a number here: callers decide what a marker means (``progress.py`` counts
+``—`` as 0 and does not score ``/``).  Everything in this module is plain Python
+so it can be used by forms, the importer and the progress rules alike.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext_lazy as _
+
+NOT_STARTED = "—"  # 注2: the work was not carried out in the baseline year
+UNDECIDED = "/"  # 注3: not carried out that year, or not decided
+AS_BUSINESS = "以实际业务开展为准"  # no number: tracked as the business happens
+
+MARKERS = (NOT_STARTED, UNDECIDED, AS_BUSINESS)
+
+# Largest number accepted anywhere: fits DecimalField(max_digits=18, decimal_places=4).
+MAX_VALUE = Decimal("99999999999999")
+
+# Dashes people actually type or paste for the "not started" marker.
+_DASHES = {"—", "-", "－", "–", "―", "——", "--"}
+
+
+class InvalidValue(ValueError):
+    """A value that cannot be accepted; ``message`` is for the person who typed it."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PrintedValue:
+    """A cell of the plan's table: either a marker or one or two numbers."""
+
+    marker: str = ""
+    amount: Decimal | None = None
+    count: Decimal | None = None  # second part of a pair: "2868/2" -> 2
+    text: str = ""
+
+    @property
+    def is_number(self) -> bool:
+        return not self.marker and self.amount is not None
+
+    def part(self, index: int) -> Decimal | None:
+        return self.amount if index == 0 else self.count
+
+    def __str__(self) -> str:
+        return self.text or self.marker or format_pair(self.amount, self.count)
+
+
+def format_number(value: Decimal | None) -> str:
+    """``Decimal('2868.0000')`` -> ``'2868'``; ``Decimal('95.2600')`` -> ``'95.26'``."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def format_pair(amount: Decimal | None, count: Decimal | None) -> str:
+    if count is None:
+        return format_number(amount)
+    return f"{format_number(amount)}/{format_number(count)}"
+
+
+def _normalise(text: str) -> str:
+    # NFKC turns full-width digits, "，" and "％" into their ASCII forms.
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def parse_number(text, *, allow_percent: bool = False) -> Decimal | None:
+    """Parse what a person typed.  Blank gives ``None`` (not reported, never zero).
+
+    Accepts ``2,868``, full-width digits, surrounding spaces and, for rates,
+    a trailing ``%``.  Refuses text, NaN, infinities, exponents and negatives.
+    """
+    if text is None:
+        return None
+    if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
+        raw = str(text)
+    else:
+        raw = _normalise(text)
+    if "\x00" in raw:
+        raise InvalidValue(_("The value contains a NUL character."))
+    if raw == "":
+        return None
+    if allow_percent and raw.endswith("%"):
+        raw = raw[:-1].strip()
+    cleaned = raw.replace(",", "").replace(" ", "")
+    # Only plain decimal notation: "1e309", "NaN", "Infinity" and "0x10" are refused here.
+    body = cleaned[1:] if cleaned[:1] in "+-" else cleaned
+    if not body or not all(c.isdigit() or c == "." for c in body) or body.count(".") > 1 or body == ".":
+        raise InvalidValue(_("“%(value)s” is not a number.") % {"value": str(text)[:40]})
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise InvalidValue(_("“%(value)s” is not a number.") % {"value": str(text)[:40]}) from None
+    if value < 0:
+        raise InvalidValue(_("The value cannot be negative."))
+    if value > MAX_VALUE:
+        raise InvalidValue(_("The value is too large."))
+    if value.as_tuple().exponent < -4:
+        raise InvalidValue(_("Use at most four decimal places."))
+    return value
+
+
+def parse_printed(text: str) -> PrintedValue:
+    """Parse a baseline or target cell as printed in the plan.
+
+    >>> parse_printed("2868/2").count
+    Decimal('2')
+    """
+    raw = _normalise(text or "")
+    if raw in _DASHES:
+        return PrintedValue(marker=NOT_STARTED, text=NOT_STARTED)
+    if raw == UNDECIDED:
+        return PrintedValue(marker=UNDECIDED, text=UNDECIDED)
+    if raw == AS_BUSINESS:
+        return PrintedValue(marker=AS_BUSINESS, text=AS_BUSINESS)
+    if raw == "":
+        raise InvalidValue(_("A printed value is required: a number, “—”, “/” or “以实际业务开展为准”."))
+    printed = str(text).strip()
+    if "/" in raw:
+        first, _sep, second = raw.partition("/")
+        amount = parse_number(first)
+        count = parse_number(second)
+        if amount is None or count is None:
+            raise InvalidValue(_("A pair needs both parts, as in “2868/2”."))
+        return PrintedValue(amount=amount, count=count, text=printed)
+    return PrintedValue(amount=parse_number(raw, allow_percent=True), text=printed)

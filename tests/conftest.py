@@ -1,0 +1,122 @@
+"""Shared accounts and data for the whole suite.
+
+Every test gets the plan 柳高新〔2022〕2号 from the shipped fixture; accounts
+are made on demand with the same roles ``demo_data`` gives them.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from indicators import roles
+
+# Live-server browser tests run Django's sync ORM next to Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+PASSWORD = "ipzone-test-pass"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def plan(db):
+    from indicators.models import Plan
+
+    # Loaded per test (not per session): live-server tests truncate every table.
+    if not Plan.objects.filter(code="柳高新〔2022〕2号").exists():
+        call_command("loaddata", "plan_2022_2025", verbosity=0)
+    return Plan.objects.get(code="柳高新〔2022〕2号")
+
+
+@pytest.fixture
+def make_user(db):
+    from django.contrib.auth.models import Group
+
+    from indicators.models import Department, User
+
+    def make(username, role=None, department=None, **extra):
+        user = User.objects.create_user(username=username, password=PASSWORD, is_staff=True, **extra)
+        if department is not None:
+            user.department = department if isinstance(department, Department) else Department.objects.get(code=department)
+            user.save()
+        if role:
+            roles.sync_groups()
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def reporter(plan, make_user):
+    """Staff of 财政局 (czj), the lead of 专利质押融资金额（万元）/笔."""
+    return make_user("staff-czj", roles.REPORTER, "czj")
+
+
+@pytest.fixture
+def other_reporter(plan, make_user):
+    """Staff of 工业和信息化局 (gxj)."""
+    return make_user("staff-gxj", roles.REPORTER, "gxj")
+
+
+@pytest.fixture
+def scjg_reporter(plan, make_user):
+    return make_user("staff-scjg", roles.REPORTER, "scjg")
+
+
+@pytest.fixture
+def reviewer(plan, make_user):
+    return make_user("reviewer", roles.REVIEWER, "scjg")
+
+
+@pytest.fixture
+def leader(plan, make_user):
+    return make_user("leader", roles.LEADER)
+
+
+@pytest.fixture
+def administrator(plan, make_user):
+    return make_user("admin", roles.ADMINISTRATOR, is_superuser=True)
+
+
+@pytest.fixture
+def demo(plan):
+    """The demo data: every status and workflow state, and the demo accounts."""
+    call_command("demo_data", "--force", verbosity=0)
+    return plan
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def artifacts():
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+# Playwright drives the system Chromium: it cannot download its own browser here.
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
