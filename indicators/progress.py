@@ -205,7 +205,7 @@ def _judge(a, b, m, t, higher_is_better) -> tuple[Status, Decimal | None]:
     if not _meets(b, m, higher_is_better):  # m asks for progress, so R is defined
         ratio = (a - b) / (m - b)
     if _meets(a, t, higher_is_better):
-        pass
+        return Status.ACHIEVED, ratio
     if ratio is None:  # m == b, or m no better than b: meeting m is all that is asked
         return (Status.ON_TRACK if _meets(a, m, higher_is_better) else Status.DETERIORATING), None
     if ratio >= ON_TRACK_RATIO:

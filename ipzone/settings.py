@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "indicators.context_processors.navigation",
             ],
         },
     },
@@ -164,7 +165,8 @@ WHITENOISE_MAX_AGE = 365 * 24 * 3600 if not DEBUG else 0
 # Evidence files live outside the static root and are only served by a view
 # that checks permission. Point it at shared storage when running several servers.
 MEDIA_ROOT = Path(os.getenv("EVIDENCE_ROOT", BASE_DIR / "var" / "evidence"))
-MEDIA_URL = None
+# No URL route serves MEDIA_ROOT; only Django's test live server would, under this prefix.
+MEDIA_URL = "/_evidence-not-served/"
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -190,7 +192,8 @@ CONTENT_SECURITY_POLICY = os.getenv(
     "font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+# Tables scroll sideways inside their own wrapper on narrow screens (templates/tables/table.html).
+DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 
 LOGGING = {
     "version": 1,
@@ -198,3 +201,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }
+SIMPLE_HISTORY_REVERT_DISABLED = True  # history is a record, never an editing tool

@@ -279,6 +279,11 @@ def test_linear_yearly_target_in_the_last_year_equals_the_final_target():
     assert yearly_target(PLEDGE, 2025).count == D(10)
 
 
+def test_last_year_target_is_the_final_target_exactly_even_with_four_decimals():
+    indicator = spec("95.26%", "96.1234", whole_number=(False,))
+    assert yearly_target(indicator, 2025).amount == D("96.1234")
+
+
 def test_pair_yearly_targets_give_amount_and_count():
     target = yearly_target(PLEDGE, 2022)
     assert (target.amount, target.count) == (D(3651), D(4))

@@ -1,0 +1,14 @@
+"""The Django admin, adapted to the people who type the figures (DESIGN §3).
+
+Importing the modules registers their ModelAdmins with ``admin.site``.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from indicators.admin import actuals, plan, users  # noqa: F401  (registration)
+
+admin.site.site_header = _("ipzone · quantified indicators")
+admin.site.site_title = _("ipzone")
+admin.site.index_title = _("Data entry and administration")
+admin.site.site_url = "/"

@@ -1,0 +1,199 @@
+"""Actuals in the admin: scoped to the reporter's department, locked once submitted,
+with the review actions and the evidence inline.  Writes go through ``workflow``."""
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicators import permissions, workflow
+from indicators.admin.forms import ActualForm, EvidenceForm, ReasonForm
+from indicators.admin.year_entry import year_entry_view
+from indicators.models import Actual, Evidence
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    form = EvidenceForm
+    extra = 1
+    fields = ["file", "download", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["download", "size", "uploaded_by", "uploaded_at"]
+
+    @admin.display(description=_("file name"))
+    def download(self, obj):
+        if not obj.pk:
+            return ""
+        return format_html('<a href="{}">{}</a>', reverse("evidence_download", args=[obj.pk]), obj.original_name)
+
+    def _editable(self, request, obj):
+        return obj is None or (obj.is_editable and workflow.can_edit(request.user, obj.indicator))
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a file is replaced by deleting it and uploading another
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
+
+
+@admin.register(Actual)
+class ActualAdmin(SimpleHistoryAdmin):
+    form = ActualForm
+    inlines = [EvidenceInline]
+    list_display = ["indicator_name", "year", "shown_value", "status_badge", "lead_department", "entered_by", "entered_at"]
+    list_display_links = ["indicator_name"]
+    list_filter = ["year", "status", "indicator__lead_department", "indicator__plan"]
+    search_fields = ["indicator__name", "note"]
+    list_select_related = ["indicator__lead_department", "entered_by"]
+    list_per_page = 50
+    actions = ["submit_selected", "approve_selected", "return_selected", "reopen_selected"]
+    history_list_display = ["status", "value", "second_value", "not_carried_out", "note"]
+    class Media:
+        css = {"all": ["css/admin-entry.css"]}
+
+    readonly_fields = ["status", "return_reason", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
+
+    # ---- scope -------------------------------------------------------------------------------
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("indicator__plan", "indicator__lead_department")
+        user = request.user
+        if user.sees_everything:
+            return queryset
+        # Reporters work on their own department's figures only, drafts included.
+        return queryset.filter(indicator__in=permissions.entry_indicators(user))
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or (obj.is_editable and workflow.can_edit(request.user, obj.indicator))
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_administrator and super().has_delete_permission(request, obj)
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("indicators.submit_actual")
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("indicators.review_actual")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "indicator":
+            kwargs["queryset"] = permissions.entry_indicators(request.user).select_related("plan")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = ["value", "second_value", "not_carried_out", "note", "version"]
+        if obj is None:
+            fields = ["indicator", "year"] + fields
+        return fields + list(self.readonly_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["indicator", "year", "shown_value", "note", *self.readonly_fields]
+        return self.readonly_fields
+
+    # ---- columns -------------------------------------------------------------------------------
+    @admin.display(description=_("indicator"), ordering="indicator__order")
+    def indicator_name(self, obj):
+        return obj.indicator.name
+
+    @admin.display(description=_("lead department"), ordering="indicator__lead_department__order")
+    def lead_department(self, obj):
+        return obj.indicator.lead_department.name
+
+    @admin.display(description=_("value"))
+    def shown_value(self, obj):
+        return obj.display_value or "—"
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return format_html('<span class="workflow workflow-{}">{}</span>', obj.status, obj.get_status_display())
+
+    # ---- saving ----------------------------------------------------------------------------------
+    def save_model(self, request, obj, form, change):
+        entry, _fields = form.cleaned_entry
+        entry.label = None
+        saved = workflow.save_entries(request.user, [entry])
+        if saved:
+            obj.pk = saved[0].pk
+            obj.refresh_from_db()
+        elif not change:
+            obj.pk = Actual.objects.get(indicator=entry.indicator, year=entry.year).pk
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if inline_form.instance.pk is None and inline_form.has_changed():
+                inline_form.instance.uploaded_by = request.user
+        formset.save()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except workflow.WorkflowError as exc:
+            # A race lost between validation and save: nothing was written (the view is atomic).
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    # ---- workflow actions ------------------------------------------------------------------------
+    def _run(self, request, label, func, queryset, *args):
+        try:
+            done = func(request.user, list(queryset.select_related("indicator__plan")), *args)
+        except workflow.WorkflowError as exc:
+            self.message_user(request, _("Nothing was changed:") + " " + "；".join(exc.messages), messages.ERROR)
+            return
+        self.message_user(request, _("%(action)s: %(count)d figure(s).") % {"action": label, "count": len(done)})
+
+    @admin.action(description=_("Submit for review"), permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        self._run(request, _("Submitted"), workflow.submit, queryset)
+
+    @admin.action(description=_("Approve"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        self._run(request, _("Approved"), workflow.approve, queryset)
+
+    def _with_reason(self, request, queryset, action, title, func, label):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._run(request, label, func, queryset, form.cleaned_data["reason"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "actuals": queryset.select_related("indicator"),
+            "action": action,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/indicators/actual/reason.html", context)
+
+    @admin.action(description=_("Return to the department…"), permissions=["review"])
+    def return_selected(self, request, queryset):
+        return self._with_reason(
+            request, queryset, "return_selected", _("Return figures to the department"), workflow.return_actuals, _("Returned")
+        )
+
+    @admin.action(description=_("Reopen approved figures…"), permissions=["review"])
+    def reopen_selected(self, request, queryset):
+        return self._with_reason(
+            request, queryset, "reopen_selected", _("Reopen approved figures"), workflow.reopen, _("Reopened")
+        )
+
+    # ---- the year page ---------------------------------------------------------------------------
+    def get_urls(self):
+        view = self.admin_site.admin_view(year_entry_view)
+        return [
+            path("year/", view, name="indicators_actual_year"),
+            path("year/<int:year>/", view, name="indicators_actual_year"),
+        ] + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_enter": permissions.entry_indicators(request.user).exists()}
+        return super().changelist_view(request, extra_context)
+

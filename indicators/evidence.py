@@ -1,0 +1,75 @@
+"""Checks on evidence files (佐证材料): extension allow-list, content by magic bytes, size.
+
+A file is accepted only when its extension is on the list AND its first bytes
+are what that kind of file starts with, so ``report.pdf`` that is really an
+executable or an HTML page is refused.  The original name is cleaned and kept
+in the database; on disk the file gets a random name (see ``evidence_path``).
+"""
+
+import os
+import unicodedata
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
+ZIP = b"PK\x03\x04"
+
+# extension -> (content type, magic prefixes, a member the zip must contain)
+ALLOWED = {
+    ".pdf": ("application/pdf", (b"%PDF-",), None),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",), None),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",), None),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",), None),
+    ".doc": ("application/msword", (OLE,), None),
+    ".xls": ("application/vnd.ms-excel", (OLE,), None),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (ZIP,), "word/"),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (ZIP,), "xl/"),
+    ".ofd": ("application/ofd", (ZIP,), "OFD.xml"),
+}
+
+
+def clean_filename(name: str) -> str:
+    """Keep a readable original name without path parts, control characters or NULs."""
+    name = unicodedata.normalize("NFC", os.path.basename(str(name).replace("\\", "/")))
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".")
+    stem, ext = os.path.splitext(name)
+    return (stem[: 200 - len(ext)] + ext) if name else "file"
+
+
+def check_evidence(upload) -> tuple[str, str]:
+    """Validate an uploaded file; returns ``(clean name, content type)`` or raises ``ValidationError``."""
+    name = clean_filename(upload.name or "")
+    ext = os.path.splitext(name)[1].lower()
+    if ext not in ALLOWED:
+        raise ValidationError(
+            _("Files of type “%(ext)s” are not accepted. Allowed: %(allowed)s.")
+            % {"ext": ext or _("no extension"), "allowed": ", ".join(sorted(e.lstrip(".") for e in ALLOWED))}
+        )
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size is None or upload.size > limit:
+        raise ValidationError(_("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)})
+    if upload.size == 0:
+        raise ValidationError(_("The file is empty."))
+    content_type, magics, member = ALLOWED[ext]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(m) for m in magics):
+        raise ValidationError(_("The file's content does not match its extension “%(ext)s”.") % {"ext": ext})
+    if member is not None:
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise ValidationError(_("The file is damaged or not a “%(ext)s” file.") % {"ext": ext}) from None
+        finally:
+            upload.seek(0)
+        if not any(n == member or n.startswith(member) for n in names):
+            raise ValidationError(_("The file's content does not match its extension “%(ext)s”.") % {"ext": ext})
+        if any(n.lower().endswith("vbaproject.bin") for n in names):
+            raise ValidationError(_("Files with macros are not accepted."))
+    return name, content_type

@@ -1,0 +1,153 @@
+"""Sample figures for 2022–2025 and the demo accounts (DESIGN §7).
+
+The figures are invented (every note says 示例数据) and chosen so that, for
+2025, the overview shows every status of DESIGN §4 and every workflow state.
+Running the command again changes nothing: existing accounts and figures are
+left exactly as they are.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from indicators import roles
+from indicators.models import Actual, ActualStatus, Department, Plan, User
+
+PLAN_CODE = "柳高新〔2022〕2号"
+PASSWORD = "ipzone-demo"
+DEMO = "示例数据"
+NOT_CARRIED_OUT = "n/a"
+
+# table order -> values for 2022, 2023, 2024, 2025 (None: not reported; pairs as tuples).
+VALUES = {
+    1: (4, 5, 6, 7),  # 2025 achieved
+    2: ("95.4", "95.6", "95.8", "95.9"),  # rate, needs acceleration
+    3: (5, 8, 12, 10),  # target "/": not scored
+    4: (1, 0, 2, None),  # 2025 not reported
+    5: (3, 5, 8, 10),  # rate, achieved
+    6: (2, 3, 4, 5),
+    7: (4, 6, 8, 10),
+    8: (10, 15, 20, 25),
+    9: (12, 14, 16, 18),  # needs acceleration
+    10: (2, 3, 3, 3),  # behind
+    11: (13, 14, 12, 10),  # deteriorating
+    12: (3, 5, 8, 10),
+    13: (3, 4, 4, 5),
+    14: (150, 260, 380, 490),  # on track
+    15: (200, 300, 400, 470),  # on track
+    16: (2, 4, 6, 8),
+    17: (0, 1, 0, 1),
+    18: (1, 2, 2, 3),
+    19: ((3500, 4), (4200, 5), (5000, 7), (5600, 10)),  # pair: amount needs acceleration
+    20: (NOT_CARRIED_OUT, (300, 1), (500, 2), (800, 3)),
+    21: (NOT_CARRIED_OUT, NOT_CARRIED_OUT, (200, 1), (350, 2)),
+    22: ((100, 1), (150, 2), (300, 3), (400, 4)),
+    23: (0, 1, 0, 1),  # cumulative: 2 of 2
+    24: (1, 1, 1, 1),  # cumulative: 4 of 5
+    25: (0, 1, 1, 1),
+    26: (22, 25, 28, None),
+    27: (2, 3, 4, 2),  # behind
+    28: (5, 8, 10, 12),
+    29: (1, 2, 2, 0),  # behind
+}
+
+# Workflow state of the 2025 figures; earlier years are approved, but for one 2024 figure still under review.
+STATES_2025 = {
+    ActualStatus.APPROVED: {1, 5, 7, 13},
+    ActualStatus.SUBMITTED: {2, 9, 15, 19, 23},
+    ActualStatus.RETURNED: {10},
+}
+SUBMITTED_2024 = {27}
+RETURN_REASON = "请补充获奖证书作为佐证材料。（示例数据）"
+
+
+class Command(BaseCommand):
+    help = "Load sample figures for 2022–2025 (marked 示例数据) and the demo accounts. Needs DEBUG or --force."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("demo_data adds invented figures and known passwords; it runs only with DEBUG on or --force.")
+        plan = Plan.objects.filter(code=PLAN_CODE).first()
+        if plan is None:
+            call_command("loaddata", "plan_2022_2025", verbosity=0)
+            plan = Plan.objects.get(code=PLAN_CODE)
+        with transaction.atomic():
+            users = self.accounts()
+            created = self.figures(plan, users)
+        if options["verbosity"]:
+            self.stdout.write(f"Demo figures created: {created}.")
+            self.stdout.write(f"Demo logins (password {PASSWORD}): admin, leader, reviewer, " + ", ".join(
+                f"staff-{d.code}" for d in Department.objects.all()
+            ))
+
+    def accounts(self):
+        roles.sync_groups()
+        groups = {g.name: g for g in Group.objects.filter(name__in=roles.ALL_ROLES)}
+        scjg = Department.objects.get(code="scjg")
+        wanted = [
+            ("admin", roles.ADMINISTRATOR, None, {"is_superuser": True}),
+            ("leader", roles.LEADER, None, {}),
+            ("reviewer", roles.REVIEWER, scjg, {}),
+        ] + [(f"staff-{d.code}", roles.REPORTER, d, {}) for d in Department.objects.all()]
+        users = {}
+        for username, role, department, extra in wanted:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, department=department, is_staff=True, **extra)
+                user.set_password(PASSWORD)
+                user.save()
+                user.groups.add(groups[role])
+            users[username] = user
+        return users
+
+    def figures(self, plan, users):
+        indicators = {i.order: i for i in plan.indicators.select_related("lead_department")}
+        existing = set(Actual.objects.filter(indicator__plan=plan).values_list("indicator__order", "year"))
+        reviewer = users["reviewer"]
+        now = timezone.now()
+        created = 0
+        for order, row in VALUES.items():
+            indicator = indicators[order]
+            staff = users[f"staff-{indicator.lead_department.code}"]
+            for year, raw in zip(plan.years, row):
+                if raw is None or (order, year) in existing:
+                    continue
+                status = self.state(order, year)
+                actual = Actual(indicator=indicator, year=year, status=status, note=f"{DEMO}。", entered_by=staff, entered_at=now)
+                if raw == NOT_CARRIED_OUT:
+                    actual.not_carried_out = True
+                    actual.note = f"当年未开展该项工作。（{DEMO}）"
+                elif isinstance(raw, tuple):
+                    actual.value, actual.second_value = Decimal(raw[0]), Decimal(raw[1])
+                else:
+                    actual.value = Decimal(raw)
+                if status != ActualStatus.DRAFT:
+                    actual.submitted_by, actual.submitted_at = staff, now
+                if status in (ActualStatus.APPROVED, ActualStatus.RETURNED):
+                    actual.reviewed_by, actual.reviewed_at = reviewer, now
+                if status == ActualStatus.RETURNED:
+                    actual.return_reason = RETURN_REASON
+                actual._history_user = staff
+                actual._change_reason = DEMO
+                actual.save()
+                created += 1
+        return created
+
+    @staticmethod
+    def state(order, year):
+        if year == 2025:
+            for status, orders in STATES_2025.items():
+                if order in orders:
+                    return status
+            return ActualStatus.DRAFT
+        if year == 2024 and order in SUBMITTED_2024:
+            return ActualStatus.SUBMITTED
+        return ActualStatus.APPROVED

@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+
+from indicators.models import Evidence
+from indicators.permissions import can_view_actual
+
+
+@login_required
+def evidence_download(request, pk):
+    """Evidence files are never served as static files: only here, after the permission check."""
+    evidence = get_object_or_404(Evidence.objects.select_related("actual__indicator"), pk=pk)
+    # 404, not 403: a reporter must not learn that another department's draft has evidence.
+    if not can_view_actual(request.user, evidence.actual):
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,37 @@
+"""A reporter enters a year's figures on the one-page form in Chromium and submits them."""
+
+import pytest
+
+from indicators.models import Actual, Indicator
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_reporter_enters_a_years_figures_submits_and_sees_them_submitted(live_server, page, reporter, artifacts):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/indicators/actual/year/2024/")
+    page.fill("#id_username", reporter.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#year-entry-table")
+
+    pledge, trademark, other, insurance = Indicator.objects.filter(lead_department__code="czj").order_by("order")
+    page.fill(f"#id_i{pledge.pk}-value", "5,300")
+    page.fill(f"#id_i{pledge.pk}-second_value", "８")
+    page.fill(f"#id_i{trademark.pk}-value", "600")
+    page.fill(f"#id_i{trademark.pk}-second_value", "2")
+    page.check(f"#id_i{other.pk}-not_carried_out")
+    page.fill(f"#id_i{other.pk}-note", "本年度未开展其他知识产权质押融资。")
+    page.fill(f"#id_i{insurance.pk}-value", "120")
+    page.fill(f"#id_i{insurance.pk}-second_value", "1")
+    page.screenshot(path=str(artifacts / "year-entry-filled.png"), full_page=True)
+    page.click("input[name=_submit]")
+    page.wait_for_selector(".messagelist")
+    page.screenshot(path=str(artifacts / "year-entry-submitted.png"), full_page=True)
+
+    for indicator in (pledge, trademark, other, insurance):
+        row = page.locator(f'tr[data-indicator="{indicator.pk}"] .workflow')
+        assert row.inner_text() in ("已提交", "Submitted")
+    assert Actual.objects.filter(year=2024, status="submitted").count() == 4
+    assert Actual.objects.get(indicator=pledge, year=2024).value == 5300
