@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -187,7 +187,14 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
             actual.entered_by, actual.entered_at = user, now
             actual._change_reason = "entered"
             actual._history_user = user  # recorded even outside a request (imports, commands)
-            actual.save()
+            if actual.pk is None:
+                try:
+                    with transaction.atomic():  # a savepoint: the unique constraint decides who created it first
+                        actual.save()
+                except IntegrityError:
+                    raise _conflict(Actual.objects.get(indicator=entry.indicator, year=entry.year).pk, entry.label) from None
+            else:
+                actual.save()
             saved.append(actual)
         if errors:
             raise WorkflowError(errors)

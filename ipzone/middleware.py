@@ -1,7 +1,9 @@
-from django.db import DatabaseError, InterfaceError
+import sys
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
-from django.http import HttpResponse
 
 
 class ContentSecurityPolicyMiddleware:
@@ -22,33 +24,28 @@ class ContentSecurityPolicyMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """A database that is down gives a clear 503 page, not a 500 with a traceback."""
+    """A database that is down gives a clear 503 page, not a 500 with a traceback (also with DEBUG on)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            return self.get_response(request)
-        except (DatabaseError, InterfaceError) as exc:
-            if not _is_connection_problem(exc):
-                raise
-            return database_unavailable(request)
+        return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (DatabaseError, InterfaceError)) and _is_connection_problem(exception):
-            return database_unavailable(request)
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return database_unavailable()
         return None
 
 
-def _is_connection_problem(exc):
-    from django.db import OperationalError
-
-    return isinstance(exc, (OperationalError, InterfaceError))
-
-
-def database_unavailable(request):
-    body = render_to_string("503.html", request=None)
-    response = HttpResponse(body, status=503)
+def database_unavailable():
+    response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = "30"
     return response
+
+
+def server_error(request):
+    """``handler500``: errors raised outside views (sessions, middleware) reach here, not process_exception."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable()
+    return HttpResponseServerError(render_to_string("500.html"))

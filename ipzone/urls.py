@@ -9,3 +9,4 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("indicators.urls")),
 ]
+handler500 = "ipzone.middleware.server_error"
