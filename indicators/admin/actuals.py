@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from indicators.admin.base import ReadOnlyHistoryAdmin
 
 from indicators import permissions, workflow
 from indicators.admin.forms import ActualForm, EvidenceForm, ReasonForm
@@ -42,7 +42,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Actual)
-class ActualAdmin(SimpleHistoryAdmin):
+class ActualAdmin(ReadOnlyHistoryAdmin):
     form = ActualForm
     inlines = [EvidenceInline]
     list_display = ["indicator_name", "year", "shown_value", "status_badge", "lead_department", "entered_by", "entered_at"]

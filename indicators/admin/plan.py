@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from indicators.admin.base import ReadOnlyHistoryAdmin
 
 from indicators.models import CooperatingDepartment, Department, Indicator, Plan, ReportingDeadline, YearlyTarget
 
@@ -39,7 +39,7 @@ class YearlyTargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(ReadOnlyHistoryAdmin):
     list_display = ["order", "task_number", "name", "baseline_printed", "target_printed", "measure", "lead_department"]
     list_display_links = ["name"]
     list_filter = ["plan", "measure", "target_basis", "lead_department"]
