@@ -126,3 +126,19 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Code run directly by a test (not through a request) speaks English.
+
+    Chinese is the site's default and locale/zh_Hans translates every message, so without
+    this a message built outside a request (workflow, validation, evidence checks) would be
+    Chinese, and tests that look for English words in it would fail.  Requests still choose
+    their language through LocaleMiddleware (Chinese by default); tests that want Chinese
+    outside a request use ``translation.override("zh-hans")``.
+    """
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -1,0 +1,174 @@
+"""In-process measurements: one size, one throwaway database (run by ``run.py`` in a subprocess).
+
+Builds the data (the plan fixture + demo actuals, grown to the size with
+``indicators.sizing.grow_plan``), then times each page with Django's test
+client after a warm-up and counts its SQL queries.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+import time
+
+import django
+from django.core.management import call_command
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+SIZES = {"1x": 1, "10x": 10, "100x": 100}
+TOTAL_DEPARTMENTS = 130  # DESIGN: 10× and 100× run with 130 departments
+YEAR = 2025
+IMPORT_ROWS = 300
+WARMUP = 3
+
+
+def build(size: str):
+    from django.contrib.auth.models import Group
+
+    from indicators import roles
+    from indicators.models import Actual, ActualStatus, Department, Plan, User
+    from indicators.sizing import grow_plan
+
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "plan_2022_2025", verbosity=0)
+    call_command("demo_data", "--force", verbosity=0)
+    plan = Plan.objects.get()
+    factor = SIZES[size]
+    if factor > 1:
+        grow_plan(plan, factor, extra_departments=TOTAL_DEPARTMENTS - Department.objects.count())
+    # The import is a 300-row template (all rows at 1×): one department leads that many rows.
+    importer_department = Department.objects.create(code="bench-import", name="基准测试导入部门", order=9999)
+    rows = list(plan.indicators.order_by("-order").values_list("pk", flat=True)[:IMPORT_ROWS])
+    plan.indicators.filter(pk__in=rows).update(lead_department=importer_department)
+    Actual.objects.filter(indicator__in=rows).update(status=ActualStatus.DRAFT)
+    reporter = User.objects.create_user("bench-import", password="x", is_staff=True, department=importer_department)
+    reporter.groups.add(Group.objects.get(name=roles.REPORTER))
+    return plan, importer_department
+
+
+def _client(username):
+    from indicators.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def measure(request, requests: int, prepare=None) -> dict:
+    """``request(arg)`` performs one request; ``prepare()`` makes its argument, untimed, before each one."""
+    prepare = prepare or (lambda: None)
+    for _ in range(WARMUP):
+        _check(request(prepare()))
+    argument = prepare()
+    reset_queries()  # the log is a bounded deque, full after building the data: counting needs it empty
+    with CaptureQueriesContext(connection) as captured:
+        _check(request(argument))
+    queries = len(captured.captured_queries)  # read now: later requests reset the log
+    times = []
+    for _ in range(requests):
+        argument = prepare()
+        start = time.perf_counter()
+        _check(request(argument))
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)], 2),
+        "queries": queries,
+        "requests": requests,
+    }
+
+
+def _check(response):
+    if response.status_code not in (200, 302):
+        raise RuntimeError(f"benchmark request failed: {response.status_code} {getattr(response, 'url', '')}")
+    if response.status_code == 302 and "/accounts/login" in response.get("Location", ""):
+        raise RuntimeError("benchmark request was sent to the login page")
+    if hasattr(response, "streaming_content"):
+        b"".join(response.streaming_content)
+    return response
+
+
+class ImportRequest:
+    """Each upload carries new figures (an unchanged file would save nothing), built untimed."""
+
+    def __init__(self, plan, department):
+        from indicators.exports.template import ImportTemplate
+
+        self.plan, self.department, self.template_class = plan, department, ImportTemplate
+        self.client = _client("bench-import")
+        self.round = 0
+        self.rows = 0
+
+    def prepare(self) -> bytes:
+        from openpyxl import load_workbook
+
+        from indicators.exports import template as T
+
+        buffer = io.BytesIO()
+        self.template_class(self.plan, YEAR, self.department).write(buffer)
+        workbook = load_workbook(io.BytesIO(buffer.getvalue()))
+        sheet = workbook[T.TEMPLATE_SHEET]
+        headers = {sheet.cell(T.HEADER_ROW, c).value: c for c in range(1, sheet.max_column + 1)}
+        self.round += 1
+        self.rows = 0
+        for r in range(T.FIRST_ROW, sheet.max_row + 1):
+            if sheet.cell(r, headers[T.ID]).value is None:
+                continue
+            self.rows += 1
+            sheet.cell(r, headers[T.VALUE]).value = self.round * 10 + r % 7
+            sheet.cell(r, headers[T.NOT_CARRIED_OUT]).value = None
+            if sheet.cell(r, headers[T.COUNT]).protection.locked is False:
+                sheet.cell(r, headers[T.COUNT]).value = self.round % 5 + 1
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()
+
+    def bench(self, requests: int) -> dict:
+        def upload(data):
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            response = self.client.post(
+                f"/import/{YEAR}/?plan={self.plan.pk}", {"file": SimpleUploadedFile("填报.xlsx", data)}
+            )
+            if response.status_code != 302:
+                raise RuntimeError("import refused: " + " ".join(re.findall(r"<li[^>]*>(.*?)</li>", response.content.decode()))[-1500:])
+            return response
+
+        result = measure(upload, requests, prepare=self.prepare)
+        result["rows"] = self.rows
+        return result
+
+
+def run(size: str, requests: int) -> dict:
+    django.setup()
+    from indicators.models import Actual, Department, Indicator
+
+    plan, importer_department = build(size)
+    leader, admin, reporter = _client("leader"), _client("admin"), _client("staff-czj")
+    anonymous = Client()
+    indicator = Indicator.objects.get(plan=plan, order=19)
+    q = f"?plan={plan.pk}&year={YEAR}"
+    pages = {
+        "healthz": lambda: anonymous.get("/healthz"),
+        "overview": lambda: leader.get(f"/{q}"),
+        "department": lambda: leader.get(f"/departments/scjg/{q}"),
+        "indicator": lambda: leader.get(f"/indicators/{indicator.pk}/{q}"),
+        "year_entry": lambda: reporter.get(f"/admin/indicators/actual/year/{YEAR}/?plan={plan.pk}"),
+        "admin_changelist": lambda: admin.get("/admin/indicators/actual/"),
+        "export": lambda: leader.get(f"/export/{YEAR}.xlsx?plan={plan.pk}"),
+    }
+    results = {
+        "_data": {
+            "indicators": plan.indicators.count(),
+            "actuals": Actual.objects.count(),
+            "departments": Department.objects.count(),
+        }
+    }
+    for name, request in pages.items():
+        results[name] = measure(lambda _arg, request=request: request(), requests)
+    results["import"] = ImportRequest(plan, importer_department).bench(requests)
+    return results

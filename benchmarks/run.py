@@ -1,0 +1,136 @@
+#!/usr/bin/env python
+"""``make bench``: every page and the workbook at 1×, 10× and 100× size (issue 6).
+
+Each size runs in its own subprocess with its own throwaway database (a
+temporary SQLite file, or a temporary PostgreSQL database on the server that
+``DATABASE_URL`` names).  Results go to ``benchmarks/results.json`` as
+``{size: {page: {median_ms, p95_ms, queries}}}`` and are printed as a table.
+``--http`` adds the gunicorn throughput run and the page weight (``http_load.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipzone.settings")
+
+PAGES = ["healthz", "overview", "department", "indicator", "year_entry", "admin_changelist", "export", "import"]
+
+
+def throwaway_database(size: str, workdir: Path) -> tuple[str, callable]:
+    """A DATABASE_URL for one size and a function that removes the database afterwards."""
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        path = workdir / f"bench-{size}.sqlite3"
+        return f"sqlite:///{path}", lambda: None
+    import psycopg
+
+    parsed = urlparse(base)
+    name = f"ipzone_bench_{size}_{os.getpid()}"
+    admin_url = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return parsed._replace(path=f"/{name}").geturl(), drop
+
+
+def production_env(workdir: Path, database_url: str) -> dict:
+    """Settings as deployed (DEBUG off, hashed static files) on plain HTTP on loopback."""
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 60,
+           "ALLOWED_HOSTS": "testserver,127.0.0.1", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
+           "SECURE_HSTS_SECONDS": "0", "STATIC_ROOT": str(workdir / "static"),
+           "EVIDENCE_ROOT": str(workdir / "evidence"), "LOG_LEVEL": "ERROR"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+def collectstatic(workdir: Path) -> None:
+    env = production_env(workdir, f"sqlite:///{workdir / 'static.sqlite3'}")
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+
+
+def run_size(size: str, requests: int, workdir: Path) -> dict:
+    url, drop = throwaway_database(size, workdir)
+    env = production_env(workdir, url)
+    try:
+        result = subprocess.run(
+            [sys.executable, __file__, "--worker", size, "--requests", str(requests)],
+            env=env, cwd=ROOT, capture_output=True, text=True, timeout=3600,
+        )
+    finally:
+        drop()
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr[-5000:])
+        raise SystemExit(f"the {size} run failed")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def print_table(results: dict) -> None:
+    sizes = list(results)
+    print()
+    print(f"{'page':<18}" + "".join(f"{s + ' median':>14}{'p95':>10}{'queries':>9}" for s in sizes))
+    for page in PAGES:
+        line = f"{page:<18}"
+        for size in sizes:
+            m = results[size].get(page, {})
+            line += f"{m.get('median_ms', float('nan')):>12.1f}ms{m.get('p95_ms', float('nan')):>8.1f}ms{m.get('queries', '-'):>9}"
+        print(line)
+    for size in sizes:
+        data = results[size].get("_data", {})
+        print(f"{size}: {data.get('indicators')} indicators, {data.get('departments')} departments, "
+              f"{data.get('actuals')} actuals; import of {results[size].get('import', {}).get('rows')} rows")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1x,10x,100x")
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per page (after a warm-up)")
+    parser.add_argument("--http", action="store_true", help="also run gunicorn throughput and page weight")
+    parser.add_argument("--seconds", type=int, default=15, help="length of the --http load")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results.json"))
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker:
+        from benchmarks import pages
+
+        print(json.dumps(pages.run(args.worker, args.requests)))
+        return
+
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="ipzone-bench-") as tmp:
+        collectstatic(Path(tmp))
+        for size in args.sizes.split(","):
+            print(f"[{size}] building data and measuring {len(PAGES)} pages × {args.requests} requests…", flush=True)
+            results[size] = run_size(size, args.requests, Path(tmp))
+        print_table(results)
+        if args.http:
+            from benchmarks import http_load
+
+            results["http"] = http_load.run(Path(tmp), seconds=args.seconds, connections=args.connections)
+    results["_machine"] = {
+        "python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+        "database": "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite",
+    }
+    Path(args.output).write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+    print(f"\nwrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,321 @@
+"""Reading a filled-in template back: every row checked, all saved or none (DESIGN §3).
+
+The file is first checked by ``xlsx_safety`` (size, zip, macros, zip bombs), then
+opened read-only with cached values only (``data_only``: formulas are never
+evaluated by us).  Each row becomes a ``workflow.Entry`` labelled “第 N 行” with the
+Excel row number and the version the reporter downloaded; ``workflow.save_entries``
+applies the same rules as the admin form and saves in one transaction, recording the
+history.  Any problem — in the file or in any row — raises ``ImportFailed`` listing
+every problem by row, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import math
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from xml.etree.ElementTree import ParseError
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from indicators import workflow
+from indicators.exports.template import (
+    DEPARTMENT_LABEL,
+    ID,
+    NOT_CARRIED_OUT,
+    NOTE,
+    PLAN_LABEL,
+    REQUIRED_HEADERS,
+    TEMPLATE_SHEET,
+    VALUE,
+    VERSION,
+    COUNT,
+    YEAR_LABEL,
+)
+from indicators.exports.xlsx_safety import UnsafeFile, check_xlsx
+from indicators.models import Indicator
+
+HEADER_SEARCH_ROWS = 10  # the header is on row 3 of the template; allow a few inserted rows
+MAX_DATA_ROWS = 3000  # far more than any department leads; bounds the work per upload
+MAX_COLUMNS = 40
+YES_WORDS = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "未开展"}
+NO_WORDS = {"", "否", "n", "no", "false", "0"}
+
+
+class ImportFailed(Exception):
+    """Nothing was saved; ``errors`` are ``(row label or None, message)`` pairs."""
+
+    def __init__(self, errors):
+        if isinstance(errors, str):
+            errors = [(None, errors)]
+        self.errors = list(errors)
+        super().__init__("; ".join(m if r is None else f"{r}: {m}" for r, m in self.errors))
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(m) if r is None else f"{r}：{m}" for r, m in self.errors]
+
+
+@dataclass
+class ImportResult:
+    rows: int  # data rows read
+    saved: list  # actuals that changed
+
+
+def row_label(number: int) -> str:
+    return f"第 {number} 行"
+
+
+# -- cell values ---------------------------------------------------------------------------------
+def number_text(value, number_format: str = "General") -> str | None:
+    """A cell as the text ``values.parse_number`` reads.
+
+    Excel stores numbers as binary doubles: 0.1 + 0.2 arrives as 0.30000000000000004.
+    Fifteen significant digits — what Excel itself shows — drop that noise.  A cell
+    formatted as a percentage holds 0.9526 for “95.26%”, so it is scaled back to 95.26.
+    Dates mean Excel turned something like “3/10” into a date: refused with a hint.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+        raise ValueError(_("Excel turned this value into a date or time; format the cell as a number and type it again."))
+    if isinstance(value, (int, float, Decimal)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)  # parse_number refuses it with its usual message
+        number = Decimal(format(value, ".15g")) if isinstance(value, float) else Decimal(value)
+        if "%" in (number_format or ""):
+            number = Decimal(format(number * 100, ".15g"))
+        return format(number.normalize(), "f")
+    return str(value).strip()
+
+
+def yes_no(value) -> bool:
+    if value is None or value is False:
+        return False
+    if value is True:
+        return True
+    text = number_text(value) if isinstance(value, (int, float, Decimal)) else str(value).strip()
+    if text.lower() in YES_WORDS:
+        return True
+    if text.lower() in NO_WORDS:
+        return False
+    raise ValueError(_("In “%(column)s” enter “是” or leave it blank.") % {"column": NOT_CARRIED_OUT})
+
+
+def whole_number(value) -> int | None:
+    """The hidden id and version columns: whole numbers written by the template."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError from None
+    if number != number.to_integral_value() or number < 0 or number > 2**62:
+        raise ValueError
+    return int(number)
+
+
+# -- the sheet -------------------------------------------------------------------------------------
+def open_workbook(data: bytes):
+    check_xlsx(data)
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    # openpyxl reports broken parts with these (missing part, bad XML, bad attribute values).
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, ParseError, OSError):
+        raise UnsafeFile(_("The file is damaged or is not an Excel workbook (.xlsx).")) from None
+
+
+def _find_sheet(workbook):
+    if TEMPLATE_SHEET in workbook.sheetnames:
+        return workbook[TEMPLATE_SHEET]
+    return workbook.worksheets[0] if workbook.worksheets else None
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def read_rows(worksheet):
+    """``(meta, columns, rows)``: labels above the header, header positions, and data rows with their numbers."""
+    meta, columns, rows = {}, None, []
+    for number, cells in enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+        if columns is None:
+            texts = [_text(cell.value) for cell in cells]
+            if all(header in texts for header in REQUIRED_HEADERS):
+                columns = {header: texts.index(header) for header in REQUIRED_HEADERS}
+                continue
+            for index, text in enumerate(texts[:-1]):
+                if text in (YEAR_LABEL, DEPARTMENT_LABEL, PLAN_LABEL):
+                    following = next((c.value for c in cells[index + 1:] if c.value not in (None, "")), None)
+                    meta[text] = following
+            if number >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        if all(cell.value in (None, "") for cell in cells):
+            continue  # Excel and WPS often keep formatted empty rows below a table
+        if len(rows) >= MAX_DATA_ROWS:
+            raise ImportFailed(_("The sheet has more than %(max)s rows; upload the template of one department.") % {"max": MAX_DATA_ROWS})
+        rows.append((number, cells))
+    return meta, columns, rows
+
+
+def _cell(cells, index):
+    return cells[index] if index < len(cells) else None
+
+
+def _value(cells, index):
+    cell = _cell(cells, index)
+    return None if cell is None else cell.value
+
+
+class TemplateReader:
+    """Turns a filled template into ``workflow.Entry`` objects for one user, plan and year."""
+
+    def __init__(self, user, plan, year: int):
+        self.user = user
+        self.plan = plan
+        self.year = year
+        self.errors: list[tuple[str | None, str]] = []
+
+    def check_meta(self, meta):
+        found = meta.get(YEAR_LABEL)
+        try:
+            found_year = whole_number(found)
+        except ValueError:
+            found_year = None
+        if found_year is None:
+            raise ImportFailed(_("The sheet does not say which year it is for (“%(label)s”). Use the template downloaded from this page.")
+                               % {"label": YEAR_LABEL})
+        if found_year != self.year:
+            raise ImportFailed(
+                _("This template is for %(found)s, but you are importing figures for %(year)s. "
+                  "Download the template for %(year)s, or import on the page for %(found)s.")
+                % {"found": found_year, "year": self.year}
+            )
+        code = _text(meta.get(PLAN_LABEL))
+        if code and code != self.plan.code:
+            raise ImportFailed(_("This template belongs to the plan %(found)s, not %(plan)s.") % {"found": code, "plan": self.plan.code})
+
+    def entries(self, worksheet) -> tuple[list[workflow.Entry], int]:
+        try:
+            meta, columns, rows = read_rows(worksheet)
+        # Read-only mode parses the sheet's XML only now, so a broken part shows up here.
+        except (KeyError, ValueError, TypeError, ParseError, zipfile.BadZipFile, OSError):
+            raise ImportFailed(_("The file is damaged or is not an Excel workbook (.xlsx).")) from None
+        if columns is None:
+            raise ImportFailed(
+                _("The sheet does not have the template's header row (%(headers)s). Download the template again and fill it in.")
+                % {"headers": "、".join(REQUIRED_HEADERS)}
+            )
+        self.check_meta(meta)
+        indicators = {
+            i.pk: i for i in Indicator.objects.filter(plan=self.plan).select_related("plan", "lead_department").order_by()
+        }
+        entries, seen = [], {}
+        for number, cells in rows:
+            entry = self.entry(number, cells, columns, indicators, seen)
+            if entry is not None:
+                entries.append(entry)
+        return entries, len(rows)
+
+    def entry(self, number, cells, columns, indicators, seen) -> workflow.Entry | None:
+        label = row_label(number)
+        raw_id = _value(cells, columns[ID])
+        inputs = [_value(cells, columns[name]) for name in (VALUE, COUNT, NOT_CARRIED_OUT, NOTE)]
+        if _text(raw_id) == "":
+            if any(_text(v) for v in inputs):
+                self.errors.append((label, _("This row has no indicator id. Fill in the rows of the downloaded template only.")))
+            return None  # an empty line below the table
+        try:
+            indicator = indicators.get(whole_number(raw_id))
+        except ValueError:
+            indicator = None
+        if indicator is None:
+            self.errors.append((label, _("Unknown indicator id “%(id)s”: this row is not from this plan's template.") % {"id": _text(raw_id)[:20]}))
+            return None
+        if indicator.pk in seen:
+            self.errors.append((label, _("%(name)s appears twice (also in %(row)s).") % {"name": indicator.name, "row": seen[indicator.pk]}))
+            return None
+        seen[indicator.pk] = label
+        if not workflow.can_edit(self.user, indicator):
+            self.errors.append(
+                (label, _("%(name)s is led by %(department)s; only that department enters its figures.")
+                 % {"name": indicator.name, "department": indicator.lead_department.name})
+            )
+            return None
+        try:
+            version = whole_number(_value(cells, columns[VERSION]))
+        except ValueError:
+            self.errors.append((label, _("The hidden version column was changed. Download the template again.")))
+            return None
+        value_cell, count_cell = _cell(cells, columns[VALUE]), _cell(cells, columns[COUNT])
+        try:
+            value = number_text(inputs[0], getattr(value_cell, "number_format", "General"))
+            count = number_text(inputs[1], getattr(count_cell, "number_format", "General"))
+            not_carried_out = yes_no(inputs[2])
+        except ValueError as exc:
+            self.errors.append((label, str(exc)))
+            return None
+        if value == NOT_CARRIED_OUT:  # typed 未开展 into the value cell: that is what they meant
+            value, not_carried_out = None, True
+        if indicator.is_pair and value and "/" in value and count in (None, ""):
+            value, _sep, count = value.partition("/")  # “6000/10” typed into one cell
+        note = inputs[3]
+        note = number_text(note) if isinstance(note, (int, float, Decimal)) and not isinstance(note, bool) else note
+        return workflow.Entry(
+            indicator=indicator,
+            year=self.year,
+            value=value,
+            second_value=count if indicator.is_pair else (count or None),
+            not_carried_out=not_carried_out,
+            note="" if note is None else str(note),
+            expected_version=version,
+            label=label,
+        )
+
+    def check_entries(self, entries):
+        """Run the row rules now, so one upload reports every problem at once."""
+        for entry in entries:
+            try:
+                workflow.clean_entry(entry)
+            except workflow.WorkflowError as exc:
+                self.errors.extend(exc.errors)
+
+
+def import_actuals(user, plan, year: int, data: bytes) -> ImportResult:
+    """Check and save a filled template; raises ``ImportFailed`` (nothing saved) or returns what changed."""
+    try:
+        workbook = open_workbook(data)
+    except UnsafeFile as exc:
+        raise ImportFailed(exc.message) from None
+    reader = TemplateReader(user, plan, year)
+    try:
+        worksheet = _find_sheet(workbook)
+        if worksheet is None:
+            raise ImportFailed(_("The workbook has no sheet."))
+        entries, count = reader.entries(worksheet)
+    finally:
+        workbook.close()
+    if reader.errors:
+        reader.check_entries(entries)
+        raise ImportFailed(sorted(reader.errors, key=_row_order))
+    if not entries:
+        raise ImportFailed(_("The sheet has no rows to import."))
+    try:
+        saved = workflow.save_entries(user, entries)
+    except workflow.WorkflowError as exc:
+        raise ImportFailed(sorted(exc.errors, key=_row_order)) from None
+    return ImportResult(rows=count, saved=saved)
+
+
+def _row_order(error):
+    label = error[0] or ""
+    digits = "".join(ch for ch in label if ch.isdigit())
+    return int(digits) if digits else 0

@@ -1,0 +1,97 @@
+"""The change history of an indicator's actuals (DESIGN §3), as the viewer may see it.
+
+django-simple-history keeps a record of every save; this turns them into "who, when,
+old → new" entries.  A reporter of another department must learn nothing of drafts
+(DESIGN §1), so for such a viewer records in draft or returned state are skipped and
+"old" is the previous record the viewer may see – a draft value never leaks through
+the "old" side of the next entry either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from indicators.dashboard import DraftVisibility, display_text
+from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, Indicator
+
+CHANGE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime
+    who: str
+    year: int
+    change: str  # "+", "~", "-"
+    old_value: str | None  # None for the first entry the viewer sees
+    new_value: str
+    old_status: str | None
+    new_status: str
+    note: str
+
+    @property
+    def change_label(self):
+        return CHANGE_LABELS.get(self.change, self.change)
+
+    @property
+    def value_changed(self) -> bool:
+        return self.old_value != self.new_value
+
+    @property
+    def status_changed(self) -> bool:
+        return self.old_status != self.new_status
+
+    @property
+    def new_status_label(self):
+        return ActualStatus(self.new_status).label
+
+    @property
+    def old_status_label(self):
+        return ActualStatus(self.old_status).label if self.old_status else ""
+
+
+def _who(record) -> str:
+    user = record.history_user
+    if user is None:
+        return str(_("system"))
+    return user.get_full_name() or user.get_username()
+
+
+def change_history(indicator: Indicator, viewer=None, *, newest_first: bool = True) -> list[HistoryEntry]:
+    """Every change to the indicator's actuals that ``viewer`` may see (one query)."""
+    visibility = DraftVisibility.for_viewer(viewer)
+    sees_drafts = visibility.allows(indicator.lead_department_id)
+    records = (
+        Actual.history.filter(indicator_id=indicator.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    last_seen: dict[int, object] = {}  # actual id -> last record shown
+    entries = []
+    for record in records:
+        previous = last_seen.get(record.id)
+        deleted = record.history_type == "-"
+        hidden_draft = not sees_drafts and record.status in EDITABLE_STATUSES
+        # A deleted draft shows only as the end of what the viewer saw before, never its draft value.
+        if hidden_draft and not (deleted and previous is not None):
+            continue
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=_who(record),
+                year=record.year,
+                change=record.history_type,
+                old_value=display_text(indicator, previous) if previous is not None else None,
+                new_value="" if deleted else display_text(indicator, record),
+                old_status=previous.status if previous is not None else None,
+                new_status=record.status,
+                note="" if hidden_draft else record.note,
+            )
+        )
+        last_seen[record.id] = record
+    if newest_first:
+        entries.reverse()
+    return entries

@@ -1,0 +1,44 @@
+"""``python manage.py export_xlsx --year 2024 --output 量化指标完成情况_2024年.xlsx [--plan CODE]``.
+
+Writes the whole assessment workbook (DESIGN §6), as a leader would download it:
+every department, unapproved figures marked 待审核.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators.exports import AssessmentWorkbook
+from indicators.models import Plan
+
+
+class Command(BaseCommand):
+    help = "Write the assessment workbook (量化指标完成情况) of a plan as of a year to an .xlsx file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True, help="As-of year, e.g. 2024.")
+        parser.add_argument("--output", required=True, help="Where to write the .xlsx file.")
+        parser.add_argument("--plan", help="The plan's document number (e.g. 柳高新〔2022〕2号); default: the latest plan covering the year.")
+
+    def handle(self, *args, year, output, plan=None, **options):
+        if plan:
+            try:
+                chosen = Plan.objects.get(code=plan)
+            except Plan.DoesNotExist:
+                raise CommandError(f"No plan {plan!r}. Known plans: {', '.join(Plan.objects.values_list('code', flat=True)) or 'none'}.") from None
+            if not chosen.contains_year(year):
+                raise CommandError(f"{year} is outside {chosen.code} ({chosen.first_year}–{chosen.last_year}).")
+        else:
+            chosen = next((p for p in Plan.objects.all() if p.contains_year(year)), None)
+            if chosen is None:
+                raise CommandError(f"No plan covers {year}. Load one first (manage.py loaddata plan_2022_2025).")
+        path = Path(output)
+        if not path.parent.exists():
+            raise CommandError(f"The folder {path.parent} does not exist.")
+        workbook = AssessmentWorkbook(chosen, year)
+        data = workbook.render()
+        # Written next to the target first, then moved: a reader never sees half a file.
+        partial = path.with_name(path.name + ".partial")
+        partial.write_bytes(data)
+        partial.replace(path)
+        self.stdout.write(self.style.SUCCESS(f"Wrote {path} ({len(data) // 1024} KB, {len(workbook.rows)} indicators, {chosen.code} as of {year})."))

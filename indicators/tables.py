@@ -1,0 +1,173 @@
+"""django-tables2 tables over ``dashboard.IndicatorRow`` (NetBox style).
+
+``BaseTable`` shows only the columns a domain table lists in ``Meta.fields`` (in that order),
+so one table class per page picks from the shared column set.  Custom columns implement
+``render()`` for the page and ``value()`` for exports, so an export never contains HTML.
+The pseudo-field ``"years"`` in ``Meta.fields`` stands for one column per plan year up to
+the as-of year, built when the table is made.
+"""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from indicators.dashboard import IndicatorRow
+from indicators.templatetags.ipzone_tags import pending_mark, percent, status_badge
+
+YEARS = "years"
+
+
+class BaseTable(tables.Table):
+    """Keeps the columns named in ``Meta.fields`` and expands ``"years"`` into year columns."""
+
+    class Meta:
+        attrs = {"class": "data-table"}
+        orderable = True
+        template_name = "tables/table.html"
+        empty_text = _("No indicators.")
+
+    def __init__(self, data, *, year_columns=(), **kwargs):
+        year_columns = list(year_columns)
+        fields = list(getattr(self._meta, "fields", None) or self.base_columns.keys())
+        if YEARS not in fields:
+            fields.append(YEARS)
+        sequence = []
+        for name in fields:
+            if name == YEARS:
+                sequence.extend(column_name for column_name, _column in year_columns)
+            else:
+                sequence.append(name)
+        kwargs.setdefault("exclude", [name for name in self.base_columns if name not in fields])
+        super().__init__(data, extra_columns=year_columns, sequence=sequence, **kwargs)
+
+
+class IndicatorNameColumn(tables.Column):
+    """The printed name, linked to the indicator page."""
+
+    def render(self, record: IndicatorRow):
+        url = reverse("indicator", args=[record.indicator.pk])
+        return format_html('<a href="{}?year={}">{}</a>', url, record.year, record.indicator.name)
+
+    def value(self, record: IndicatorRow, **kwargs):
+        return record.indicator.name
+
+
+class RoleColumn(tables.Column):
+    def render(self, record: IndicatorRow):
+        return format_html('<span class="role role-{}">{}</span>', record.role, record.role_label)
+
+    def value(self, record: IndicatorRow, **kwargs):
+        return str(record.role_label)
+
+
+class YearValueColumn(tables.Column):
+    """One plan year's actual, marked 待审核 until approved; blank means not reported."""
+
+    def __init__(self, year, **kwargs):
+        self.year = year
+        kwargs.setdefault("verbose_name", _("%(year)s actual") % {"year": year})
+        kwargs.setdefault("order_by", f"year_sort__y{year}")
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        super().__init__(accessor="cells", **kwargs)
+
+    def render(self, record: IndicatorRow):
+        cell = record.cells[self.year]
+        if not cell.reported:
+            return format_html('<span class="not-reported">{}</span>', _("Not reported"))
+        return format_html("{} {}", cell.text, pending_mark(cell))
+
+    def value(self, record: IndicatorRow, **kwargs):
+        cell = record.cells[self.year]
+        if not cell.reported:
+            return ""
+        pending = _("Pending review")
+        return f"{cell.text} ({pending})" if cell.pending else cell.text
+
+
+class YearTargetColumn(tables.Column):
+    """That year's target m (the administrator's, else linear from baseline to target)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        super().__init__(accessor="cells", **kwargs)
+
+    def render(self, record: IndicatorRow):
+        return str(record.current.target)
+
+    def value(self, record: IndicatorRow, **kwargs):
+        return str(record.current.target)
+
+
+class CompletionColumn(tables.Column):
+    """完成率 a / T (first part for pairs); "—" when there is no numeric target or no value."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("order_by", "completion_sort")
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        super().__init__(accessor="assessment", **kwargs)
+
+    def render(self, record: IndicatorRow):
+        return percent(record.assessment.completion)
+
+    def value(self, record: IndicatorRow, **kwargs):
+        return percent(record.assessment.completion)
+
+
+class StatusColumn(tables.Column):
+    """The status word on its colour; sorts worst first."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("order_by", "status_rank")
+        super().__init__(accessor="assessment", **kwargs)
+
+    def render(self, record: IndicatorRow):
+        return status_badge(record.status)
+
+    def value(self, record: IndicatorRow, **kwargs):
+        return str(record.status.label)
+
+
+class IndicatorTable(BaseTable):
+    """Every column an indicator row can show; domain tables choose with ``Meta.fields``."""
+
+    order = tables.Column(verbose_name=_("No."), accessor="indicator__order", attrs={"td": {"class": "num"}})
+    task = tables.Column(verbose_name=_("Task"), accessor="indicator__task_number", attrs={"td": {"class": "num"}})
+    name = IndicatorNameColumn(verbose_name=_("Indicator"), accessor="indicator__name", attrs={"td": {"class": "name"}})
+    role = RoleColumn(verbose_name=_("Role"), accessor="role")
+    departments = tables.Column(verbose_name=_("Responsible departments"), accessor="department_names", orderable=False)
+    baseline = tables.Column(
+        verbose_name=_("Baseline"), accessor="indicator__baseline_printed", orderable=False, attrs={"td": {"class": "num"}}
+    )
+    year_target = YearTargetColumn(verbose_name=_("Target this year"))
+    target = tables.Column(
+        verbose_name=_("Final target"), accessor="indicator__target_printed", orderable=False, attrs={"td": {"class": "num"}}
+    )
+    completion = CompletionColumn(verbose_name=_("Completion"))
+    status = StatusColumn(verbose_name=_("Status"))
+
+    def __init__(self, rows, *, plan, year, **kwargs):
+        self.plan, self.year = plan, year
+        year_columns = [(f"y{y}", YearValueColumn(y)) for y in plan.years if y <= year]
+        super().__init__(rows, year_columns=year_columns, **kwargs)
+        # Headers that name the plan's years; the columns are per-table copies, so this is safe.
+        headers = {
+            "baseline": _("%(year)s baseline") % {"year": plan.baseline_year},
+            "target": _("%(year)s target") % {"year": plan.last_year},
+            "year_target": _("%(year)s yearly target") % {"year": year},
+        }
+        for name, header in headers.items():
+            if name in self.columns:
+                self.columns[name].column.verbose_name = header
+
+
+class DepartmentIndicatorTable(IndicatorTable):
+    """A department's page: its lead indicators, then those it co-operates on."""
+
+    class Meta(IndicatorTable.Meta):
+        fields = ("order", "name", "role", "baseline", YEARS, "year_target", "target", "completion", "status")

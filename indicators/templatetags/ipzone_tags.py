@@ -1,0 +1,103 @@
+"""Small pieces of HTML the dashboard templates share: status badges, charts, links."""
+
+from decimal import Decimal
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from indicators import values as V
+from indicators.models import ActualStatus
+from indicators.progress import STATUS_COLOURS, Status
+
+register = template.Library()
+
+# As Django's json_script: JSON inside <script> must not be able to close the element.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def status_badge(status):
+    """The status word on its colour; the word is always there, colour is never the only signal."""
+    status = Status(status)
+    return format_html(
+        '<span class="badge status-{}" style="background-color:{}">{}</span>',
+        status.value,
+        STATUS_COLOURS[status],
+        status.label,
+    )
+
+
+@register.simple_tag
+def status_swatch(status):
+    status = Status(status)
+    return format_html('<span class="swatch" style="background-color:{}" aria-hidden="true"></span>', STATUS_COLOURS[status])
+
+
+@register.simple_tag
+def workflow_badge(state):
+    """草稿 / 已提交 / 已审核 / 已退回 for an actual's workflow state."""
+    if not state:
+        return ""
+    state = ActualStatus(state)
+    return format_html('<span class="workflow workflow-{}">{}</span>', state.value, state.label)
+
+
+@register.simple_tag
+def pending_mark(cell):
+    """待审核 after a value that is entered but not yet approved."""
+    if not cell.pending:
+        return ""
+    return format_html(
+        '<span class="pending" title="{}">{}</span>', ActualStatus(cell.workflow).label, _("Pending review")
+    )
+
+
+@register.simple_tag
+def chart(figure_json, element_id, title=""):
+    """A chart's container and its data, drawn by static/js/charts.js (no inline code, CSP-safe)."""
+    return format_html(
+        '<div class="chart" id="{0}" role="img" aria-label="{2}"></div>'
+        '<script type="application/json" id="{0}-data" data-chart="{0}">{1}</script>',
+        element_id,
+        # Safe once <, > and & are escaped: script content is not HTML-decoded, so entities would break it.
+        mark_safe(figure_json.translate(_JSON_SCRIPT_ESCAPES)),
+        title,
+    )
+
+
+@register.simple_tag
+def evidence_url(evidence):
+    """The download link of an evidence file, or "" while the download view does not exist."""
+    try:
+        return reverse("evidence_download", args=[evidence.pk])
+    except NoReverseMatch:
+        return ""
+
+
+@register.filter
+def percent(fraction):
+    """0.8523 -> "85.2%"; None -> "—" (no target to compare with)."""
+    if fraction is None:
+        return "—"
+    return f"{(Decimal(fraction) * 100).quantize(Decimal('0.1'))}%".replace(".0%", "%")
+
+
+@register.filter
+def number(value):
+    return V.format_number(value) if value is not None else ""
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def in_minutes(duration, default=15):
+    """A timedelta as whole minutes (rounded up); ``default`` when there is none."""
+    if duration is None or duration == "":
+        return int(default)
+    return max(1, -(-int(duration.total_seconds()) // 60))

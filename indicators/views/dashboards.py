@@ -1,0 +1,251 @@
+"""The leaders' dashboards (DESIGN §5): overview, department page, indicator page.
+
+Every figure comes from ``indicators.dashboard`` so the pages agree with each other and
+with the Excel export.  Each view costs a fixed number of queries, whatever the plan's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from indicators import charts
+from indicators.dashboard import (
+    LEAD,
+    IndicatorRow,
+    build_rows,
+    default_year,
+    department_summary,
+    status_counts,
+)
+from indicators.history import change_history
+from indicators import values as V
+from indicators.models import ActualStatus, Department, Evidence, Indicator, Plan
+from indicators.progress import STATUS_COLOURS, Status
+from indicators.tables import DepartmentIndicatorTable
+from indicators.templatetags.ipzone_tags import percent
+
+# ---- choosing the plan and the as-of year -------------------------------------------
+
+
+def choose_plan(request, plans: list[Plan]) -> Plan:
+    """``?plan=<id>`` if given (404 when unknown), else the latest issued plan."""
+    wanted = request.GET.get("plan")
+    if not wanted:
+        return plans[0]  # Plan.Meta.ordering puts the latest issue date first
+    for plan in plans:
+        if str(plan.pk) == wanted.strip():
+            return plan
+    raise Http404(_("There is no plan with the number “%(plan)s”.") % {"plan": wanted[:20]})
+
+
+def choose_year(request, plan: Plan) -> tuple[int, str]:
+    """``?year=`` when it is a year of the plan, else the default year and a notice saying why."""
+    wanted = request.GET.get("year", "").strip()
+    if not wanted:
+        return default_year(plan, viewer=request.user), ""
+    year = int(wanted) if wanted.isascii() and wanted.isdigit() else None
+    if year is not None and plan.contains_year(year):
+        return year, ""
+    fallback = default_year(plan, viewer=request.user)
+    notice = _("“%(year)s” is not a year of this plan (%(first)s–%(last)s); showing %(shown)s.") % {
+        "year": wanted[:10],
+        "first": plan.first_year,
+        "last": plan.last_year,
+        "shown": fallback,
+    }
+    return fallback, notice
+
+
+def _selection_context(plans, plan, year, notice):
+    return {
+        "plans": plans,
+        "plan": plan,
+        "year": year,
+        "years": list(plan.years),
+        "notice": notice,
+        "status_colours": STATUS_COLOURS,
+    }
+
+
+# ---- progress bars on the overview ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgressBar:
+    """One part of an indicator: actual vs that year's target vs final target, as widths in %."""
+
+    label: str
+    unit: str
+    value: Decimal | None
+    year_target: Decimal | None
+    target: Decimal | None
+    status: Status
+    cumulative: bool
+
+    @property
+    def scale(self) -> Decimal:
+        # The longest of the three fills the bar; a little headroom keeps the end marker visible.
+        biggest = max((n for n in (self.value, self.year_target, self.target) if n is not None), default=Decimal(0))
+        return biggest * Decimal("1.05") if biggest > 0 else Decimal(1)
+
+    def _width(self, number: Decimal | None) -> str | None:
+        if number is None:
+            return None
+        return f"{min(number / self.scale * 100, Decimal(100)):.1f}"
+
+    @property
+    def fill(self):
+        return self._width(self.value) or "0"
+
+    @property
+    def year_mark(self):
+        return self._width(self.year_target)
+
+    @property
+    def target_mark(self):
+        return self._width(self.target)
+
+    @property
+    def colour(self):
+        return STATUS_COLOURS[self.status]
+
+
+def progress_bars(row: IndicatorRow) -> list[ProgressBar]:
+    indicator = row.indicator
+    bars = []
+    for index, part in enumerate(row.assessment.parts):
+        if indicator.is_pair:
+            label = _("Amount") if index == 0 else _("Count")
+        else:
+            label = ""
+        bars.append(
+            ProgressBar(
+                label=label,
+                unit=indicator.units[index],
+                value=part.value,
+                year_target=part.year_target,
+                target=part.target,
+                status=part.status,
+                cumulative=row.spec.basis == "cumulative",
+            )
+        )
+    return bars
+
+
+def _task_groups(rows: list[IndicatorRow]):
+    """[(task number, [(row, bars), …]), …] in table order; a task's rows are consecutive."""
+    groups: list[tuple[int, list]] = []
+    for row in rows:
+        task = row.indicator.task_number
+        if not groups or groups[-1][0] != task:
+            groups.append((task, []))
+        groups[-1][1].append((row, progress_bars(row)))
+    return groups
+
+
+# ---- pages -----------------------------------------------------------------------------
+
+
+@login_required
+def overview(request):
+    plans = list(Plan.objects.prefetch_related("deadlines"))
+    if not plans:
+        return render(request, "dashboards/no_plan.html")
+    plan = choose_plan(request, plans)
+    year, notice = choose_year(request, plan)
+    rows = build_rows(plan, year, viewer=request.user)
+    summaries = department_summary(plan, year, rows)
+    context = _selection_context(plans, plan, year, notice)
+    context.update(
+        rows=rows,
+        counts=status_counts(rows),
+        summaries=summaries,
+        groups=_task_groups(rows),
+        department_chart=charts.status_by_department(summaries),
+        deadline=plan.deadline(year),
+        any_overdue=any(summary.overdue for summary in summaries),
+    )
+    return render(request, "dashboards/overview.html", context)
+
+
+@login_required
+def department(request, code):
+    department = get_object_or_404(Department, code=code)
+    plans = list(Plan.objects.prefetch_related("deadlines"))
+    if not plans:
+        return render(request, "dashboards/no_plan.html")
+    plan = choose_plan(request, plans)
+    year, notice = choose_year(request, plan)
+    rows = build_rows(plan, year, department=department, viewer=request.user)
+    lead_rows = [row for row in rows if row.role == LEAD]
+    summary = next(iter(department_summary(plan, year, lead_rows)), None)
+    table = DepartmentIndicatorTable(rows, plan=plan, year=year)
+    RequestConfig(request, paginate=False).configure(table)
+    context = _selection_context(plans, plan, year, notice)
+    context.update(
+        department=department,
+        rows=rows,
+        lead_count=len(lead_rows),
+        summary=summary,
+        counts=status_counts(lead_rows),
+        table=table,
+        status_chart=charts.department_statuses(summary),
+        completion_chart=charts.completion_by_indicator(rows),
+    )
+    return render(request, "dashboards/department.html", context)
+
+
+@login_required
+def indicator(request, pk):
+    indicator = get_object_or_404(Indicator.objects.select_related("plan"), pk=pk)
+    plan = indicator.plan
+    year, notice = choose_year(request, plan)
+    row = build_rows(plan, year, viewer=request.user, indicator_ids=[indicator.pk])[0]
+    indicator = row.indicator  # the one with departments and targets prefetched
+    cells = list(row.cells.values())
+    actual_ids = [cell.actual.pk for cell in cells if cell.actual is not None]
+    evidence: dict[int, list[Evidence]] = {}
+    for item in Evidence.objects.filter(actual_id__in=actual_ids).order_by("uploaded_at", "pk"):
+        evidence.setdefault(item.actual_id, []).append(item)
+    year_rows = []
+    for cell in cells:
+        actual = cell.actual
+        year_rows.append(
+            {
+                "cell": cell,
+                # Pairs are judged part by part, so each part's completion is shown.
+                "completion": " / ".join(percent(part.completion) for part in cell.assessment.parts),
+                "running_total": "/".join(V.format_number(part.value) for part in cell.assessment.parts if part.value is not None),
+                "note": actual.note if actual is not None else "",
+                # The reason matters only while the figure is back with the reporter.
+                "return_reason": actual.return_reason if actual is not None and actual.status == ActualStatus.RETURNED else "",
+                "evidence": evidence.get(actual.pk, []) if actual is not None else [],
+            }
+        )
+    projections = [
+        {"value": part.projection, "unit": unit, "status": part.projected_status}
+        for part, unit in zip(row.assessment.parts, indicator.units)
+        if part.projection is not None
+    ]
+    trends = charts.trends(row)
+    for number, trend in enumerate(trends, start=1):
+        trend["id"] = f"chart-trend-{number}"
+    context = _selection_context([plan], plan, year, notice)
+    context.update(
+        indicator=indicator,
+        row=row,
+        year_rows=year_rows,
+        notes=[item for item in year_rows if item["note"] or item["return_reason"] or item["evidence"]],
+        projections=projections,
+        trends=trends,
+        cumulative=row.spec.basis == "cumulative",
+        history=change_history(indicator, request.user),
+    )
+    return render(request, "dashboards/indicator.html", context)

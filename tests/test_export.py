@@ -1,0 +1,356 @@
+"""The assessment workbook (DESIGN §6): reopened with openpyxl and checked cell by cell."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from indicators.exports import AssessmentWorkbook, content_disposition
+from indicators.exports.sheets import MAIN_SHEET, SUMMARY_SHEET
+from indicators.exports.xlsx import sheet_title
+from indicators.models import Actual, Department, Indicator, Plan
+from indicators.progress import STATUS_COLOURS, Status
+from tests.figures import EXPECTED_STATUS_2024, make_figures
+from tests.test_plan_fixture import ROWS
+
+HEADERS = [
+    "主要任务序号", "指标内容", "2021年基础值", "2022年", "2023年", "2024年", "2025年",
+    "2025年目标值", "完成率", "进度状态", "责任部门", "情况说明",
+]
+HEADER_ROW, FIRST = 3, 4
+COL = {name: index for index, name in enumerate(HEADERS, start=1)}
+LEAD_SHEETS = ["柳州市市场监督管理局柳东新区分局", "工业和信息化局", "战略和经济发展局", "财政局", "法规处"]
+
+
+def open_book(data):
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+@pytest.fixture
+def figures(plan):
+    return make_figures(plan)
+
+
+@pytest.fixture
+def book(plan, figures, leader):
+    return open_book(AssessmentWorkbook(plan, 2024, leader).render())
+
+
+@pytest.fixture
+def main(book):
+    return book[MAIN_SHEET]
+
+
+def row_of(ws, order):
+    return FIRST + order - 1
+
+
+def value(ws, order, header):
+    return ws.cell(row=row_of(ws, order), column=COL[header]).value
+
+
+def test_the_main_sheet_has_a_title_naming_the_plan_and_year_then_the_twelve_columns(main, plan):
+    title = main["A1"].value
+    assert plan.code in title and plan.title in title and "截至2024年" in title
+    assert [c.value for c in main[HEADER_ROW]][:12] == HEADERS
+    assert main.max_column == 12
+    assert "A1:L1" in {str(r) for r in main.merged_cells.ranges}
+
+
+def test_all_29_rows_match_the_plans_table_in_order(main):
+    for order, _task, name, baseline, target, *_numbers, departments, _measure, _basis in ROWS:
+        r = row_of(main, order)
+        assert main.cell(row=r, column=COL["指标内容"]).value == name
+        assert main.cell(row=r, column=COL["2021年基础值"]).value == baseline
+        assert main.cell(row=r, column=COL["2025年目标值"]).value == target
+        assert main.cell(row=r, column=COL["责任部门"]).value == "、".join(departments)
+    # the printed markers survive as text, exactly
+    assert value(main, 3, "2021年基础值") == "—"
+    assert value(main, 3, "2025年目标值") == "/"
+    assert value(main, 19, "2021年基础值") == "2868/2"
+    assert value(main, 2, "2021年基础值") == "95.26%"
+    assert value(main, 21, "2025年目标值") == "以实际业务开展为准"
+
+
+def test_task_numbers_are_merged_down_their_group(main):
+    merged = {str(r) for r in main.merged_cells.ranges}
+    tasks = {}
+    for order, task, *_rest in ROWS:
+        tasks.setdefault(task, []).append(order)
+    for task, orders in tasks.items():
+        first, last = row_of(main, orders[0]), row_of(main, orders[-1])
+        assert main.cell(row=first, column=1).value == task
+        if len(orders) > 1:
+            assert f"A{first}:A{last}" in merged
+        else:
+            assert not any(m.startswith(f"A{first}:") for m in merged)
+    assert "A16:A19" in merged  # task 7: rows 13–16 of the table
+
+
+def test_year_columns_hold_numbers_pairs_and_未开展_and_nothing_after_the_as_of_year(main):
+    assert value(main, 1, "2022年") == 4 and value(main, 1, "2023年") == 5
+    assert value(main, 1, "2025年") is None  # entered for 2025, but the workbook is as of 2024
+    assert value(main, 19, "2022年") == "3500/4"
+    assert value(main, 20, "2024年") == "未开展"
+    assert value(main, 2, "2024年") == 95.5
+    assert main.cell(row=row_of(main, 2), column=COL["2024年"]).number_format == 'General"%"'
+    assert value(main, 5, "2024年") is None  # not reported is blank, never 0
+
+
+def test_unapproved_values_are_marked_待审核(main):
+    pending_number = main.cell(row=row_of(main, 1), column=COL["2024年"])
+    assert pending_number.value == 6  # still a number…
+    assert pending_number.number_format == 'General"（待审核）"'  # …shown as 6（待审核）
+    assert value(main, 19, "2024年") == "5000/8（待审核）"  # returned
+    assert value(main, 21, "2024年") == "100/1（待审核）"  # draft
+    approved = main.cell(row=row_of(main, 1), column=COL["2023年"])
+    assert approved.number_format == "General"
+    assert "待审核" in main["A2"].value  # the info line explains the mark
+
+
+def test_completion_is_a_percentage_number(main):
+    cell = main.cell(row=row_of(main, 26), column=COL["完成率"])
+    assert cell.value == pytest.approx(28 / 30)
+    assert cell.number_format == "0.0%"
+    assert cell.data_type == "n"
+    assert value(main, 3, "完成率") is None  # no numeric target
+
+
+def test_status_words_are_chinese_and_filled_with_the_status_colours(main):
+    words = {row_of(main, order): word for order, word in EXPECTED_STATUS_2024.items()}
+    for r, word in words.items():
+        assert main.cell(row=r, column=COL["进度状态"]).value == word
+    assert value(main, 5, "进度状态") == "未填报"
+    behind = main.cell(row=row_of(main, 2), column=COL["进度状态"])
+    assert behind.fill.fgColor.rgb[-6:] == STATUS_COLOURS[Status.BEHIND].lstrip("#")
+    achieved = main.cell(row=row_of(main, 1), column=COL["进度状态"])
+    assert achieved.fill.fgColor.rgb[-6:] == STATUS_COLOURS[Status.ACHIEVED].lstrip("#")
+
+
+def test_notes_are_the_as_of_years_情况说明(main):
+    assert value(main, 20, "情况说明") == "当年未开展商标质押业务"
+
+
+def test_the_footnotes_注1_to_3_are_under_the_table(main, plan):
+    after = row_of(main, 29) + 2
+    notes = [main.cell(row=after + i, column=1).value for i in range(3)]
+    assert notes[0] == "注：" + plan.footnotes[0]
+    for note, footnote in zip(notes, plan.footnotes, strict=True):
+        assert note.endswith(footnote)
+    assert f"A{after}:L{after}" in {str(r) for r in main.merged_cells.ranges}
+
+
+def test_print_setup_is_a4_landscape_one_page_wide_with_header_rows_repeated(book):
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert int(ws.page_setup.paperSize) == 9  # A4
+        assert ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert ws.print_title_rows == "$3:$3"
+    assert book[MAIN_SHEET].freeze_panes == "C4"
+
+
+def test_columns_are_wide_enough_for_chinese_and_text_wraps(main):
+    assert main.column_dimensions["B"].width >= 16
+    assert main.column_dimensions["K"].width >= 14
+    cell = main.cell(row=row_of(main, 28), column=COL["责任部门"])
+    assert cell.alignment.wrap_text
+    assert cell.border.left.style == "thin"
+    # ten departments need several lines: the row was made tall enough to show them
+    assert main.row_dimensions[row_of(main, 28)].height > main.row_dimensions[row_of(main, 27)].height
+
+
+def test_formula_looking_notes_are_stored_as_text(plan, leader):
+    made = make_figures(plan)
+    for (order, year), note in {(2, 2024): "-2", (7, 2024): "=1+1", (9, 2024): "@SUM(A1)", (19, 2024): "+3"}.items():
+        assert made[(order, year)].note == note
+    main = open_book(AssessmentWorkbook(plan, 2024, leader).render())[MAIN_SHEET]
+    for order, note in {2: "-2", 7: "=1+1", 9: "@SUM(A1)", 19: "+3"}.items():
+        cell = main.cell(row=row_of(main, order), column=COL["情况说明"])
+        assert cell.value == note
+        assert cell.data_type == "s"
+        assert cell.quotePrefix
+
+
+def test_control_characters_in_a_note_do_not_break_the_workbook(plan, leader):
+    indicator = Indicator.objects.get(plan=plan, order=5)
+    Actual.objects.create(indicator=indicator, year=2024, value=Decimal(3), note="换行\n可以\x07，响铃不行")
+    main = open_book(AssessmentWorkbook(plan, 2024, leader).render())[MAIN_SHEET]
+    assert value(main, 5, "情况说明") == "换行\n可以，响铃不行"
+
+
+def test_one_sheet_per_lead_department_and_the_summary(book):
+    assert book.sheetnames == [MAIN_SHEET, *LEAD_SHEETS, SUMMARY_SHEET]
+    czj = book["财政局"]
+    names = [czj.cell(row=r, column=2).value for r in range(FIRST, FIRST + 4)]
+    assert names == [row[2] for row in ROWS if row[0] in (19, 20, 21, 22)]
+    assert czj.cell(row=FIRST + 4, column=2).value is None
+    assert "财政局" in czj["A1"].value
+    assert czj.freeze_panes == "C4"
+
+
+def test_the_summary_counts_statuses_and_reporting_per_department(book):
+    ws = book[SUMMARY_SHEET]
+    headers = [c.value for c in ws[HEADER_ROW]]
+    assert headers[:9] == ["部门", "牵头指标数", "未填报", "倒退", "滞后", "需加快", "正常", "已达标", "不考核"]
+    assert headers[9:13] == ["已填报", "已提交（含已审核）", "已审核", "逾期未提交"]
+    lines = {ws.cell(row=r, column=1).value: [c.value for c in ws[r]] for r in range(FIRST, ws.max_row + 1)}
+    # 财政局 leads 19–22: 需加快 (19), 不考核 (20, 21), 未填报 (22); reported 3, approved 1 (row 20)
+    assert lines["财政局"][1:13] == [4, 1, 0, 0, 1, 0, 0, 2, 3, 1, 1, 3]
+    assert lines["合计"][1] == 29
+    assert sum(lines["合计"][2:9]) == 29
+    assert ws.cell(row=HEADER_ROW, column=5).fill.fgColor.rgb[-6:] == STATUS_COLOURS[Status.BEHIND].lstrip("#")
+
+
+def test_a_reporter_gets_only_their_departments_sheet(plan, figures, reporter):
+    workbook = AssessmentWorkbook(plan, 2024, reporter)
+    assert workbook.get_filename() == "量化指标完成情况_2024年_财政局.xlsx"
+    book = open_book(workbook.render())
+    assert book.sheetnames == ["财政局"]
+    ws = book["财政局"]
+    texts = {str(c.value) for row in ws.iter_rows() for c in row if c.value is not None}
+    assert "专利质押融资金额（万元）/笔" in texts
+    assert "查处假冒知识产权行政案件（起）" not in texts
+    assert "@SUM(A1)" not in texts  # another department's draft note
+    assert ws.cell(row=FIRST, column=COL["2024年"]).value == "5000/8（待审核）"  # their own returned figure
+
+
+def test_reporters_do_not_see_other_departments_drafts_where_rows_are_shared(plan, figures, other_reporter):
+    # gxj leads row 9 (its own draft is visible) and row 23
+    ws = open_book(AssessmentWorkbook(plan, 2024, other_reporter).render())["工业和信息化局"]
+    names = [ws.cell(row=r, column=2).value for r in range(FIRST, FIRST + 5)]
+    assert names[1] == "专利（PCT）国际申请量（件）"
+    assert ws.cell(row=FIRST + 1, column=COL["情况说明"]).value == "@SUM(A1)"
+    assert ws.cell(row=FIRST + 1, column=COL["进度状态"]).value == "倒退"
+
+
+def test_the_workbook_costs_the_same_queries_however_many_indicators(plan, figures, leader, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        AssessmentWorkbook(plan, 2024, leader).render()
+    czj = Department.objects.get(code="czj")
+    Indicator.objects.bulk_create(
+        Indicator(plan=plan, order=100 + n, task_number=17 + n // 3, name=f"新增指标{n}", unit="件",
+                  baseline_printed="1", target_printed="9", lead_department=czj)
+        for n in range(60)
+    )
+    leader = type(leader).objects.get(pk=leader.pk)
+    with CaptureQueriesContext(connection) as large:
+        data = AssessmentWorkbook(plan, 2024, leader).render()
+    assert len(large.captured_queries) == len(small.captured_queries) <= 10
+    assert open_book(data)[MAIN_SHEET].cell(row=FIRST + 88, column=2).value == "新增指标59"
+
+
+def test_a_2026_2030_plan_gets_its_own_year_columns(plan, leader, make_user):
+    later = Plan.objects.create(code="柳高新〔2026〕1号", title="下一期方案", issuer="管委会", issue_date=date(2026, 3, 1),
+                                baseline_year=2025, first_year=2026, last_year=2030, footnotes=["1. 说明。"])
+    Indicator.objects.create(plan=later, order=1, task_number=1, name="新指标（件）", unit="件", baseline_printed="—",
+                             target_printed="10", lead_department=Department.objects.get(code="scjg"))
+    ws = open_book(AssessmentWorkbook(later, 2027, leader).render())[MAIN_SHEET]
+    assert [c.value for c in ws[HEADER_ROW]] == [
+        "主要任务序号", "指标内容", "2025年基础值", "2026年", "2027年", "2028年", "2029年", "2030年",
+        "2030年目标值", "完成率", "进度状态", "责任部门", "情况说明",
+    ]
+    assert ws.cell(row=FIRST, column=2).value == "新指标（件）"
+    assert ws.cell(row=FIRST + 2, column=1).value == "注：1. 说明。"
+    assert ws.print_title_rows == "$3:$3"
+
+
+def test_sheet_names_are_valid_unique_and_at_most_31_characters():
+    taken = {"量化指标完成情况"}
+    long = "很长的部门名称" * 6
+    first, second = sheet_title(long, taken), sheet_title(long, taken)
+    assert len(first) == 31 and len(second) <= 31 and first != second
+    assert sheet_title("a/b:c*d?[e]", taken) == "a_b_c_d__e_"
+    assert sheet_title("量化指标完成情况", taken) == "量化指标完成情况(2)"
+
+
+# -- the download -----------------------------------------------------------------------------------
+def download(client, url):
+    response = client.get(url)
+    return response, b"".join(response.streaming_content) if response.status_code == 200 else b""
+
+
+def test_leaders_download_the_whole_workbook_with_a_chinese_file_name(client, plan, figures, leader):
+    client.force_login(leader)
+    response, data = download(client, reverse("export_xlsx", args=[2024]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; ")
+    assert 'filename="assessment_2024.xlsx"' in disposition  # ASCII fallback for old clients
+    assert "filename*=UTF-8''%E9%87%8F%E5%8C%96%E6%8C%87%E6%A0%87%E5%AE%8C%E6%88%90%E6%83%85%E5%86%B5_2024%E5%B9%B4.xlsx" in disposition
+    assert "no-store" in response["Cache-Control"]
+    assert open_book(data).sheetnames[0] == MAIN_SHEET
+
+
+def test_reviewers_and_administrators_get_the_whole_workbook_too(client, plan, reviewer, administrator):
+    for user in (reviewer, administrator):
+        client.force_login(user)
+        _response, data = download(client, f"/export/2024.xlsx?plan={plan.pk}")
+        assert SUMMARY_SHEET in open_book(data).sheetnames
+
+
+def test_a_reporter_downloads_only_their_department(client, plan, figures, reporter):
+    client.force_login(reporter)
+    response, data = download(client, "/export/2024.xlsx")
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert 'filename="assessment_2024_czj.xlsx"' in response["Content-Disposition"]
+    assert open_book(data).sheetnames == ["财政局"]
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, plan):
+    response = client.get("/export/2024.xlsx")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/export/2024.xlsx")
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/export/2019.xlsx", 404),
+        ("/export/2026.xlsx", 404),
+        ("/export/99999999999999999999999.xlsx", 404),
+        ("/export/abc.xlsx", 404),
+        ("/export/2024.xlsx?plan=abc", 400),
+        ("/export/2024.xlsx?plan=99999999999999999999999", 400),
+        ("/export/2024.xlsx?plan=999", 404),
+    ],
+)
+def test_a_year_outside_the_plan_or_a_bad_plan_is_a_clear_error_never_a_500(client, plan, leader, url, status):
+    client.force_login(leader)
+    assert client.get(url).status_code == status
+
+
+def test_a_user_with_no_role_may_not_export(client, plan, make_user):
+    client.force_login(make_user("nobody"))
+    assert client.get("/export/2024.xlsx").status_code == 403
+
+
+def test_content_disposition_escapes_what_a_header_cannot_hold():
+    header = content_disposition('a"b\r\n.xlsx', 'a"b\r\n.xlsx')
+    assert "\r" not in header and "\n" not in header
+    assert header == "attachment; filename=\"a_b__.xlsx\"; filename*=UTF-8''a%22b%0D%0A.xlsx"
+
+
+# -- the command ------------------------------------------------------------------------------------
+def test_the_export_xlsx_command_writes_the_workbook(plan, figures, tmp_path):
+    output = tmp_path / "量化指标完成情况_2024年.xlsx"
+    call_command("export_xlsx", "--year", "2024", "--output", str(output), "--plan", plan.code, stdout=io.StringIO())
+    book = openpyxl.load_workbook(output)
+    assert book.sheetnames[0] == MAIN_SHEET and SUMMARY_SHEET in book.sheetnames
+    assert book[MAIN_SHEET].cell(row=row_of(book[MAIN_SHEET], 1), column=COL["2024年"]).value == 6
+
+
+def test_the_export_xlsx_command_refuses_a_year_outside_the_plan(plan, tmp_path):
+    with pytest.raises(CommandError, match="2030"):
+        call_command("export_xlsx", "--year", "2030", "--output", str(tmp_path / "x.xlsx"))
+    with pytest.raises(CommandError, match="No plan"):
+        call_command("export_xlsx", "--year", "2024", "--output", str(tmp_path / "x.xlsx"), "--plan", "nope")
