@@ -166,6 +166,8 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
                 actual = Actual(indicator=entry.indicator, year=entry.year, status=ActualStatus.DRAFT, version=0)
             else:
                 if entry.expected_version is not None and entry.expected_version != actual.version:
+                    if _unchanged_since(actual, entry.expected_version, fields):
+                        continue  # this person left the row as they saw it; the newer figure stays
                     raise _conflict(actual.pk, entry.label)
                 if all(getattr(actual, k) == v for k, v in fields.items()):
                     continue
@@ -199,6 +201,17 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
         if errors:
             raise WorkflowError(errors)
     return saved
+
+
+def _unchanged_since(actual, version, fields) -> bool:
+    """Did the person post exactly what the figure was at ``version`` (a row they did not touch)?
+
+    A page lists a department's rows; one colleague's change to row A must not
+    block another's save of row B, yet a stale row A must never be written back.
+    The history holds what the figure was at every version.
+    """
+    seen = actual.history.filter(version=version).order_by("-history_date", "-history_id").first()
+    return seen is not None and all(getattr(seen, key) == value for key, value in fields.items())
 
 
 def _conflict_or_gone(entry):

@@ -120,3 +120,25 @@ def test_two_people_creating_the_same_figure_at_once_get_one_save_and_one_confli
         thread.join(timeout=30)
     assert sorted(outcomes) == ["conflict", "saved"]
     assert Actual.objects.filter(indicator=indicator, year=2023).count() == 1
+
+
+def test_a_colleagues_change_to_another_row_does_not_block_a_year_page_save(client, reporter, make_user, plan):
+    colleague = make_user("staff-czj-2", "填报员", "czj")
+    pledge_row, trademark_row = Indicator.objects.select_related("plan").filter(plan=plan, order__in=(19, 20)).order_by("order")
+    saved = workflow.save_entries(reporter, [
+        workflow.Entry(indicator=pledge_row, year=2024, value="3000", second_value="3"),
+        workflow.Entry(indicator=trademark_row, year=2024, value="100", second_value="1"),
+    ])
+    versions = {a.indicator_id: a.version for a in saved}
+    # The colleague changes row 19 after the reporter opened the page.
+    workflow.save_entries(colleague, [
+        workflow.Entry(indicator=pledge_row, year=2024, value="3500", second_value="4", expected_version=versions[pledge_row.pk])
+    ])
+    client.force_login(reporter)
+    response = client.post("/admin/indicators/actual/year/2024/", {
+        f"i{pledge_row.pk}-value": "3000", f"i{pledge_row.pk}-second_value": "3", f"i{pledge_row.pk}-version": versions[pledge_row.pk],
+        f"i{trademark_row.pk}-value": "150", f"i{trademark_row.pk}-second_value": "1", f"i{trademark_row.pk}-version": versions[trademark_row.pk],
+    })
+    assert response.status_code == 302
+    assert Actual.objects.get(indicator=pledge_row).value == Decimal(3500)  # the colleague's figure stays
+    assert Actual.objects.get(indicator=trademark_row).value == Decimal(150)
