@@ -24,7 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipzone.settings")
 
-PAGES = ["healthz", "overview", "department", "indicator", "year_entry", "admin_changelist", "export", "import"]
+PAGES = [
+    "healthz", "overview", "department", "indicator", "year_entry", "admin_changelist", "export", "import",
+    "overview_uncached", "department_uncached",  # the first view after a write (no cached fragment)
+]
 
 
 def throwaway_database(size: str, workdir: Path) -> tuple[str, callable]:

@@ -3,9 +3,10 @@
 One place loads a plan's indicators and actuals and runs ``progress.assess`` on them,
 so the overview, the department and indicator pages and the Excel export can never
 disagree about a status.  Loading costs a fixed number of queries whatever the number of
-indicators, departments or years: ``Indicator.objects.for_tables()`` (indicators with their
-departments, yearly targets and the plan's deadlines) plus ONE query for every actual of
-the plan's years.  Everything after that is plain Python.
+indicators, departments or years (``indicators.plan_table.load``: six).  Everything after
+that is plain Python, and done only when asked for: a row assesses its as-of year at once,
+and every other year's text, target and assessment on first use (a page listing thousands
+of rows shows one status each; the indicator page shows a whole trend).
 
 Visibility (DESIGN §1): a reporter sees nothing of another department's drafts, so for such a
 viewer an actual of another department that is still draft or returned is treated exactly as
@@ -35,8 +36,9 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from indicators import plan_table
 from indicators import values as V
-from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, Department, Indicator, Plan
+from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, CooperatingDepartment, Department, Indicator, Plan
 from indicators.progress import (
     SEVERITY,
     STATUS_COLOURS,
@@ -109,15 +111,59 @@ def display_text(indicator: Indicator, actual: Actual | None) -> str:
     return V.format_pair(actual.value, actual.second_value if indicator.is_pair else None)
 
 
-@dataclass(frozen=True)
-class YearCell:
-    """One indicator in one plan year, as the viewer may see it."""
+class _Trend:
+    """One row's spec and visible values, shared by its cells; targets are shared by rows with one spec."""
 
-    year: int
-    actual: Actual | None  # None when nothing was entered, or the viewer may not see the draft
-    text: str  # display value; "" when not reported
-    target: PrintedValue  # that year's target m (administrator's, else linear)
-    assessment: Assessment  # status as of this year
+    __slots__ = ("indicator", "spec", "values", "targets")
+
+    def __init__(self, indicator: Indicator, spec: IndicatorSpec, values: dict[int, YearValue | None], targets: dict):
+        self.indicator, self.spec, self.values, self.targets = indicator, spec, values, targets
+
+    def target(self, year: int) -> PrintedValue:
+        key = (id(self.spec), year)  # specs live as long as the build that shares them
+        found = self.targets.get(key)
+        if found is None:
+            found = self.targets[key] = yearly_target(self.spec, year)
+        return found
+
+
+class YearCell:
+    """One indicator in one plan year, as the viewer may see it.
+
+    ``text``, ``target`` and ``assessment`` are worked out on first use and then kept.
+    """
+
+    __slots__ = ("year", "actual", "_trend", "_text", "_target", "_assessment")
+
+    def __init__(self, year: int, actual, trend: _Trend):
+        self.year = year
+        self.actual = actual  # an ActualRecord; None when nothing was entered, or the viewer may not see the draft
+        self._trend = trend
+        self._text = self._target = self._assessment = None
+
+    def __repr__(self):
+        return f"<YearCell {self.year} {self.text!r}>"
+
+    @property
+    def text(self) -> str:
+        """The display value; "" when not reported."""
+        if self._text is None:
+            self._text = display_text(self._trend.indicator, self.actual) if self.reported else ""
+        return self._text
+
+    @property
+    def target(self) -> PrintedValue:
+        """That year's target m (administrator's, else linear)."""
+        if self._target is None:
+            self._target = self._trend.target(self.year)
+        return self._target
+
+    @property
+    def assessment(self) -> Assessment:
+        """The status as of this year."""
+        if self._assessment is None:
+            self._assessment = assess(self._trend.spec, self._trend.values, self.year)
+        return self._assessment
 
     @property
     def reported(self) -> bool:
@@ -225,7 +271,9 @@ class DepartmentSummary:
 def _indicators(plan: Plan, department: Department | None, indicator_ids: Iterable[int] | None):
     indicators = Indicator.objects.filter(plan=plan)
     if department is not None:
-        indicators = indicators.involving(department)
+        # Lead or co-operating, as Indicator.objects.involving() but without its join and DISTINCT.
+        cooperating = CooperatingDepartment.objects.filter(department=department).values("indicator_id")
+        indicators = indicators.filter(Q(lead_department=department) | Q(pk__in=cooperating))
     if indicator_ids is not None:
         indicators = indicators.filter(pk__in=list(indicator_ids))
     return indicators
@@ -248,60 +296,40 @@ def build_rows(
       ``None`` shows every entered value.
     * ``indicator_ids`` – restrict to these indicators (the indicator page asks for one).
 
-    Every row carries a ``YearCell`` for each plan year (its own as-of-that-year assessment),
-    so a caller can show the whole trend; ``row.assessment`` is the one for ``year``.
-    Queries: 5 (indicators, co-operating links, their departments, yearly targets, deadlines)
-    + 1 (actuals) + the viewer's roles once, independent of the plan's size.
+    Every row carries a ``YearCell`` for each plan year (its own as-of-that-year assessment,
+    worked out when first read), so a caller can show the whole trend; ``row.assessment`` is
+    the one for ``year``.  Queries: six (see ``plan_table.load``) + the viewer's roles once,
+    independent of the plan's size; ``plan.deadlines`` is prefetched on the way.
     """
     if not plan.contains_year(year):
         raise ValueError(f"{year} is outside the plan's years {plan.first_year}–{plan.last_year}")
-    indicator_qs = _indicators(plan, department, indicator_ids)
-    indicators = list(indicator_qs.for_tables().order_by("order"))
+    table = plan_table.load(plan, _indicators(plan, department, indicator_ids))
     visibility = DraftVisibility.for_viewer(viewer)
-
-    by_indicator: dict[int, dict[int, Actual]] = {}
-    # order_by(): Actual's default ordering joins indicator and plan for nothing here.
-    actuals = Actual.objects.filter(indicator__in=indicator_qs.values("pk"), year__in=list(plan.years)).order_by()
-    for actual in actuals:
-        by_indicator.setdefault(actual.indicator_id, {})[actual.year] = actual
-
+    targets: dict = {}  # (spec, year) -> yearly target, shared by every row of this build
     rows = []
-    for indicator in indicators:
+    for indicator in table.indicators:
+        lead_id = indicator.lead_department_id
         visible = {
             actual_year: actual
-            for actual_year, actual in by_indicator.get(indicator.pk, {}).items()
-            if visibility.shows(actual, indicator.lead_department_id)
+            for actual_year, actual in table.actuals.get(indicator.pk, {}).items()
+            if visibility.shows(actual, lead_id)
         }
-        for actual in visible.values():
-            actual.indicator = indicator  # so actual.display_value and friends need no query
-        rows.append(_row(plan, indicator, visible, year, department))
+        values = {actual_year: actual.year_value for actual_year, actual in visible.items()}
+        trend = _Trend(indicator, table.specs[indicator.pk], values, targets)
+        role = LEAD if department is None or lead_id == department.pk else COOPERATING
+        rows.append(
+            IndicatorRow(
+                indicator=indicator,
+                year=year,
+                spec=trend.spec,
+                cells={plan_year: YearCell(plan_year, visible.get(plan_year), trend) for plan_year in plan.years},
+                departments=table.departments[indicator.pk],
+                role=role,
+            )
+        )
     if department is not None:
         rows.sort(key=lambda row: (row.role != LEAD, row.indicator.order))
     return rows
-
-
-def _row(plan, indicator, actuals: dict[int, Actual], year, department) -> IndicatorRow:
-    spec = indicator.spec(indicator.yearly_targets.all())
-    values: dict[int, YearValue | None] = {y: actual.year_value for y, actual in actuals.items()}
-    cells = {}
-    for plan_year in plan.years:
-        actual = actuals.get(plan_year)
-        cells[plan_year] = YearCell(
-            year=plan_year,
-            actual=actual,
-            text=display_text(indicator, actual) if actual is not None and actual.is_reported else "",
-            target=yearly_target(spec, plan_year),
-            assessment=assess(spec, values, plan_year),
-        )
-    role = LEAD if department is None or indicator.lead_department_id == department.pk else COOPERATING
-    return IndicatorRow(
-        indicator=indicator,
-        year=year,
-        spec=spec,
-        cells=cells,
-        departments=indicator.responsible_departments(),
-        role=role,
-    )
 
 
 def department_summary(plan: Plan, year: int, rows: Iterable[IndicatorRow], *, today: date | None = None) -> list[DepartmentSummary]:

@@ -78,7 +78,8 @@ STATUS_COLOURS: dict[Status, str] = {
 
 def worst(statuses: Iterable[Status]) -> Status:
     """The most severe status; nothing to judge gives ``TRACKED`` (not scored)."""
-    return min(statuses, key=lambda status: _RANK[Status(status)], default=Status.TRACKED)
+    # _RANK[status] also finds a plain "missing": a TextChoices member hashes and compares as its value.
+    return min(statuses, key=_RANK.__getitem__, default=Status.TRACKED)
 
 
 @dataclass(frozen=True)

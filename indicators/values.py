@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
@@ -136,3 +137,12 @@ def parse_printed(text: str) -> PrintedValue:
             raise InvalidValue(_("A pair needs both parts, as in “2868/2”."))
         return PrintedValue(amount=amount, count=count, text=printed)
     return PrintedValue(amount=parse_number(raw, allow_percent=True), text=printed)
+
+
+@lru_cache(maxsize=4096)
+def printed_value(text: str) -> PrintedValue:
+    """``parse_printed`` remembered: a plan prints the same few dozen values on thousands of rows.
+
+    Safe to share because ``PrintedValue`` is immutable; invalid text still raises every time.
+    """
+    return parse_printed(text)

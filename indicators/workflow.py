@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -132,6 +131,11 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
     Rows whose figures did not change are left alone (no new version, no history).
     Raises ``WorkflowError`` listing every bad row, or ``ConflictError`` when an
     actual was changed by someone else since ``expected_version``.
+
+    Reads do not grow with the rows: the existing actuals in one query, and — only for rows
+    whose version moved on — what they were at the version the person saw, in one more.
+    Writes do, by design: each changed row is one version-checked UPDATE (a new figure one
+    INSERT) plus the INSERT of its history record.
     """
     errors, cleaned = [], []
     for entry in entries:
@@ -149,73 +153,95 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
     now = timezone.now()
     with transaction.atomic():
         existing = {
-            a.indicator_id: a
+            (a.indicator_id, a.year): a
             for a in Actual.objects.filter(
                 indicator__in=[e.indicator for e, _c in cleaned], year__in={e.year for e, _c in cleaned}
-            )
+            ).order_by()
         }
+        seen = _as_seen(
+            (actual.pk, entry.expected_version)
+            for entry, _fields in cleaned
+            if (actual := existing.get((entry.indicator.pk, entry.year))) is not None
+            and entry.expected_version is not None
+            and entry.expected_version != actual.version
+        )
         for entry, fields in cleaned:
-            actual = existing.get(entry.indicator.pk)
-            if actual is not None and actual.year != entry.year:
-                actual = Actual.objects.filter(indicator=entry.indicator, year=entry.year).first()
+            actual = existing.get((entry.indicator.pk, entry.year))
             if actual is None:
                 if not fields["not_carried_out"] and fields["value"] is None and not fields["note"]:
                     continue  # nothing typed for a row that has no actual yet
                 if entry.expected_version not in (None, 0):
                     raise _conflict_or_gone(entry)
-                actual = Actual(indicator=entry.indicator, year=entry.year, status=ActualStatus.DRAFT, version=0)
-            else:
-                if entry.expected_version is not None and entry.expected_version != actual.version:
-                    if _unchanged_since(actual, entry.expected_version, fields):
-                        continue  # this person left the row as they saw it; the newer figure stays
-                    raise _conflict(actual.pk, entry.label)
-                if all(getattr(actual, k) == v for k, v in fields.items()):
-                    continue
-                if actual.status not in EDITABLE_STATUSES:
-                    errors.append(
-                        (entry.label, _("This figure is %(status)s and cannot be changed.") % {"status": actual.get_status_display()})
-                    )
-                    continue
-                # The version check in the UPDATE itself: a concurrent save between our read and
-                # this statement matches no row, and we refuse instead of overwriting it.
-                claimed = Actual.objects.filter(pk=actual.pk, version=actual.version, status__in=EDITABLE_STATUSES).update(
-                    version=F("version") + 1
-                )
-                if not claimed:
-                    raise _conflict(actual.pk, entry.label)
-            for key, val in fields.items():
-                setattr(actual, key, val)
-            actual.version += 1
-            actual.entered_by, actual.entered_at = user, now
-            actual._change_reason = "entered"
-            actual._history_user = user  # recorded even outside a request (imports, commands)
-            if actual.pk is None:
+                actual = Actual(indicator=entry.indicator, year=entry.year, status=ActualStatus.DRAFT, version=1, **fields)
+                actual.entered_by, actual.entered_at = user, now
+                actual._change_reason = "entered"
+                actual._history_user = user  # recorded even outside a request (imports, commands)
                 try:
                     with transaction.atomic():  # a savepoint: the unique constraint decides who created it first
                         actual.save()
                 except IntegrityError:
                     raise _conflict(Actual.objects.get(indicator=entry.indicator, year=entry.year).pk, entry.label) from None
-            else:
-                actual.save()
+                saved.append(actual)
+                continue
+            if entry.expected_version is not None and entry.expected_version != actual.version:
+                if _unchanged_since(seen.get((actual.pk, entry.expected_version)), fields):
+                    continue  # this person left the row as they saw it; the newer figure stays
+                raise _conflict(actual.pk, entry.label)
+            if all(getattr(actual, k) == v for k, v in fields.items()):
+                continue
+            if actual.status not in EDITABLE_STATUSES:
+                errors.append(
+                    (entry.label, _("This figure is %(status)s and cannot be changed.") % {"status": actual.get_status_display()})
+                )
+                continue
+            read_version = actual.version
+            for key, val in fields.items():
+                setattr(actual, key, val)
+            actual.version = read_version + 1
+            actual.entered_by, actual.entered_at = user, now
+            actual._change_reason = "entered"
+            actual._history_user = user  # recorded even outside a request (imports, commands)
+            # The version check in the UPDATE itself: a concurrent save between our read and
+            # this statement matches no row, and we refuse instead of overwriting it.
+            if not actual.save_if(version=read_version, status__in=EDITABLE_STATUSES):
+                raise _conflict(actual.pk, entry.label)
             saved.append(actual)
         if errors:
             raise WorkflowError(errors)
     return saved
 
 
-def _unchanged_since(actual, version, fields) -> bool:
-    """Did the person post exactly what the figure was at ``version`` (a row they did not touch)?
+def _as_seen(pairs) -> dict:
+    """``{(actual id, version): its latest history record at that version}`` in one query."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    found = {}
+    records = Actual.history.filter(id__in={pk for pk, _v in pairs}, version__in={v for _pk, v in pairs})
+    for record in records.order_by("history_date", "history_id"):
+        if (record.id, record.version) in pairs:
+            found[(record.id, record.version)] = record  # the last one wins, as in the history
+    return found
+
+
+def _unchanged_since(seen, fields) -> bool:
+    """Did the person post exactly what the figure was at the version they saw (a row they did not touch)?
 
     A page lists a department's rows; one colleague's change to row A must not
     block another's save of row B, yet a stale row A must never be written back.
-    The history holds what the figure was at every version.
+    The history holds what the figure was at every version (``_as_seen``).
     """
-    seen = actual.history.filter(version=version).order_by("-history_date", "-history_id").first()
     return seen is not None and all(getattr(seen, key) == value for key, value in fields.items())
 
 
 def _conflict_or_gone(entry):
     return ConflictError([(entry.label, _("This figure was deleted by someone else. Reload the page."))])
+
+
+# What a transition changes; put back on the caller's object when someone else got there first.
+_TRANSITION_FIELDS = (
+    "version", "status", "return_reason", "submitted_by_id", "submitted_at", "reviewed_by_id", "reviewed_at",
+)
 
 
 def _transition(user, actuals, *, allowed_from, to, permission, check=None, stamp=None, reason_field=None, reason="", change_reason=""):
@@ -235,12 +261,7 @@ def _transition(user, actuals, *, allowed_from, to, permission, check=None, stam
                 if problem:
                     errors.append((label, problem))
                     continue
-            claimed = Actual.objects.filter(pk=actual.pk, version=actual.version, status=actual.status).update(
-                version=F("version") + 1
-            )
-            if not claimed:
-                errors.extend(_conflict(actual.pk, label).errors)
-                continue
+            as_read = {name: getattr(actual, name) for name in _TRANSITION_FIELDS}
             actual.version += 1
             actual.status = to
             if stamp:
@@ -250,7 +271,12 @@ def _transition(user, actuals, *, allowed_from, to, permission, check=None, stam
                 actual.return_reason = reason
             actual._change_reason = change_reason
             actual._history_user = user
-            actual.save()
+            # Version and state checked in the UPDATE itself (see save_entries).
+            if not actual.save_if(version=as_read["version"], status=as_read["status"]):
+                for name, value in as_read.items():
+                    setattr(actual, name, value)
+                errors.extend(_conflict(actual.pk, label).errors)
+                continue
             done.append(actual)
         if errors:
             raise WorkflowError(errors)

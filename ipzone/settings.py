@@ -105,6 +105,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Rendered dashboard fragments (indicators.page_cache), keyed by a data version read from the
+# database on every request, so whichever backend holds them a stale page is never served:
+# "locmem" (default) keeps them per process, "database" shares them between processes and
+# machines through the ipzone_cache table (`manage.py createcachetable`), "off" disables them.
+DASHBOARD_CACHE = os.getenv("DASHBOARD_CACHE", "locmem").strip().lower()
+_DASHBOARD_BACKENDS = {
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ipzone-dashboards"},
+    "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ipzone_cache"},
+    "off": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+if DASHBOARD_CACHE not in _DASHBOARD_BACKENDS:
+    raise RuntimeError(f"DASHBOARD_CACHE must be one of {', '.join(_DASHBOARD_BACKENDS)}.")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "dashboards": {
+        **_DASHBOARD_BACKENDS[DASHBOARD_CACHE],
+        # A fragment is 10–100 kB; old versions' entries are culled first when this fills up.
+        "OPTIONS": {"MAX_ENTRIES": envint("DASHBOARD_CACHE_ENTRIES", "500")},
+    },
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "indicators.User"
 
@@ -123,9 +144,9 @@ LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after a working day; stored in the database so several gunicorn
-# processes (or machines) share them.
+# processes (or machines) share them.  ipzone.sessions is Django's database store, read faster.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "ipzone.sessions"
 
 # django-axes: 5 failed logins lock the account and the address for 15 minutes.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")

@@ -1,5 +1,6 @@
 """The department page at /departments/<code>/ (DESIGN §5)."""
 
+import json
 import re
 
 import pytest
@@ -12,8 +13,9 @@ from indicators.sizing import grow_plan
 from indicators.tables import DepartmentIndicatorTable
 from tests.dashboard_helpers import report, report_sample
 
-# Session, user, department, roles, plans with deadlines, default year, 5 for indicators, actuals, menu.
-DEPARTMENT_MAX_QUERIES = 14
+# Session, user, department, roles, plans, default year, 6 for the rows (dashboard.build_rows), menu.
+# (Inside the test's transaction nothing is cached; test_page_cache counts a cached page.)
+DEPARTMENT_MAX_QUERIES = 13
 
 TABLE_ROW = re.compile(r'<a href="/indicators/(\d+)/\?year=\d+">.*?</a>.*?<span class="role role-(\w+)">.*?<span class="badge status-(\w+)"', re.S)
 
@@ -131,3 +133,24 @@ def test_the_department_page_needs_the_same_number_of_queries_at_one_and_ten_tim
     assert response.status_code == 200
     involved = Indicator.objects.filter(plan=plan).involving(Department.objects.get(code="scjg")).count()
     assert len(response.context["rows"]) == involved == 29 * factor  # scjg leads or co-operates on every row
+
+
+def test_a_long_table_comes_in_pages_that_together_list_every_row_once(client, leader, plan):
+    from indicators.views.dashboards import TABLE_PER_PAGE
+
+    grow_plan(plan, 10)  # scjg leads or co-operates on all 290 rows
+    scjg = Department.objects.get(code="scjg")
+    expected = [row.indicator.pk for row in dashboard.build_rows(plan, 2025, department=scjg, viewer=leader)]
+    seen = []
+    for number in range(1, -(-len(expected) // TABLE_PER_PAGE) + 1):
+        response = page(client, leader, f"/departments/scjg/?year=2025&page={number}&per_page=1000")
+        rows = [pk for pk, _role, _status in table_rows(response)]
+        assert 0 < len(rows) <= TABLE_PER_PAGE  # ?per_page cannot ask for the whole table at once
+        seen += rows
+        # The completion chart shows the table's rows (those with a completion), no others.
+        labels = json.loads(response.context["completion_chart"])["data"][0]["y"]
+        on_page = set(Indicator.objects.filter(pk__in=rows).values_list("order", flat=True))
+        assert labels and {int(label.split(".")[0]) for label in labels} <= on_page
+    assert seen == expected
+    assert '<ul class="pagination">' in response.content.decode()
+    assert page(client, leader, "/departments/scjg/?year=2025&page=999").status_code == 200  # the last page

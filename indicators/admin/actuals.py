@@ -60,7 +60,9 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
 
     # ---- scope -------------------------------------------------------------------------------
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("indicator__plan", "indicator__lead_department")
+        # entered_by too: the changelist applies list_select_related only to a queryset that has
+        # no select_related yet, so without it every row of the list queried its user.
+        queryset = super().get_queryset(request).select_related("indicator__plan", "indicator__lead_department", "entered_by")
         user = request.user
         if user.sees_everything:
             return queryset

@@ -20,6 +20,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TEXT_MAX = 32767  # characters in a cell, as openpyxl's setter truncates
 
 # 宋体 is on every Chinese Windows and in WPS; LibreOffice substitutes a CJK font for it.
 FONT_NAME = "宋体"
@@ -74,7 +75,13 @@ def display_width(text) -> int:
     """Width of the longest line in Excel units: East Asian wide characters count double."""
     if text is None:
         return 0
-    return max(_line_width(line) for line in str(text).split("\n"))
+    return _text_width(str(text))
+
+
+@lru_cache(maxsize=16384)
+def _text_width(text: str) -> int:
+    # Cached like _line_width: a 100× workbook measures the same names and values ~100,000 times.
+    return max(_line_width(line) for line in text.split("\n"))
 
 
 def wrapped_lines(text, width: float) -> int:
@@ -86,10 +93,15 @@ def wrapped_lines(text, width: float) -> int:
     """
     if text is None or text == "":
         return 1
+    return _wrapped_lines(str(text), width)
+
+
+@lru_cache(maxsize=16384)
+def _wrapped_lines(text: str, width: float) -> int:
     usable = max(width * 1.05 - 0.5, 1)
     total = 0
-    for line in str(text).split("\n"):
-        total += max(1, math.ceil(display_width(line) / usable))
+    for line in text.split("\n"):
+        total += max(1, math.ceil(_line_width(line) / usable))
     return total
 
 
@@ -136,8 +148,11 @@ def put_text(cell, text, *, font=BODY_FONT, alignment=WRAP_LEFT, border=BORDER, 
     so the type is forced back to text.  ``quotePrefix`` keeps Excel and WPS from
     re-reading ``+3``, ``-2`` or ``@SUM(A1)`` as a formula when someone edits the cell.
     """
-    text = clean_text(text) if text is not None else ""
-    cell.value = text
+    text = clean_text(text)[:XLSX_TEXT_MAX] if text is not None else ""
+    # Set directly: clean_text already removed what openpyxl's value setter would refuse, and that
+    # setter scans every string again with a large regular expression (a third of the build time
+    # of a 100× workbook).  data_type "s" is the setter's own result for a string, minus formulas.
+    cell._value = text
     cell.data_type = "s"
     apply_style(cell, font=font, alignment=alignment, border=border, fill=fill)
     if text.startswith(FORMULA_PREFIXES):
@@ -163,16 +178,30 @@ def style_blank(cell, *, font=BODY_FONT, alignment=WRAP_LEFT, border=BORDER, fil
     return apply_style(cell, font=font, alignment=alignment, border=border, fill=fill)
 
 
+class _StyledMergedRange(MergedCellRange):
+    """A merged range whose cells were styled by this module already (or are blank on purpose).
+
+    openpyxl copies the bottom-right cell's border onto the top-left cell, and ``merge_cells``
+    re-borders every edge cell; each copy hashes ``Border`` objects, which took a second for the
+    132 sheets of a 100× workbook and changed nothing here: the cells of a merged task group
+    all carry the same full border, and a merged text row (title, footnote) has none.
+    """
+
+    def _get_borders(self):
+        self.start_cell = self.ws._cells.get((self.min_row, self.min_col)) or self.ws.cell(row=self.min_row, column=self.min_col)
+
+
 def merge(ws: Worksheet, coords):
     """Merge ranges such as ``"A4:A7"`` that do not overlap each other.
 
     ``Worksheet.merge_cells`` compares every new range with every existing one, which is
     quadratic in the number of task groups; the ranges here are disjoint by construction.
-    The covered cells stay as written (blank, bordered), which is what Excel itself saves.
+    The covered cells stay as written (blank, bordered, or not written at all), which is
+    what Excel itself saves.
     """
     ranges = ws.merged_cells.ranges
     for coord in coords:
-        ranges.add(MergedCellRange(ws, coord))
+        ranges.add(_StyledMergedRange(ws, coord))
 
 
 def merged_text_row(ws: Worksheet, row: int, columns: int, text, *, font=BODY_FONT, alignment=TOP_LEFT, widths=None):
@@ -183,7 +212,7 @@ def merged_text_row(ws: Worksheet, row: int, columns: int, text, *, font=BODY_FO
     """
     cell = put_text(ws.cell(row=row, column=1), text, font=font, alignment=alignment, border=NO_BORDER)
     if columns > 1:
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+        merge(ws, [f"A{row}:{get_column_letter(columns)}{row}"])  # the rest of the row is never written
     if widths:
         scale = font.sz / BODY_FONT.sz if font.sz else 1
         lines = wrapped_lines(text, sum(widths) / scale)

@@ -1,3 +1,4 @@
+from indicators.models.cache import DataVersion
 from indicators.models.plan import (
     CooperatingDepartment,
     Department,
@@ -16,6 +17,7 @@ __all__ = [
     "Actual",
     "ActualStatus",
     "CooperatingDepartment",
+    "DataVersion",
     "Department",
     "Evidence",
     "Indicator",

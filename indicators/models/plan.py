@@ -192,11 +192,11 @@ class Indicator(models.Model):
 
     @cached_property
     def baseline(self) -> PrintedValue:
-        return V.parse_printed(self.baseline_printed)
+        return V.printed_value(self.baseline_printed)
 
     @cached_property
     def target(self) -> PrintedValue:
-        return V.parse_printed(self.target_printed)
+        return V.printed_value(self.target_printed)
 
     @property
     def units(self):
@@ -317,9 +317,14 @@ class YearlyTarget(models.Model):
 
     @property
     def printed(self) -> PrintedValue:
-        if self.undecided:
+        return self.printed_of(self.undecided, self.value, self.second_value)
+
+    @staticmethod
+    def printed_of(undecided, value, second_value) -> PrintedValue:
+        """The target as the table prints it, from the row's values (loaders use ``values_list``)."""
+        if undecided:
             return PrintedValue(marker=V.UNDECIDED, text=V.UNDECIDED)
-        return PrintedValue(amount=self.value, count=self.second_value, text=V.format_pair(self.value, self.second_value))
+        return PrintedValue(amount=value, count=second_value, text=V.format_pair(value, second_value))
 
     def clean(self):
         errors = {}

@@ -4,7 +4,7 @@ import os
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import DatabaseError, connections, models, router, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -109,6 +109,38 @@ class Actual(models.Model):
         if not self.is_reported:
             return None
         return YearValue(amount=self.value, count=self.second_value, not_carried_out=self.not_carried_out)
+
+    def save_if(self, **still) -> bool:
+        """Save — one UPDATE, history recorded as by ``save()`` — only if the row still matches ``still``.
+
+        ``actual.save_if(version=3, status__in=EDITABLE_STATUSES)`` adds the conditions to the
+        UPDATE's own WHERE clause, so nothing can change between the check and the write; it
+        writes nothing and returns False when someone else saved in between.
+        """
+        connection = connections[router.db_for_write(type(self), instance=self)]
+        marked_before = connection.needs_rollback
+        self._update_only_if, self._update_matched = still, True
+        try:
+            self.save(force_update=True)
+        except DatabaseError:
+            if self._update_matched:
+                raise  # a real database error
+            # Django's own "Forced update did not affect any rows": the UPDATE ran and matched
+            # nothing, the transaction is intact, so save()'s rollback mark is taken back.
+            if connection.in_atomic_block:
+                transaction.set_rollback(marked_before, using=connection.alias)
+            return False
+        finally:
+            del self._update_only_if
+        return True
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        # Django's UPDATE for save(), with save_if()'s conditions in its WHERE clause.
+        still = getattr(self, "_update_only_if", None)
+        if still:
+            base_qs = base_qs.filter(**still)
+        self._update_matched = super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        return self._update_matched
 
     @property
     def display_value(self):

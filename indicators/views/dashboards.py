@@ -1,7 +1,12 @@
 """The leaders' dashboards (DESIGN §5): overview, department page, indicator page.
 
 Every figure comes from ``indicators.dashboard`` so the pages agree with each other and
-with the Excel export.  Each view costs a fixed number of queries, whatever the plan's size.
+with the Excel export.  Each view costs a fixed number of queries, whatever the plan's size,
+and lists a bounded number of rows: the overview shows every indicator's bar for a plan of
+up to ``FULL_LIST_LIMIT`` indicators (the real plan has 29) and pages them beyond that; the
+department table pages at ``TABLE_PER_PAGE`` rows.  Counts, roll-ups and status charts always
+cover every row.  The costly part of the overview and department pages is a fragment cached
+under the data version (``indicators.page_cache``); the page around it is rendered per request.
 """
 
 from __future__ import annotations
@@ -10,12 +15,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from indicators import charts
+from indicators import charts, page_cache
 from indicators.dashboard import (
     LEAD,
     IndicatorRow,
@@ -30,6 +38,10 @@ from indicators.models import ActualStatus, Department, Evidence, Indicator, Pla
 from indicators.progress import STATUS_COLOURS, Status
 from indicators.tables import DepartmentIndicatorTable
 from indicators.templatetags.ipzone_tags import percent
+
+FULL_LIST_LIMIT = 100  # plans up to this size show every indicator's bar on one overview page
+BARS_PER_PAGE = 100
+TABLE_PER_PAGE = 50
 
 # ---- choosing the plan and the as-of year -------------------------------------------
 
@@ -49,11 +61,11 @@ def choose_year(request, plan: Plan) -> tuple[int, str]:
     """``?year=`` when it is a year of the plan, else the default year and a notice saying why."""
     wanted = request.GET.get("year", "").strip()
     if not wanted:
-        return default_year(plan, viewer=request.user), ""
+        return _default_year(request, plan), ""
     year = int(wanted) if wanted.isascii() and wanted.isdigit() else None
     if year is not None and plan.contains_year(year):
         return year, ""
-    fallback = default_year(plan, viewer=request.user)
+    fallback = _default_year(request, plan)
     notice = _("“%(year)s” is not a year of this plan (%(first)s–%(last)s); showing %(shown)s.") % {
         "year": wanted[:10],
         "first": plan.first_year,
@@ -61,6 +73,17 @@ def choose_year(request, plan: Plan) -> tuple[int, str]:
         "shown": fallback,
     }
     return fallback, notice
+
+
+def _default_year(request, plan: Plan) -> int:
+    # The latest reported year depends on the data and on whose drafts the viewer sees: both in the key.
+    return page_cache.remember(request, "default-year", (plan.pk,), lambda: default_year(plan, viewer=request.user))
+
+
+def page_number(request, name: str = "page") -> int:
+    """``?page=`` as a positive number; anything else is page 1 (the paginator clamps the top)."""
+    wanted = request.GET.get(name, "").strip()
+    return int(wanted) if wanted.isascii() and wanted.isdigit() and 0 < len(wanted) < 7 and int(wanted) > 0 else 1
 
 
 def _selection_context(plans, plan, year, notice):
@@ -153,42 +176,89 @@ def _task_groups(rows: list[IndicatorRow]):
 # ---- pages -----------------------------------------------------------------------------
 
 
+def _plans(request) -> list[Plan]:
+    # Every dashboard needs the plans for its selector; they change only with the data version.
+    return page_cache.remember(request, "plans", (), lambda: list(Plan.objects.all()))
+
+
 @login_required
 def overview(request):
-    plans = list(Plan.objects.prefetch_related("deadlines"))
+    plans = _plans(request)
     if not plans:
         return render(request, "dashboards/no_plan.html")
     plan = choose_plan(request, plans)
     year, notice = choose_year(request, plan)
+    page = page_number(request)
+    # The heading and the selector are in the fragment too (a quarter of a cached page's time), so
+    # is the notice about a year that was asked for and does not exist; the plans' ids are in the key
+    # because the selector lists them.
+    body = page_cache.fragment(
+        request, "overview", (tuple(p.pk for p in plans), plan.pk, year, page, notice),
+        lambda: _overview_body(request, plans, plan, year, page, notice),
+    )
+    return render(request, "dashboards/overview.html", {"plan": plan, "year": year, "body": body})
+
+
+def _overview_body(request, plans, plan, year, page, notice):
     rows = build_rows(plan, year, viewer=request.user)
     summaries = department_summary(plan, year, rows)
+    shown, pager, page_links = rows, None, []
+    if len(rows) > FULL_LIST_LIMIT:
+        # Thousands of bars help nobody: counts and roll-ups cover every row, the bars come a page at a time.
+        paginator = Paginator(rows, BARS_PER_PAGE)
+        pager = paginator.get_page(page)
+        shown = list(pager.object_list)
+        page_links = list(paginator.get_elided_page_range(pager.number, on_each_side=2, on_ends=1))
     context = _selection_context(plans, plan, year, notice)
     context.update(
         rows=rows,
         counts=status_counts(rows),
         summaries=summaries,
-        groups=_task_groups(rows),
+        groups=_task_groups(shown),
+        pager=pager,
+        page_links=page_links,
+        ellipsis=Paginator.ELLIPSIS,
         department_chart=charts.status_by_department(summaries),
         deadline=plan.deadline(year),
         any_overdue=any(summary.overdue for summary in summaries),
     )
-    return render(request, "dashboards/overview.html", context)
+    # No request: context processors (CSRF token, user, messages) must never reach a cached fragment.
+    return render_to_string("dashboards/_overview_body.html", context)
 
 
 @login_required
 def department(request, code):
     department = get_object_or_404(Department, code=code)
-    plans = list(Plan.objects.prefetch_related("deadlines"))
+    plans = _plans(request)
     if not plans:
         return render(request, "dashboards/no_plan.html")
     plan = choose_plan(request, plans)
     year, notice = choose_year(request, plan)
+    # The table's sort and page links repeat the query string, so all of it is part of the key.
+    query = tuple(sorted((key, tuple(values)) for key, values in request.GET.lists()))
+    lead_count, total, body = page_cache.remember(
+        request, "department", (department.pk, plan.pk, year, query), lambda: _department_body(request, plans, plan, year, department)
+    )
+    context = _selection_context(plans, plan, year, notice)
+    context.update(department=department, lead_count=lead_count, total=total, body=mark_safe(body))
+    return render(request, "dashboards/department.html", context)
+
+
+def _department_body(request, plans, plan, year, department) -> tuple[int, int, str]:
+    """``(lead indicators, all indicators, HTML)``: the heading's counts and the fragment below it."""
     rows = build_rows(plan, year, department=department, viewer=request.user)
     lead_rows = [row for row in rows if row.role == LEAD]
     summary = next(iter(department_summary(plan, year, lead_rows)), None)
     table = DepartmentIndicatorTable(rows, plan=plan, year=year)
-    RequestConfig(request, paginate=False).configure(table)
-    context = _selection_context(plans, plan, year, notice)
+    RequestConfig(request, paginate=False).configure(table)  # sorting, from ?sort=
+    # Paged here rather than by RequestConfig, which would also take any ?per_page= asked for.
+    try:
+        table.paginate(page=page_number(request), per_page=TABLE_PER_PAGE)
+    except EmptyPage:
+        table.paginate(page=table.paginator.num_pages, per_page=TABLE_PER_PAGE)
+    # The completion chart shows the rows the table shows (all of them for a plan of normal size).
+    on_page = {id(bound.record) for bound in table.page.object_list}
+    context = _selection_context(plans, plan, year, "")
     context.update(
         department=department,
         rows=rows,
@@ -197,9 +267,12 @@ def department(request, code):
         counts=status_counts(lead_rows),
         table=table,
         status_chart=charts.department_statuses(summary),
-        completion_chart=charts.completion_by_indicator(rows),
+        completion_chart=charts.completion_by_indicator([row for row in rows if id(row) in on_page]),
     )
-    return render(request, "dashboards/department.html", context)
+    # The table's sort links need the request (django-tables2 reads its query string); the
+    # fragment's template uses nothing else of it — see test_page_cache.
+    html = render_to_string("dashboards/_department_body.html", context, request=request)
+    return len(lead_rows), len(rows), page_cache.squeeze_indentation(html)
 
 
 @login_required

@@ -1,0 +1,147 @@
+"""Loading a plan's table (indicators, departments, targets, actuals) for the dashboards and the workbook.
+
+``load(plan, indicators)`` costs six queries however many indicators, departments or years there
+are — indicators, departments, co-operation links, yearly targets, actuals, and the plan's
+deadlines (kept on ``plan``) — and builds only what a page needs.  At 100× the seed (2,900 indicators, 10,000 actuals) ``prefetch_related`` spent over a
+second making a ``Department`` per co-operation link, a ``Plan`` (with its JSON footnotes) per
+indicator and an ``Actual`` per figure; here each department is one shared object, every
+indicator points at the caller's plan, actuals arrive as ``values_list`` tuples wrapped in
+``ActualRecord``, and indicators whose printed values and targets are the same share one
+``IndicatorSpec``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet, prefetch_related_objects
+
+from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, CooperatingDepartment, Department, Indicator, Plan
+from indicators.models.plan import YearlyTarget
+from indicators.progress import IndicatorSpec, YearValue
+from indicators.values import PrintedValue, printed_value
+
+
+class ActualRecord:
+    """A read-only snapshot of one ``Actual`` row: the fields the dashboards and the workbook show.
+
+    It answers the same attribute names as the model (``pk``, ``status``, ``is_reported`` …), so
+    templates and sheets read it like an ``Actual``; anything that writes uses the model.
+    """
+
+    COLUMNS = ("id", "indicator_id", "year", "value", "second_value", "not_carried_out", "status", "note", "return_reason", "version")
+    __slots__ = ("pk", "indicator_id", "year", "value", "second_value", "not_carried_out", "status", "note", "return_reason", "version")
+
+    def __init__(self, pk, indicator_id, year, value, second_value, not_carried_out, status, note, return_reason, version):
+        self.pk = pk
+        self.indicator_id = indicator_id
+        self.year = year
+        self.value = value
+        self.second_value = second_value
+        self.not_carried_out = not_carried_out
+        self.status = status
+        self.note = note
+        self.return_reason = return_reason
+        self.version = version
+
+    def __repr__(self):
+        return f"<ActualRecord {self.pk}: indicator {self.indicator_id} {self.year} {self.status}>"
+
+    @property
+    def id(self):
+        return self.pk
+
+    @property
+    def is_reported(self) -> bool:
+        return self.not_carried_out or self.value is not None
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def year_value(self) -> YearValue | None:
+        if not self.is_reported:
+            return None
+        return YearValue(amount=self.value, count=self.second_value, not_carried_out=self.not_carried_out)
+
+    def get_status_display(self):
+        return ActualStatus(self.status).label
+
+
+@dataclass
+class PlanTable:
+    indicators: list[Indicator]  # table order; ``plan`` and ``lead_department`` set, no queries behind them
+    departments: dict[int, list[Department]]  # indicator id -> printed order, the lead first
+    specs: dict[int, IndicatorSpec]  # indicator id -> what progress.assess needs
+    actuals: dict[int, dict[int, ActualRecord]]  # indicator id -> year -> entered figure (every state)
+
+
+def load(plan: Plan, indicators: QuerySet) -> PlanTable:
+    """The indicators of ``indicators`` (a queryset of ``plan``'s indicators) with everything dashboards show."""
+    indicator_ids = indicators.values("pk")
+    # order_by(): the models' default orderings join other tables for nothing here.
+    rows = list(indicators.order_by("order"))
+    departments = {department.pk: department for department in Department.objects.order_by()}
+    links: dict[int, list[Department]] = {}
+    for indicator_id, department_id in (
+        CooperatingDepartment.objects.filter(indicator__in=indicator_ids)
+        .order_by("indicator_id", "position", "pk")
+        .values_list("indicator_id", "department_id")
+    ):
+        links.setdefault(indicator_id, []).append(departments[department_id])
+    targets: dict[int, dict[int, PrintedValue]] = {}
+    for indicator_id, year, undecided, value, second_value in (
+        YearlyTarget.objects.filter(indicator__in=indicator_ids)
+        .order_by()
+        .values_list("indicator_id", "year", "undecided", "value", "second_value")
+    ):
+        targets.setdefault(indicator_id, {})[year] = YearlyTarget.printed_of(undecided, value, second_value)
+    actuals: dict[int, dict[int, ActualRecord]] = {}
+    for values in (
+        Actual.objects.filter(indicator__in=indicator_ids, year__gte=plan.first_year, year__lte=plan.last_year)
+        .order_by()
+        .values_list(*ActualRecord.COLUMNS)
+    ):
+        record = ActualRecord(*values)
+        actuals.setdefault(record.indicator_id, {})[record.year] = record
+    # Read every time (a plan object may outlive a request) and kept on the plan for department_summary.
+    getattr(plan, "_prefetched_objects_cache", {}).pop("deadlines", None)
+    prefetch_related_objects([plan], "deadlines")
+
+    shared_specs: dict[tuple, IndicatorSpec] = {}
+    specs, responsible = {}, {}
+    for indicator in rows:
+        indicator.plan = plan
+        indicator.lead_department = departments[indicator.lead_department_id]
+        responsible[indicator.pk] = [indicator.lead_department, *links.get(indicator.pk, ())]
+        specs[indicator.pk] = _spec(plan, indicator, targets.get(indicator.pk, {}), shared_specs)
+    return PlanTable(indicators=rows, departments=responsible, specs=specs, actuals=actuals)
+
+
+def _spec(plan: Plan, indicator: Indicator, yearly: dict[int, PrintedValue], shared: dict) -> IndicatorSpec:
+    """``indicator.spec()`` without its queries; equal specs are built once (IndicatorSpec is immutable)."""
+    key = (
+        indicator.baseline_printed,
+        indicator.target_printed,
+        indicator.parts,
+        indicator.whole_number(),
+        indicator.target_basis,
+        indicator.higher_is_better,
+        tuple(sorted(yearly.items())),
+    )
+    spec = shared.get(key)
+    if spec is None:
+        spec = shared[key] = IndicatorSpec(
+            baseline_year=plan.baseline_year,
+            first_year=plan.first_year,
+            last_year=plan.last_year,
+            baseline=printed_value(indicator.baseline_printed),
+            target=printed_value(indicator.target_printed),
+            parts=indicator.parts,
+            whole_number=indicator.whole_number(),
+            basis=indicator.target_basis,
+            higher_is_better=indicator.higher_is_better,
+            yearly_targets=yearly,
+        )
+    return spec
