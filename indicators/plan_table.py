@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet, prefetch_related_objects
 
-from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, CooperatingDepartment, Department, Indicator, Plan
+from indicators.models import Actual, ActualStatus, CooperatingDepartment, Department, Indicator, Plan
 from indicators.models.plan import YearlyTarget
-from indicators.progress import IndicatorSpec, YearValue
+from indicators.models.reporting import FigureReading
+from indicators.progress import IndicatorSpec
 from indicators.values import PrintedValue, printed_value
 
 
-class ActualRecord:
+class ActualRecord(FigureReading):
     """A read-only snapshot of one ``Actual`` row: the fields the dashboards and the workbook show.
 
     It answers the same attribute names as the model (``pk``, ``status``, ``is_reported`` …), so
@@ -50,20 +51,6 @@ class ActualRecord:
     @property
     def id(self):
         return self.pk
-
-    @property
-    def is_reported(self) -> bool:
-        return self.not_carried_out or self.value is not None
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
-
-    @property
-    def year_value(self) -> YearValue | None:
-        if not self.is_reported:
-            return None
-        return YearValue(amount=self.value, count=self.second_value, not_carried_out=self.not_carried_out)
 
     def get_status_display(self):
         return ActualStatus(self.status).label

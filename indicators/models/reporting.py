@@ -23,6 +23,26 @@ class ActualStatus(models.TextChoices):
 EDITABLE_STATUSES = (ActualStatus.DRAFT, ActualStatus.RETURNED)
 
 
+class FigureReading:
+    """What a figure means, for the model and for ``plan_table.ActualRecord`` (its read-only snapshot)."""
+
+    __slots__ = ()
+
+    @property
+    def is_reported(self) -> bool:
+        return self.not_carried_out or self.value is not None
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def year_value(self) -> YearValue | None:
+        if not self.is_reported:
+            return None
+        return YearValue(amount=self.value, count=self.second_value, not_carried_out=self.not_carried_out)
+
+
 class ActualQuerySet(models.QuerySet):
     def for_year(self, year):
         return self.filter(year=year)
@@ -31,7 +51,7 @@ class ActualQuerySet(models.QuerySet):
         return self.filter(indicator__lead_department=department)
 
 
-class Actual(models.Model):
+class Actual(FigureReading, models.Model):
     """One indicator's figure for one year.
 
     A blank value means "not reported", never zero; "not carried out this year"
@@ -96,19 +116,6 @@ class Actual(models.Model):
     def __str__(self):
         return f"{self.indicator.name} {self.year}"
 
-    @property
-    def is_reported(self):
-        return self.not_carried_out or self.value is not None
-
-    @property
-    def is_editable(self):
-        return self.status in EDITABLE_STATUSES
-
-    @property
-    def year_value(self) -> YearValue | None:
-        if not self.is_reported:
-            return None
-        return YearValue(amount=self.value, count=self.second_value, not_carried_out=self.not_carried_out)
 
     def save_if(self, **still) -> bool:
         """Save — one UPDATE, history recorded as by ``save()`` — only if the row still matches ``still``.
