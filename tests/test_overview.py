@@ -201,3 +201,10 @@ def test_the_demo_data_gives_every_indicator_a_status_and_shows_every_status(cli
     assert shown == {row.indicator.pk: row.status for row in rows}
     assert len(shown) == 29
     assert set(shown.values()) == set(Status)
+
+
+def test_the_overview_links_the_assessment_workbook_of_the_chosen_year(client, leader, plan):
+    client.force_login(leader)
+    page = client.get("/?year=2023").content.decode()
+    assert f'href="/export/2023.xlsx?plan={plan.pk}"' in page
+    assert "督查考核表（Excel）" in page
