@@ -1,4 +1,4 @@
-# Everything a fresh machine lacks is installed from here (DESIGN §7).
+# Everything a fresh machine lacks is installed from here.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 UV_VERSION := 0.13.9

@@ -41,7 +41,7 @@ from urllib.parse import urlencode
 from benchmarks.run import ROOT, production_env, throwaway_database
 
 HOST = "127.0.0.1"
-PASSWORD = "ipzone-demo"  # every demo account's password (DESIGN §7)
+PASSWORD = "ipzone-demo"  # every demo account's password
 OVERVIEW = "/?year=2025"
 FIRST_VISIT_BAR = 1_600_000  # bytes
 REPEAT_VISIT_BAR = 60_000

@@ -23,7 +23,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 SIZES = {"1x": 1, "10x": 10, "100x": 100}
-TOTAL_DEPARTMENTS = 130  # DESIGN: 10× and 100× run with 130 departments
+TOTAL_DEPARTMENTS = 130  # 10× and 100× run with 130 departments
 YEAR = 2025
 IMPORT_ROWS = 300
 WARMUP = 3
@@ -34,7 +34,7 @@ def build(size: str):
 
     from indicators import roles
     from indicators.models import Actual, ActualStatus, Department, Plan, User
-    from indicators.sizing import grow_plan
+    from benchmarks.sizing import grow_plan
 
     call_command("migrate", verbosity=0)
     call_command("loaddata", "plan_2022_2025", verbosity=0)
@@ -131,7 +131,7 @@ class ImportRequest:
     """Each upload carries new figures (an unchanged file would save nothing), built untimed."""
 
     def __init__(self, plan, department):
-        from indicators.exports.template import ImportTemplate
+        from indicators.excel.template import ImportTemplate
 
         self.plan, self.department, self.template_class = plan, department, ImportTemplate
         self.client = _client("bench-import")
@@ -141,7 +141,7 @@ class ImportRequest:
     def prepare(self) -> bytes:
         from openpyxl import load_workbook
 
-        from indicators.exports import template as T
+        from indicators.excel import template as T
 
         buffer = io.BytesIO()
         self.template_class(self.plan, YEAR, self.department).write(buffer)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""``make bench``: every page and the workbook at 1×, 10× and 100× size (issue 6).
+"""``make bench``: every page and the workbook at 1×, 10× and 100× size.
 
 Each size runs in its own subprocess with its own throwaway database (a
 temporary SQLite file, or a temporary PostgreSQL database on the server that

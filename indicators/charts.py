@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from indicators import values as V
-from indicators.dashboard import DepartmentSummary, IndicatorRow
-from indicators.progress import SEVERITY, STATUS_COLOURS, Status
+from indicators.rows import DepartmentSummary, IndicatorRow
+from indicators.progress import SEVERITY, STATUS_COLOURS, Status, TargetBasis
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 INK = "#212529"
@@ -162,7 +162,7 @@ def trend(row: IndicatorRow, index: int = 0) -> str:
     """
     indicator, spec = row.indicator, row.spec
     unit = indicator.units[index]
-    cumulative = spec.basis == "cumulative"
+    cumulative = spec.basis == TargetBasis.CUMULATIVE
     fig = go.Figure()
     years = list(row.cells)
     # Labels are looked up outside the f-strings below: makemessages cannot see calls inside them.

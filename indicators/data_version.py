@@ -1,5 +1,5 @@
 """The database's data version: ``"<epoch>.<counter>"``, different after every committed write to
-what the dashboards show (issue 6).  ``indicators.page_cache`` keys rendered fragments with it.
+what the dashboards show.  ``indicators.page_cache`` keys rendered fragments with it.
 
 Triggers keep it, not Django signals: bulk updates, ``loaddata`` and SQL typed by hand bypass
 signals but never triggers.  They fire on every INSERT, UPDATE and DELETE of the tables below.

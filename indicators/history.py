@@ -1,8 +1,8 @@
-"""The change history of an indicator's actuals (DESIGN §3), as the viewer may see it.
+"""The change history of an indicator's actuals, as the viewer may see it.
 
 django-simple-history keeps a record of every save; this turns them into "who, when,
 old → new" entries.  A reporter of another department must learn nothing of drafts
-(DESIGN §1), so for such a viewer records in draft or returned state are skipped and
+, so for such a viewer records in draft or returned state are skipped and
 "old" is the previous record the viewer may see – a draft value never leaks through
 the "old" side of the next entry either.
 """
@@ -14,8 +14,9 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from indicators.dashboard import DraftVisibility, display_text
+from indicators.permissions import Visibility
 from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, Indicator
+from indicators.values import format_figure
 
 CHANGE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
@@ -62,7 +63,7 @@ def _who(record) -> str:
 
 def change_history(indicator: Indicator, viewer=None, *, newest_first: bool = True) -> list[HistoryEntry]:
     """Every change to the indicator's actuals that ``viewer`` may see (one query)."""
-    visibility = DraftVisibility.for_viewer(viewer)
+    visibility = Visibility.for_viewer(viewer)
     sees_drafts = visibility.allows(indicator.lead_department_id)
     records = (
         Actual.history.filter(indicator_id=indicator.pk)
@@ -84,8 +85,8 @@ def change_history(indicator: Indicator, viewer=None, *, newest_first: bool = Tr
                 who=_who(record),
                 year=record.year,
                 change=record.history_type,
-                old_value=display_text(indicator, previous) if previous is not None else None,
-                new_value="" if deleted else display_text(indicator, record),
+                old_value=format_figure(previous.value, previous.second_value, previous.not_carried_out) if previous is not None else None,
+                new_value="" if deleted else format_figure(record.value, record.second_value, record.not_carried_out),
                 old_status=previous.status if previous is not None else None,
                 new_status=record.status,
                 note="" if hidden_draft else record.note,

@@ -1,4 +1,4 @@
-"""Rendered dashboard fragments, cached under the database's data version (issue 6).
+"""Rendered dashboard fragments, cached under the database's data version.
 
 A fragment is the part of a page that costs: the rows, roll-ups, charts and tables.  Its key
 is what it was made from — the page and its parameters, the language, the viewer's visibility
@@ -30,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from indicators import data_version
-from indicators.dashboard import DraftVisibility
+from indicators.permissions import Visibility
 
 CACHE_ALIAS = "dashboards"
 TIMEOUT = 6 * 3600  # entries of an old version are never asked for again; this only frees memory
@@ -52,10 +52,7 @@ def version(request) -> str | None:
 
 def visibility_class(user) -> str:
     """Which drafts ``user`` sees: the part of the user a fragment may depend on."""
-    visibility = DraftVisibility.for_viewer(user)
-    if visibility.everything:
-        return "all"
-    return f"department-{visibility.department_id}" if visibility.department_id is not None else "published"
+    return Visibility.for_viewer(user).key
 
 
 def _key(request, name: str, parts: tuple) -> str | None:

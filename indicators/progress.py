@@ -17,7 +17,7 @@ T = final target, m = that year's target):
 
 Baseline markers count as 0: ``—`` means the work was not done in 2021, and ``/``
 appears on row 29 (baseline ``/``, target 2) which must still be scored.
-With ``basis="cumulative"`` a is the running total of the plan years up to *y*
+With ``TargetBasis.CUMULATIVE`` a is the running total of the plan years up to *y*
 (years not reported add nothing) and b is 0.
 """
 
@@ -45,6 +45,11 @@ class Status(models.TextChoices):
     DETERIORATING = "deteriorating", _("Deteriorating")  # 倒退
     MISSING = "missing", _("Not reported")  # 未填报
     TRACKED = "tracked", _("Not scored")  # 不考核
+
+
+class TargetBasis(models.TextChoices):
+    YEAR = "year", _("Each year against that year's target")
+    CUMULATIVE = "cumulative", _("Running total over the plan years")
 
 
 # Worst first.  Tracked is last so that a scored part always decides a pair.
@@ -91,15 +96,15 @@ class IndicatorSpec:
     target: PrintedValue
     parts: int = 1  # 2 for pairs such as 2868/2 (amount, count)
     whole_number: tuple[bool, ...] = (True,)  # per part; a short tuple repeats its last entry
-    basis: str = "year"  # "year" | "cumulative"
+    basis: str = TargetBasis.YEAR
     higher_is_better: bool = True
     yearly_targets: Mapping[int, PrintedValue] = field(default_factory=dict)  # only years set by an administrator
 
     def __post_init__(self):
         if self.parts not in (1, 2):
             raise ValueError("parts must be 1 or 2")
-        if self.basis not in ("year", "cumulative"):
-            raise ValueError("basis must be 'year' or 'cumulative'")
+        if self.basis not in TargetBasis.values:
+            raise ValueError(f"basis must be one of {TargetBasis.values}")
         if not self.baseline_year < self.first_year <= self.last_year:
             raise ValueError("need baseline_year < first_year <= last_year")
 
@@ -108,7 +113,7 @@ class IndicatorSpec:
 
     def baseline_part(self, index: int) -> Decimal:
         """b for one part: 0 for cumulative basis and for any baseline marker."""
-        if self.basis == "cumulative" or not self.baseline.is_number:
+        if self.basis == TargetBasis.CUMULATIVE or not self.baseline.is_number:
             return Decimal(0)
         return self.baseline.part(index) or Decimal(0)
 
@@ -227,7 +232,7 @@ def _compared_values(spec: IndicatorSpec, values, year: int, index: int) -> dict
         if value is None:
             continue
         total += value
-        found[plan_year] = total if spec.basis == "cumulative" else value
+        found[plan_year] = total if spec.basis == TargetBasis.CUMULATIVE else value
     return found
 
 

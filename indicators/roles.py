@@ -1,4 +1,4 @@
-"""The four roles of DESIGN §1 as Django groups, and the permissions each holds.
+"""The four roles (docs/design.md) as Django groups, and the permissions each holds.
 
 Groups are (re)built after every ``migrate`` by ``sync_groups`` (connected in
 ``IndicatorsConfig.ready``), so a fresh database has them without a fixture and

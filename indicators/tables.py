@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from indicators.dashboard import IndicatorRow
+from indicators.rows import IndicatorRow
 from indicators.templatetags.ipzone_tags import pending_mark, percent, status_badge
 
 YEARS = "years"

@@ -72,6 +72,16 @@ def format_pair(amount: Decimal | None, count: Decimal | None) -> str:
     return f"{format_number(amount)}/{format_number(count)}"
 
 
+def format_figure(value: Decimal | None, second_value: Decimal | None, not_carried_out: bool) -> str:
+    """A reported figure as people read it: ``2868/2``, ``95.26``, ``未开展``; ``""`` when nothing was reported.
+
+    The one way a figure becomes text, for pages, history, the workbook and messages.
+    """
+    if not_carried_out:
+        return str(_("Not carried out"))
+    return format_pair(value, second_value)
+
+
 def _normalise(text: str) -> str:
     # NFKC turns full-width digits, "，" and "％" into their ASCII forms.
     return unicodedata.normalize("NFKC", str(text)).strip()

@@ -1,49 +1,73 @@
-"""Writing actuals: validation, the review workflow and the version check (DESIGN §3).
+"""Writing figures: validation, the review workflow and the version check.
 
-Every path that changes an actual — the admin form, the one-page year entry,
-the Excel import, the review actions — goes through these functions, so the
-rules are stated once.  Multi-row writes run in one ``transaction.atomic()``:
-either every row is saved or none is, and a ``WorkflowError`` carries the
-messages the view shows.
+Every path that changes a figure — the admin form, the year page, the Excel import, the
+review actions — goes through these functions, so the rules are stated once (docs/design.md,
+"Reporting").  Multi-row writes run in one ``transaction.atomic()``: either every row is saved
+or none is.  A refused write raises ``WorkflowError`` whose ``problems`` say which row (the
+caller's ``key``: an indicator id, a spreadsheet row number …) and why, for the caller to put
+next to the row.
+
+Two people never overwrite each other: each figure carries a ``version``; a write names the
+version its author saw, and the figure's row is locked while it is compared and written
+(``select_for_update`` on PostgreSQL; on SQLite every write transaction takes the database's
+write lock when it begins, ``transaction_mode`` IMMEDIATE in the settings).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import values as V
 from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, Indicator, Measure
+from indicators.permissions import can_edit
 from indicators.progress import OFF_TRACK, assess
+from indicators.text import check_text
 
 NOTE_MAX = 2000
 
 
-class WorkflowError(Exception):
-    """A write that was refused; ``errors`` are ``(row label or None, message)`` pairs for people."""
+@dataclass(frozen=True)
+class Problem:
+    """Why a row (``key``, named ``label`` for people; both None for the whole write) was refused."""
 
-    def __init__(self, errors):
-        if isinstance(errors, str):
-            errors = [(None, errors)]
-        self.errors = list(errors)
-        super().__init__("; ".join(str(m) if r is None else f"{r}: {m}" for r, m in self.errors))
+    message: str
+    key: object = None
+    label: str | None = None
+
+    def __str__(self):
+        return self.message if self.label is None else f"{self.label}: {self.message}"
+
+
+class WorkflowError(Exception):
+    """A write that was refused, nothing saved; ``problems`` say where and why."""
+
+    def __init__(self, problems):
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
 
     @property
-    def messages(self):
-        return [str(m) if r is None else f"{r}: {m}" for r, m in self.errors]
+    def messages(self) -> list[str]:
+        return [str(problem) for problem in self.problems]
 
 
 class ConflictError(WorkflowError):
-    """Someone else saved the same actual since it was opened."""
+    """Someone else saved the same figure since it was opened."""
 
 
 @dataclass
 class Entry:
-    """One row as typed: raw text is parsed here, not by the caller."""
+    """One row as typed: raw text is parsed here, not by the caller.
+
+    ``expected_version`` is the version of the figure its author saw, 0 when they saw none;
+    a form that does not say which version it showed cannot save (None is refused).
+    """
 
     indicator: Indicator
     year: int
@@ -51,24 +75,41 @@ class Entry:
     second_value: object = None
     not_carried_out: bool = False
     note: str = ""
-    expected_version: int | None = None  # the version the person saw; None when they saw no actual
-    label: str | None = None  # how errors name the row ("第 5 行", the indicator name…)
+    expected_version: int | None = 0
+    key: object = None  # how the caller finds the row again (indicator id, spreadsheet row number …)
+    label: str | None = None  # how messages name the row for people ("第 5 行", the indicator name …)
     cleaned: dict = field(default_factory=dict, init=False)
+
+    def problem(self, message) -> Problem:
+        return Problem(str(message), self.key, self.label)
+
+
+def check_note(note, what=None) -> list[str]:
+    """Problems of a note or reason as typed (length, characters no file can hold)."""
+    problems = []
+    what = what or _("The note")
+    if len(note) > NOTE_MAX:
+        problems.append(
+            _("%(what)s is too long (%(length)s characters; at most %(max)s).") % {"what": what, "length": len(note), "max": NOTE_MAX}
+        )
+    try:
+        check_text(note)
+    except ValidationError as exc:
+        problems.extend(f"{what}: {message}" for message in exc.messages)
+    return problems
 
 
 def clean_entry(entry: Entry) -> dict:
-    """Check one row with the rules of DESIGN §3; returns field values or raises ``WorkflowError``."""
+    """Check one row; returns the figure's field values or raises ``WorkflowError``."""
     indicator = entry.indicator
     errors = []
     plan = indicator.plan
     if not isinstance(entry.year, int) or not plan.contains_year(entry.year):
         errors.append(_("The year must be between %(first)s and %(last)s.") % {"first": plan.first_year, "last": plan.last_year})
-    note = "" if entry.note is None else str(entry.note)
-    if "\x00" in note:
-        errors.append(_("The note contains a NUL character."))
-    note = note.strip()
-    if len(note) > NOTE_MAX:
-        errors.append(_("The note is too long (%(length)s characters; at most %(max)s).") % {"length": len(note), "max": NOTE_MAX})
+    if not isinstance(entry.expected_version, int) or isinstance(entry.expected_version, bool) or entry.expected_version < 0:
+        errors.append(_("The page did not say which version of the figure you saw. Reload the page and enter it again."))
+    note = ("" if entry.note is None else str(entry.note)).strip()
+    errors.extend(check_note(note))
     amount = count = None
     try:
         amount = V.parse_number(entry.value, allow_percent=indicator.measure == Measure.RATE)
@@ -94,121 +135,111 @@ def clean_entry(entry: Entry) -> dict:
             % {"unit": indicator.unit, "count_unit": indicator.second_unit}
         )
     if errors:
-        raise WorkflowError([(entry.label, e) for e in errors])
+        raise WorkflowError([entry.problem(e) for e in errors])
     return {"value": amount, "second_value": count, "not_carried_out": bool(entry.not_carried_out), "note": note}
 
 
-def can_edit(user, indicator) -> bool:
-    """Reporters edit the indicators their department leads; administrators edit all."""
-    if user.is_administrator:
-        return True
-    return user.is_reporter and indicator.lead_department_id == user.department_id
-
-
-def _conflict(actual_id, label):
-    current = Actual.objects.select_related("indicator", "entered_by").get(pk=actual_id)
+def conflict_message(current: Actual) -> str:
+    """Who changed a figure, when, and what it is now: what a person needs after losing a race."""
     who = current.entered_by.get_full_name() or current.entered_by.username if current.entered_by else _("someone")
-    return ConflictError(
-        [
-            (
-                label,
-                _("%(who)s changed this figure at %(when)s; it is now “%(value)s” (status %(status)s). "
-                  "Reload the page and enter your change again.")
-                % {
-                    "who": who,
-                    "when": timezone.localtime(current.entered_at).strftime("%Y-%m-%d %H:%M") if current.entered_at else "",
-                    "value": current.display_value or _("blank"),
-                    "status": current.get_status_display(),
-                },
-            )
-        ]
-    )
+    return _(
+        "%(who)s changed this figure at %(when)s; it is now “%(value)s” (status %(status)s). "
+        "Reload the page and enter your change again."
+    ) % {
+        "who": who,
+        "when": timezone.localtime(current.entered_at).strftime("%Y-%m-%d %H:%M") if current.entered_at else "",
+        "value": current.display_value or _("blank"),
+        "status": current.get_status_display(),
+    }
+
+
+def _conflict(actual_id, entry_or_label) -> ConflictError:
+    current = Actual.objects.select_related("entered_by").get(pk=actual_id)
+    if isinstance(entry_or_label, Entry):
+        return ConflictError([entry_or_label.problem(conflict_message(current))])
+    return ConflictError([Problem(conflict_message(current), actual_id, entry_or_label)])
 
 
 def save_entries(user, entries: list[Entry]) -> list[Actual]:
     """Save typed rows as draft figures, all or nothing.
 
     Rows whose figures did not change are left alone (no new version, no history).
-    Raises ``WorkflowError`` listing every bad row, or ``ConflictError`` when an
-    actual was changed by someone else since ``expected_version``.
+    Raises ``WorkflowError`` listing every bad row, or ``ConflictError`` when a figure was
+    changed by someone else since ``expected_version``.
 
-    Reads do not grow with the rows: the existing actuals in one query, and — only for rows
-    whose version moved on — what they were at the version the person saw, in one more.
-    Writes do, by design: each changed row is one version-checked UPDATE (a new figure one
-    INSERT) plus the INSERT of its history record.
+    Reads do not grow with the rows: the existing figures in one query (locked), and — only
+    for rows whose version moved on — what they were at the version the person saw, in one
+    more.  Writes do, by design: each changed row is one UPDATE (a new figure one INSERT)
+    plus the INSERT of its history record.
     """
-    errors, cleaned = [], []
+    problems, cleaned = [], []
     for entry in entries:
         if not can_edit(user, entry.indicator):
-            errors.append((entry.label, _("You may not enter figures for this indicator.")))
+            problems.append(entry.problem(_("You may not enter figures for this indicator.")))
             continue
         try:
             cleaned.append((entry, clean_entry(entry)))
         except WorkflowError as exc:
-            errors.extend(exc.errors)
-    if errors:
-        raise WorkflowError(errors)
+            problems.extend(exc.problems)
+    if problems:
+        raise WorkflowError(problems)
 
     saved = []
     now = timezone.now()
     with transaction.atomic():
         existing = {
             (a.indicator_id, a.year): a
-            for a in Actual.objects.filter(
-                indicator__in=[e.indicator for e, _c in cleaned], year__in={e.year for e, _c in cleaned}
-            ).order_by()
+            for a in Actual.objects.select_for_update()
+            .filter(indicator__in=[e.indicator for e, _c in cleaned], year__in={e.year for e, _c in cleaned})
+            .order_by("pk")  # one lock order for every writer
         }
         seen = _as_seen(
             (actual.pk, entry.expected_version)
             for entry, _fields in cleaned
-            if (actual := existing.get((entry.indicator.pk, entry.year))) is not None
-            and entry.expected_version is not None
-            and entry.expected_version != actual.version
+            if (actual := existing.get((entry.indicator.pk, entry.year))) is not None and entry.expected_version != actual.version
         )
         for entry, fields in cleaned:
             actual = existing.get((entry.indicator.pk, entry.year))
             if actual is None:
                 if not fields["not_carried_out"] and fields["value"] is None and not fields["note"]:
-                    continue  # nothing typed for a row that has no actual yet
-                if entry.expected_version not in (None, 0):
-                    raise _conflict_or_gone(entry)
+                    continue  # nothing typed for a row that has no figure yet
+                if entry.expected_version != 0:
+                    raise ConflictError([entry.problem(_("This figure was deleted by someone else. Reload the page."))])
                 actual = Actual(indicator=entry.indicator, year=entry.year, status=ActualStatus.DRAFT, version=1, **fields)
-                actual.entered_by, actual.entered_at = user, now
-                actual._change_reason = "entered"
-                actual._history_user = user  # recorded even outside a request (imports, commands)
+                _stamp_entry(actual, user, now)
                 try:
                     with transaction.atomic():  # a savepoint: the unique constraint decides who created it first
                         actual.save()
                 except IntegrityError:
-                    raise _conflict(Actual.objects.get(indicator=entry.indicator, year=entry.year).pk, entry.label) from None
+                    raise _conflict(Actual.objects.get(indicator=entry.indicator, year=entry.year).pk, entry) from None
                 saved.append(actual)
                 continue
-            if entry.expected_version is not None and entry.expected_version != actual.version:
+            if entry.expected_version != actual.version:
                 if _unchanged_since(seen.get((actual.pk, entry.expected_version)), fields):
                     continue  # this person left the row as they saw it; the newer figure stays
-                raise _conflict(actual.pk, entry.label)
+                raise _conflict(actual.pk, entry)
             if all(getattr(actual, k) == v for k, v in fields.items()):
                 continue
             if actual.status not in EDITABLE_STATUSES:
-                errors.append(
-                    (entry.label, _("This figure is %(status)s and cannot be changed.") % {"status": actual.get_status_display()})
-                )
+                problems.append(entry.problem(_("This figure is %(status)s and cannot be changed.") % {"status": actual.get_status_display()}))
                 continue
-            read_version = actual.version
             for key, val in fields.items():
                 setattr(actual, key, val)
-            actual.version = read_version + 1
-            actual.entered_by, actual.entered_at = user, now
-            actual._change_reason = "entered"
-            actual._history_user = user  # recorded even outside a request (imports, commands)
-            # The version check in the UPDATE itself: a concurrent save between our read and
-            # this statement matches no row, and we refuse instead of overwriting it.
-            if not actual.save_if(version=read_version, status__in=EDITABLE_STATUSES):
-                raise _conflict(actual.pk, entry.label)
+            actual.version += 1
+            _stamp_entry(actual, user, now)
+            actual.save()
             saved.append(actual)
-        if errors:
-            raise WorkflowError(errors)
+        if problems:
+            raise WorkflowError(problems)
     return saved
+
+
+def _stamp_entry(actual, user, now):
+    actual.entered_by, actual.entered_at = user, now
+    # django-simple-history's documented way to name the change and its author, which also
+    # holds outside a request (imports, commands).
+    actual._change_reason = "entered"
+    actual._history_user = user
 
 
 def _as_seen(pairs) -> dict:
@@ -234,52 +265,58 @@ def _unchanged_since(seen, fields) -> bool:
     return seen is not None and all(getattr(seen, key) == value for key, value in fields.items())
 
 
-def _conflict_or_gone(entry):
-    return ConflictError([(entry.label, _("This figure was deleted by someone else. Reload the page."))])
-
-
-# What a transition changes; put back on the caller's object when someone else got there first.
+# What a transition changes; put back on the caller's objects when the whole write is refused.
 _TRANSITION_FIELDS = (
     "version", "status", "return_reason", "submitted_by_id", "submitted_at", "reviewed_by_id", "reviewed_at",
 )
 
 
-def _transition(user, actuals, *, allowed_from, to, permission, check=None, stamp=None, reason_field=None, reason="", change_reason=""):
-    errors = []
+def _transition(user, actuals, *, allowed_from, to, permission, check=None, stamp=None, reason=None, change_reason=""):
+    """Move figures to ``to``, all or none; each must still be at the version and state the caller read."""
     if not user.has_perm(permission):
         raise WorkflowError(_("You do not have permission to do this."))
+    problems, done = [], []
+    as_read = {id(a): {name: getattr(a, name) for name in _TRANSITION_FIELDS} for a in actuals}
     now = timezone.now()
-    with transaction.atomic():
-        done = []
-        for actual in actuals:
-            label = f"{actual.indicator.name} {actual.year}"
-            if actual.status not in allowed_from:
-                errors.append((label, _("It is %(status)s.") % {"status": actual.get_status_display()}))
-                continue
-            if check:
-                problem = check(actual)
-                if problem:
-                    errors.append((label, problem))
+    try:
+        with transaction.atomic():
+            current = {
+                a.pk: (a.version, a.status)
+                for a in Actual.objects.select_for_update().filter(pk__in=[a.pk for a in actuals]).order_by("pk")
+            }
+            for actual in actuals:
+                label = f"{actual.indicator.name} {actual.year}"
+                if actual.pk not in current:
+                    problems.append(Problem(_("This figure was deleted by someone else. Reload the page."), actual.pk, label))
                     continue
-            as_read = {name: getattr(actual, name) for name in _TRANSITION_FIELDS}
-            actual.version += 1
-            actual.status = to
-            if stamp:
-                setattr(actual, f"{stamp}_by", user)
-                setattr(actual, f"{stamp}_at", now)
-            if reason_field is not None:
-                actual.return_reason = reason
-            actual._change_reason = change_reason
-            actual._history_user = user
-            # Version and state checked in the UPDATE itself (see save_entries).
-            if not actual.save_if(version=as_read["version"], status=as_read["status"]):
-                for name, value in as_read.items():
-                    setattr(actual, name, value)
-                errors.extend(_conflict(actual.pk, label).errors)
-                continue
-            done.append(actual)
-        if errors:
-            raise WorkflowError(errors)
+                if current[actual.pk] != (actual.version, actual.status):
+                    problems.extend(_conflict(actual.pk, label).problems)
+                    continue
+                if actual.status not in allowed_from:
+                    problems.append(Problem(_("It is %(status)s.") % {"status": actual.get_status_display()}, actual.pk, label))
+                    continue
+                problem = check(actual) if check else None
+                if problem:
+                    problems.append(Problem(problem, actual.pk, label))
+                    continue
+                actual.version += 1
+                actual.status = to
+                if stamp:
+                    setattr(actual, f"{stamp}_by", user)
+                    setattr(actual, f"{stamp}_at", now)
+                if reason is not None:
+                    actual.return_reason = reason
+                actual._change_reason = change_reason
+                actual._history_user = user
+                actual.save()
+                done.append(actual)
+            if problems:
+                raise WorkflowError(problems)  # leaving the block rolls back what was written
+    except WorkflowError:
+        for actual in done:
+            for name, value in as_read[id(actual)].items():
+                setattr(actual, name, value)
+        raise
     return done
 
 
@@ -310,7 +347,7 @@ def submit(user, actuals):
 def approve(user, actuals):
     return _transition(
         user, actuals, allowed_from=(ActualStatus.SUBMITTED,), to=ActualStatus.APPROVED,
-        permission="indicators.review_actual", stamp="reviewed", reason_field=True, reason="", change_reason="approved",
+        permission="indicators.review_actual", stamp="reviewed", reason="", change_reason="approved",
     )
 
 
@@ -318,8 +355,9 @@ def _require_reason(reason):
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(_("Give a reason."))
-    if len(reason) > NOTE_MAX or "\x00" in reason:
-        raise WorkflowError(_("The reason is too long or contains invalid characters."))
+    problems = check_note(reason, _("The reason"))
+    if problems:
+        raise WorkflowError(problems)
     return reason
 
 
@@ -327,8 +365,7 @@ def return_actuals(user, actuals, reason):
     """Send submitted figures back to the department with the reviewer's reason."""
     return _transition(
         user, actuals, allowed_from=(ActualStatus.SUBMITTED,), to=ActualStatus.RETURNED,
-        permission="indicators.review_actual", stamp="reviewed", reason_field=True,
-        reason=_require_reason(reason), change_reason="returned",
+        permission="indicators.review_actual", stamp="reviewed", reason=_require_reason(reason), change_reason="returned",
     )
 
 
@@ -336,10 +373,5 @@ def reopen(user, actuals, reason):
     """Unlock approved figures: they go back to the department as returned, with the reason."""
     return _transition(
         user, actuals, allowed_from=(ActualStatus.APPROVED,), to=ActualStatus.RETURNED,
-        permission="indicators.review_actual", stamp="reviewed", reason_field=True,
-        reason=_require_reason(reason), change_reason="reopened",
+        permission="indicators.review_actual", stamp="reviewed", reason=_require_reason(reason), change_reason="reopened",
     )
-
-
-def to_decimal(value) -> Decimal | None:
-    return None if value is None else Decimal(value)

@@ -144,9 +144,9 @@ LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after a working day; stored in the database so several gunicorn
-# processes (or machines) share them.  ipzone.sessions is Django's database store, read faster.
+# processes (or machines) share them.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
-SESSION_ENGINE = "ipzone.sessions"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # django-axes: 5 failed logins lock the account and the address for 15 minutes.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")

@@ -1,1 +1,1 @@
-"""Load test of the reporting period (issue 5): ``make loadtest`` runs ``loadtest/run.py``."""
+"""Load test of the reporting period: ``make loadtest`` runs ``loadtest/run.py``."""

@@ -1,4 +1,4 @@
-"""Load test of the reporting period (issue 5 "Reliability and security").
+"""Load test of the reporting period.
 
 Reporters save figures through the one-page year entry while leaders read the
 dashboards, against gunicorn (2 workers, as on the server) and PostgreSQL:

@@ -1,4 +1,4 @@
-"""Accounts and transport security (issue 5 §4)."""
+"""Accounts and transport security."""
 
 import os
 import secrets

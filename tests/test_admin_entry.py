@@ -1,4 +1,4 @@
-"""Data entry in the admin: reporters see their department's figures only (DESIGN §3)."""
+"""Data entry in the admin: reporters see their department's figures only."""
 
 from decimal import Decimal
 

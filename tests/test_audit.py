@@ -1,4 +1,4 @@
-"""Every change of an actual, yearly target or indicator is in its history, which cannot be edited (issue 5 §6)."""
+"""Every change of an actual, yearly target or indicator is in its history, which cannot be edited."""
 
 from decimal import Decimal
 

@@ -3,7 +3,7 @@
 import openpyxl
 import pytest
 
-from indicators.exports.sheets import MAIN_SHEET, SUMMARY_SHEET
+from indicators.excel.sheets import MAIN_SHEET, SUMMARY_SHEET
 from tests.conftest import PASSWORD
 from tests.figures import make_figures
 

@@ -1,4 +1,4 @@
-"""Two people editing the same figure: the later save is refused, never a silent overwrite (issue 5 §3)."""
+"""Two people editing the same figure: the later save is refused, never a silent overwrite."""
 
 import threading
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The dashboard service: rows, roll-ups, who sees which figures, and a fixed number of queries."""
+"""The row builder: rows, roll-ups, who sees which figures, and a fixed number of queries."""
 
 from datetime import date
 from decimal import Decimal as D
@@ -7,18 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators.dashboard import (
-    COOPERATING,
-    LEAD,
-    build_rows,
-    default_year,
-    department_summary,
-    latest_reported_year,
-    status_counts,
-)
+from indicators.rows import COOPERATING, LEAD, build_rows, department_summary, status_counts
+from indicators.selection import default_year, latest_reported_year
 from indicators.models import ActualStatus, CooperatingDepartment, Department, Indicator, ReportingDeadline, YearlyTarget
 from indicators.progress import Status, assess, count_by_status
-from indicators.sizing import grow_plan
+from benchmarks.sizing import grow_plan
 from tests.dashboard_helpers import report, report_sample
 
 

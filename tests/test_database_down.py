@@ -1,4 +1,4 @@
-"""With the database down, pages answer a clear 503 and /healthz says so (issue 5 §8)."""
+"""With the database down, pages answer a clear 503 and /healthz says so."""
 
 import os
 import subprocess

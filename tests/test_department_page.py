@@ -1,4 +1,4 @@
-"""The department page at /departments/<code>/ (DESIGN §5)."""
+"""The department page at /departments/<code>/."""
 
 import json
 import re
@@ -6,14 +6,15 @@ import re
 import pytest
 from django.utils import translation
 
-from indicators import dashboard
+from indicators import selection
+from indicators.rows import build_rows, status_counts
 from indicators.models import ActualStatus, Department, Indicator
 from indicators.progress import Status
-from indicators.sizing import grow_plan
+from benchmarks.sizing import grow_plan
 from indicators.tables import DepartmentIndicatorTable
 from tests.dashboard_helpers import report, report_sample
 
-# Session, user, department, roles, plans, default year, 6 for the rows (dashboard.build_rows), menu.
+# Session, user, department, roles, plans, default year, 6 for the rows (rows.build_rows), menu.
 # (Inside the test's transaction nothing is cached; test_page_cache counts a cached page.)
 DEPARTMENT_MAX_QUERIES = 13
 
@@ -47,7 +48,7 @@ def test_lead_indicators_come_first_then_co_operating_ones_with_the_status_asses
     response = page(client, leader, "/departments/scjg/?year=2023")
     assert response.status_code == 200
     scjg = Department.objects.get(code="scjg")
-    rows = dashboard.build_rows(plan, 2023, department=scjg, viewer=leader)
+    rows = build_rows(plan, 2023, department=scjg, viewer=leader)
     assert table_rows(response) == [(row.indicator.pk, row.role, row.status) for row in rows]
     roles = [role for _pk, role, _status in table_rows(response)]
     assert roles[0] == "lead" and roles[-1] == "cooperating" and roles == sorted(roles, key=lambda r: r != "lead")
@@ -90,7 +91,7 @@ def test_the_table_exports_plain_text_without_html(plan):
     report(plan, 19, 2022, 3500, 4, status=ActualStatus.SUBMITTED)
     czj = Department.objects.get(code="czj")
     with translation.override("zh-hans"):
-        table = DepartmentIndicatorTable(dashboard.build_rows(plan, 2022, department=czj), plan=plan, year=2022)
+        table = DepartmentIndicatorTable(build_rows(plan, 2022, department=czj), plan=plan, year=2022)
         values = list(table.as_values())
     assert values[0] == ["序号", "指标内容", "职责", "2021 年基础值", "2022 年", "2022 年度目标", "2025 年目标值", "完成率", "进度状态"]
     assert values[1] == [19, "专利质押融资金额（万元）/笔", "牵头", "2868/2", "3500/4 (待审核)", "3651/4", "6000/10", "58.3%", "需加快"]  # R = 632 / 783 ≈ 0.81
@@ -140,7 +141,7 @@ def test_a_long_table_comes_in_pages_that_together_list_every_row_once(client, l
 
     grow_plan(plan, 10)  # scjg leads or co-operates on all 290 rows
     scjg = Department.objects.get(code="scjg")
-    expected = [row.indicator.pk for row in dashboard.build_rows(plan, 2025, department=scjg, viewer=leader)]
+    expected = [row.indicator.pk for row in build_rows(plan, 2025, department=scjg, viewer=leader)]
     seen = []
     for number in range(1, -(-len(expected) // TABLE_PER_PAGE) + 1):
         response = page(client, leader, f"/departments/scjg/?year=2025&page={number}&per_page=1000")

@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from indicators.exports import AssessmentWorkbook
+from indicators.excel import AssessmentWorkbook
 from tests.figures import make_figures
 
 SOFFICE = shutil.which("soffice")

@@ -1,4 +1,4 @@
-"""Faults half-way through a write leave nothing saved; no page runs inline script (issue 5 §4, §8)."""
+"""Faults half-way through a write leave nothing saved; no page runs inline script."""
 
 import re
 from unittest import mock
@@ -9,7 +9,7 @@ from django.db import DatabaseError
 from indicators import workflow
 from indicators.models import Actual, Indicator, User
 from tests.test_import import COUNT, VALUE, as_bytes, czj, client_en, indicator, rows_by_id, state, template, upload  # noqa: F401
-from indicators.exports.template import TEMPLATE_SHEET
+from indicators.excel.template import TEMPLATE_SHEET
 from tests.figures import make_figures
 
 

@@ -1,4 +1,4 @@
-"""Excel import of a year's figures: download the template, fill it, upload it (DESIGN §3).
+"""Excel import of a year's figures: download the template, fill it, upload it.
 
 Every refusal is checked twice: the page says clearly what is wrong (with the row
 number when a row is at fault) AND nothing in the database changed.
@@ -13,8 +13,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from indicators.exports.importer import number_text
-from indicators.exports.template import TEMPLATE_SHEET
+from indicators.excel.importer import cell_text
+from indicators.excel.template import TEMPLATE_SHEET
 from indicators.models import Actual, ActualStatus, Indicator
 from tests.figures import make_figures
 
@@ -161,12 +161,12 @@ def test_uploading_the_template_unchanged_saves_nothing(czj, plan):
 
 
 def test_excel_float_noise_and_percent_cells_are_read_as_people_typed_them(plan):
-    assert number_text(0.1 + 0.2) == "0.3"
-    assert number_text(5200.499999999999) == "5200.5"
-    assert number_text(12.0) == "12"
-    assert number_text(0.9526, "0.00%") == "95.26"
-    assert number_text(3) == "3"
-    assert number_text(" 2,868 ") == "2,868"
+    assert cell_text(0.1 + 0.2) == "0.3"
+    assert cell_text(5200.499999999999) == "5200.5"
+    assert cell_text(12.0) == "12"
+    assert cell_text(0.9526, "0.00%") == "95.26"
+    assert cell_text(3) == "3"
+    assert cell_text(" 2,868 ") == "2,868"
 
 
 def test_a_rate_typed_as_a_percentage_in_excel_is_stored_as_percent(client_en, plan, scjg_reporter):

@@ -1,4 +1,4 @@
-"""The indicator page at /indicators/<id>/ (DESIGN §5): trend, values, notes, evidence, history."""
+"""The indicator page at /indicators/<id>/: trend, values, notes, evidence, history."""
 
 import json
 import re
@@ -8,7 +8,7 @@ from django.utils import translation
 
 from indicators.models import Actual, ActualStatus, Evidence, Indicator
 from indicators.progress import assess
-from indicators.sizing import grow_plan
+from benchmarks.sizing import grow_plan
 from tests.dashboard_helpers import report
 
 # Session, user, indicator, roles, default year, 5 for indicators, actuals, evidence, history, menu.

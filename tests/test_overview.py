@@ -1,4 +1,4 @@
-"""The overview at / (DESIGN §5): statuses, year and plan choice, completeness, safety, size."""
+"""The overview at /: statuses, year and plan choice, completeness, safety, size."""
 
 import json
 import math
@@ -8,14 +8,15 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from indicators import dashboard
+from indicators import selection
+from indicators.rows import build_rows, status_counts
 from indicators.models import ActualStatus, Department, Plan
 from indicators.progress import SEVERITY, Status
-from indicators.sizing import grow_plan
+from benchmarks.sizing import grow_plan
 from indicators.views.dashboards import BARS_PER_PAGE, FULL_LIST_LIMIT
 from tests.dashboard_helpers import report, report_sample
 
-# Session, user, roles, plans, default year, 6 for the rows (dashboard.build_rows), departments menu.
+# Session, user, roles, plans, default year, 6 for the rows (rows.build_rows), departments menu.
 # (Inside the test's transaction nothing is cached; test_page_cache counts a cached page.)
 OVERVIEW_MAX_QUERIES = 12
 
@@ -47,9 +48,9 @@ def test_the_overview_needs_a_login(client, plan):
 def test_every_indicator_shows_the_status_progress_assess_gives(client, leader, plan):
     report_sample(plan)
     response = page(client, leader, "/?year=2023")
-    rows = dashboard.build_rows(plan, 2023, viewer=leader)
+    rows = build_rows(plan, 2023, viewer=leader)
     assert statuses_on_page(response) == {row.indicator.pk: row.status for row in rows}
-    assert counts_on_page(response) == dashboard.status_counts(rows)
+    assert counts_on_page(response) == status_counts(rows)
     assert len(statuses_on_page(response)) == 29
 
 
@@ -104,12 +105,12 @@ def test_completeness_shows_reported_submitted_approved_and_overdue(client, lead
     report(plan, 19, 2022, 3500, 4, status=ActualStatus.DRAFT)
     report(plan, 20, 2022, not_carried_out=True, status=ActualStatus.SUBMITTED)
     report(plan, 21, 2022, 10, 1, status=ActualStatus.APPROVED)
-    monkeypatch.setattr(dashboard, "shanghai_today", lambda: date(2023, 1, 31))
+    monkeypatch.setattr(selection, "shanghai_today", lambda: date(2023, 1, 31))
     before = page(client, leader, "/?year=2022").content.decode()
     row = re.search(r"<th scope=\"row\">财政局</th>(.*?)</tr>", before, re.S).group(1)
     assert re.findall(r'<td class="num">(\d+)</td>', row) == ["4", "3", "2", "1"]
     assert "填报中" in row and "逾期" not in row
-    monkeypatch.setattr(dashboard, "shanghai_today", lambda: date(2023, 2, 1))
+    monkeypatch.setattr(selection, "shanghai_today", lambda: date(2023, 2, 1))
     after = page(client, leader, "/?year=2022").content.decode()
     row = re.search(r"<th scope=\"row\">财政局</th>(.*?)</tr>", after, re.S).group(1)
     assert "逾期 2 项" in row
@@ -197,7 +198,7 @@ def test_the_overview_needs_the_same_number_of_queries_at_one_and_ten_times_the_
 def test_the_demo_data_gives_every_indicator_a_status_and_shows_every_status(client, leader, demo):
     response = page(client, leader, "/?year=2025")
     shown = statuses_on_page(response)
-    rows = dashboard.build_rows(demo, 2025, viewer=leader)
+    rows = build_rows(demo, 2025, viewer=leader)
     assert shown == {row.indicator.pk: row.status for row in rows}
     assert len(shown) == 29
     assert set(shown.values()) == set(Status)

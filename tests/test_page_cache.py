@@ -1,4 +1,4 @@
-"""Dashboard fragments cached under the data version (issue 6): never stale, never someone else's.
+"""Dashboard fragments cached under the data version: never stale, never someone else's.
 
 These tests commit (``transaction=True``): the cache is used only outside a transaction, because
 inside one a connection sees its own uncommitted writes, which the version counts at commit.
@@ -27,7 +27,7 @@ from indicators.models import (
     ReportingDeadline,
     YearlyTarget,
 )
-from indicators.sizing import grow_plan
+from benchmarks.sizing import grow_plan
 from tests.dashboard_helpers import report, report_sample
 
 pytestmark = pytest.mark.django_db(transaction=True)

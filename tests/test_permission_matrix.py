@@ -1,4 +1,4 @@
-"""Every URL of the site for every kind of visitor (issue 5 §1).
+"""Every URL of the site for every kind of visitor.
 
 The owning department is 财政局 (czj), which leads 专利质押融资金额 and three other
 rows; ``draft`` is its 2025 draft of 商标质押融资金额 with one evidence file.

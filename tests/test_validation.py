@@ -1,4 +1,4 @@
-"""What staff type is checked before anything is saved (issue 2 §4)."""
+"""What staff type is checked before anything is saved."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""The reporting workflow: draft → submitted → approved, returned, reopened (DESIGN §3)."""
+"""The reporting workflow: draft → submitted → approved, returned, reopened."""
 
 from decimal import Decimal
 
@@ -37,7 +37,7 @@ def test_submit_then_approve_locks_the_figure(reporter, reviewer, plan):
     actual.refresh_from_db()
     assert actual.status == ActualStatus.APPROVED and actual.reviewed_by == reviewer
     with pytest.raises(workflow.WorkflowError, match="cannot be changed"):
-        enter(reporter, pledge(plan), value="1", second="1")
+        enter(reporter, pledge(plan), value="1", second="1", expected_version=actual.version)
     actual.refresh_from_db()
     assert actual.value == Decimal(6500)
 
@@ -65,7 +65,7 @@ def test_a_returned_figure_carries_the_reason_and_is_editable_again(reporter, re
     workflow.return_actuals(reviewer, [actual], "请补充合同")
     actual.refresh_from_db()
     assert actual.status == ActualStatus.RETURNED and actual.return_reason == "请补充合同"
-    [again] = enter(reporter, pledge(plan), value="6600", second="11")
+    [again] = enter(reporter, pledge(plan), value="6600", second="11", expected_version=actual.version)
     assert again.value == Decimal(6600)
 
 
@@ -94,7 +94,7 @@ def test_an_off_track_figure_cannot_be_submitted_without_a_note(reporter, plan):
         workflow.submit(reporter, [actual])
     actual.refresh_from_db()
     assert actual.status == ActualStatus.DRAFT
-    [actual] = enter(reporter, pledge(plan), value="2900", second="2", note="银行放款推迟到次年")
+    [actual] = enter(reporter, pledge(plan), value="2900", second="2", note="银行放款推迟到次年", expected_version=actual.version)
     workflow.submit(reporter, [actual])
     assert actual.status == ActualStatus.SUBMITTED
 

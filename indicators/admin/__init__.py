@@ -1,4 +1,4 @@
-"""The Django admin, adapted to the people who type the figures (DESIGN §3).
+"""The Django admin, adapted to the people who type the figures.
 
 Importing the modules registers their ModelAdmins with ``admin.site``.
 """

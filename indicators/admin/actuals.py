@@ -7,9 +7,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
 from indicators.admin.base import ReadOnlyHistoryAdmin
 
 from indicators import permissions, workflow
+from indicators.permissions import can_edit
 from indicators.admin.forms import ActualForm, EvidenceForm, ReasonForm
 from indicators.admin.year_entry import year_entry_view
 from indicators.models import Actual, Evidence
@@ -29,7 +31,7 @@ class EvidenceInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', reverse("evidence_download", args=[obj.pk]), obj.original_name)
 
     def _editable(self, request, obj):
-        return obj is None or (obj.is_editable and workflow.can_edit(request.user, obj.indicator))
+        return obj is None or (obj.is_editable and can_edit(request.user, obj.indicator))
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._editable(request, obj)
@@ -72,7 +74,7 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or (obj.is_editable and workflow.can_edit(request.user, obj.indicator))
+        return obj is None or (obj.is_editable and can_edit(request.user, obj.indicator))
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_administrator and super().has_delete_permission(request, obj)
@@ -192,7 +194,7 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
         view = self.admin_site.admin_view(year_entry_view)
         return [
             path("year/", view, name="indicators_actual_year"),
-            path("year/<int:year>/", view, name="indicators_actual_year"),
+            path("year/<year:year>/", view, name="indicators_actual_year"),
         ] + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):

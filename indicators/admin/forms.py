@@ -33,7 +33,9 @@ def number_text(value):
 class ActualForm(forms.ModelForm):
     value = forms.CharField(label=_("value"), required=False, widget=NumberInput())
     second_value = forms.CharField(label=_("count"), required=False, widget=NumberInput())
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Blank only on the add form; on a change ``workflow.clean_entry`` refuses a save that does not
+    # say which version it showed, as it could not tell whether someone changed the figure meanwhile.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Actual
@@ -66,14 +68,14 @@ class ActualForm(forms.ModelForm):
             second_value=self.data.get(self.add_prefix("second_value")) if indicator.is_pair else None,
             not_carried_out=data.get("not_carried_out", False),
             note=data.get("note", ""),
-            expected_version=data.get("version") if self.instance.pk else None,
+            expected_version=data.get("version") if self.instance.pk else 0,
         )
         try:
             self.cleaned_entry = entry, workflow.clean_entry(entry)
         except workflow.WorkflowError as exc:
-            raise forms.ValidationError([m for _r, m in exc.errors]) from None
-        if self.instance.pk and entry.expected_version is not None and entry.expected_version != self.instance.version:
-            raise forms.ValidationError(workflow._conflict(self.instance.pk, None).messages)
+            raise forms.ValidationError([problem.message for problem in exc.problems]) from None
+        if self.instance.pk and entry.expected_version != self.instance.version:
+            raise forms.ValidationError(workflow.conflict_message(self.instance))
         if not self.instance.pk and Actual.objects.filter(indicator=indicator, year=year).exists():
             raise forms.ValidationError(_("A figure for this indicator and year exists already; open it instead."))
         return data
@@ -106,10 +108,6 @@ class ReasonForm(forms.Form):
     )
 
 
-def year_entry_row_prefix(indicator):
-    return f"i{indicator.pk}"
-
-
 class YearEntryRowForm(forms.Form):
     """One indicator's row on the year page."""
 
@@ -117,4 +115,6 @@ class YearEntryRowForm(forms.Form):
     second_value = forms.CharField(required=False, widget=NumberInput({"size": 6}))
     not_carried_out = forms.BooleanField(required=False)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 36}))
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages={
+        "required": _("The page did not say which version of the figure you saw. Reload the page and enter it again."),
+    })

@@ -1,52 +1,26 @@
 """One page with all of a department's indicators for a year: the figures go in with one save.
 
-The page lists the indicators the user enters (their department's lead
-indicators; administrators choose a department), shows unit, what to enter,
-baseline and that year's target next to the inputs, and saves every changed
-row through ``workflow.save_entries`` — all rows or none.  “Save and submit”
-also submits the saved rows in the same transaction.
+The page lists the indicators the user enters (their department's lead indicators;
+administrators choose a department), shows unit, what to enter, baseline and that year's
+target next to the inputs, and saves every changed row through ``workflow.save_entries`` —
+all rows or none.  “Save and submit” also submits the saved rows in the same transaction.
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from indicators import permissions, workflow
+from indicators import workflow
 from indicators.admin.forms import YearEntryRowForm, measure_hint, number_text
-from indicators.models import Actual, Department, Plan, YearlyTarget
+from indicators.models import Actual, Department, YearlyTarget
+from indicators.permissions import entry_indicators, may_enter
 from indicators.progress import yearly_target
-
-
-def _plan(request):
-    plan_id = request.GET.get("plan") or request.POST.get("plan")
-    if plan_id:
-        if not str(plan_id).isdigit():
-            raise Http404(_("Unknown plan."))
-        return get_object_or_404(Plan, pk=plan_id)
-    plan = Plan.objects.first()  # latest issue date first (Meta.ordering)
-    if plan is None:
-        raise Http404(_("No plan has been loaded."))
-    return plan
-
-
-def default_year(plan):
-    """The year being reported now: last calendar year, kept inside the plan."""
-    return min(max(timezone.localdate().year - 1, plan.first_year), plan.last_year)
-
-
-def _department(request, user):
-    if not user.is_administrator:
-        return user.department
-    code = request.GET.get("department") or request.POST.get("department")
-    if code:
-        return get_object_or_404(Department, code=code)
-    return user.department or Department.objects.first()
+from indicators.selection import all_plans, choose_entry_department, choose_plan, default_plan, param, parse_year, reporting_year
 
 
 class Row:
@@ -60,40 +34,48 @@ class Row:
         self.errors = []
 
 
+def _page(plan, year, department=None, user=None):
+    query = f"?plan={plan.pk}"
+    if department is not None and user is not None and user.is_administrator:
+        query += f"&department={department.code}"
+    return HttpResponseRedirect(reverse("admin:indicators_actual_year", args=[year]) + query)
+
+
 def year_entry_view(request, year=None):
     user = request.user
-    plan = _plan(request)
-    chosen = request.GET.get("year", "")
-    if chosen:
+    if not may_enter(user):
+        raise PermissionDenied
+    plans = all_plans()
+    # An explicit ?plan= must be a plan; without one, the plan that contains the year.
+    plan = (None if param(request, "plan") or year is None else default_plan(plans, year)) or choose_plan(request, plans)
+    department = choose_entry_department(request, user, plan)
+    chosen = request.GET.get("year")
+    if chosen is not None:
         # The year selector is a plain GET form; turn its choice into the page's address.
-        if not chosen.isdigit():
+        wanted = parse_year(chosen)
+        if wanted is None:
             messages.error(request, _("“%(year)s” is not a year.") % {"year": chosen[:20]})
-            return HttpResponseRedirect(reverse("admin:indicators_actual_year", args=[default_year(plan)]) + _query(request, plan))
-        return HttpResponseRedirect(reverse("admin:indicators_actual_year", args=[int(chosen)]) + _query(request, plan))
+        return _page(plan, wanted or reporting_year(plan), department, user)
     if year is None:
-        return HttpResponseRedirect(
-            reverse("admin:indicators_actual_year", args=[default_year(plan)]) + _query(request, plan)
-        )
+        return _page(plan, reporting_year(plan), department, user)
     if not plan.contains_year(year):
         messages.error(request, _("The year must be between %(first)s and %(last)s.") % {"first": plan.first_year, "last": plan.last_year})
-        return HttpResponseRedirect(reverse("admin:indicators_actual_year", args=[default_year(plan)]) + _query(request, plan))
-    if not (user.is_administrator or user.is_reporter):
-        raise PermissionDenied
-    department = _department(request, user)
-    chosen = permissions.entry_indicators(user, plan).filter(lead_department=department)
-    indicators = list(chosen.select_related("lead_department").order_by("order"))
+        return _page(plan, reporting_year(plan), department, user)
+
+    chosen_indicators = entry_indicators(user, plan).filter(lead_department=department)
+    indicators = list(chosen_indicators.select_related("lead_department").order_by("order"))
     # Subqueries rather than lists of ids: the same queries whether the department leads no
     # indicator or three hundred (Django skips a query for an empty list).
     targets: dict[int, list[YearlyTarget]] = {}
-    for target in YearlyTarget.objects.filter(indicator__in=chosen.values("pk")).order_by():
+    for target in YearlyTarget.objects.filter(indicator__in=chosen_indicators.values("pk")).order_by():
         targets.setdefault(target.indicator_id, []).append(target)
-    actuals = {a.indicator_id: a for a in Actual.objects.filter(indicator__in=chosen.values("pk"), year=year).order_by()}
+    actuals = {a.indicator_id: a for a in Actual.objects.filter(indicator__in=chosen_indicators.values("pk"), year=year).order_by()}
     rows = []
     for indicator in indicators:
         indicator.plan = plan  # read by spec() and the validation of every row: no query each
         actual = actuals.get(indicator.pk)
         if actual is not None:
-            actual.indicator = indicator  # a locked row shows actual.display_value, which reads it
+            actual.indicator = indicator
         editable = actual is None or actual.is_editable
         initial = {"version": 0}
         if actual is not None:
@@ -104,16 +86,18 @@ def year_entry_view(request, year=None):
                 "note": actual.note,
                 "version": actual.version,
             }
-        data = request.POST if request.method == "POST" and editable else None
-        form = YearEntryRowForm(data, initial=initial, prefix=f"i{indicator.pk}")
+        prefix = f"i{indicator.pk}"
+        # A row the posted page did not show (none of its fields came back) is left alone.
+        posted = request.method == "POST" and editable and any(key.startswith(prefix + "-") for key in request.POST)
+        form = YearEntryRowForm(request.POST if posted else None, initial=initial, prefix=prefix)
         rows.append(Row(indicator, actual, year, form, editable, targets.get(indicator.pk, ())))
 
-    if request.method == "POST":
-        if _save(request, user, year, rows):
-            return HttpResponseRedirect(request.get_full_path())
+    if request.method == "POST" and _save(request, user, year, rows):
+        return HttpResponseRedirect(request.get_full_path())
 
     context = {
-        **_admin_context(request),
+        **admin.site.each_context(request),
+        "opts": Actual._meta,
         "title": _("Figures for %(year)s") % {"year": year},
         "plan": plan,
         "year": year,
@@ -126,10 +110,22 @@ def year_entry_view(request, year=None):
     return TemplateResponse(request, "admin/indicators/actual/year_entry.html", context)
 
 
-def _save(request, user, year, rows):
-    entries, by_label = [], {}
+def _locked_meanwhile(request, rows) -> list[Row]:
+    """Rows the form showed as editable but that were submitted or approved before this save arrived."""
+    locked = []
     for row in rows:
-        if not row.editable:
+        if row.editable or row.actual is None:
+            continue
+        posted = request.POST.get(row.form.add_prefix("version"))
+        if posted is not None and posted != str(row.actual.version):
+            locked.append(row)
+    return locked
+
+
+def _save(request, user, year, rows) -> bool:
+    entries, by_key = [], {}
+    for row in rows:
+        if not (row.editable and row.form.is_bound):
             continue
         if not row.form.is_valid():
             row.errors = [e for errs in row.form.errors.values() for e in errs]
@@ -142,19 +138,21 @@ def _save(request, user, year, rows):
             second_value=data["second_value"] if row.indicator.is_pair else None,
             not_carried_out=data["not_carried_out"],
             note=data["note"],
-            expected_version=data["version"] if row.actual is not None else None,
+            expected_version=data["version"],
+            key=row.indicator.pk,
             label=row.indicator.name,
         )
         entries.append(entry)
-        by_label[row.indicator.name] = row
+        by_key[row.indicator.pk] = row
     if any(row.errors for row in rows):
         messages.error(request, _("Nothing was saved: correct the rows marked below."))
         return False
+    submitting = "_submit" in request.POST
     try:
         with transaction.atomic():
             saved = workflow.save_entries(user, entries)
             submitted = []
-            if "_submit" in request.POST:
+            if submitting:
                 to_submit = [
                     a
                     for a in Actual.objects.filter(indicator__in=[e.indicator for e in entries], year=year)
@@ -164,32 +162,27 @@ def _save(request, user, year, rows):
                 ]
                 submitted = workflow.submit(user, to_submit)
     except workflow.WorkflowError as exc:
-        for label, message in exc.errors:
-            row = by_label.get(label) or next((r for r in rows if label and label.startswith(r.indicator.name)), None)
+        for problem in exc.problems:
+            row = by_key.get(problem.key) or next((r for r in rows if r.actual is not None and r.actual.pk == problem.key), None)
             if row is not None:
-                row.errors.append(message)
+                row.errors.append(problem.message)
             else:
-                messages.error(request, message)
+                messages.error(request, str(problem))
         messages.error(request, _("Nothing was saved: correct the rows marked below."))
         return False
-    messages.success(
-        request,
-        _("Saved %(saved)d figure(s); submitted %(submitted)d for review.") % {"saved": len(saved), "submitted": len(submitted)}
-        if "_submit" in request.POST
-        else _("Saved %(saved)d figure(s).") % {"saved": len(saved)},
-    )
+    for row in _locked_meanwhile(request, rows):
+        messages.warning(
+            request,
+            _("“%(name)s” was not saved: while you were typing, someone else changed its status to “%(status)s”.")
+            % {"name": row.indicator.name, "status": row.actual.get_status_display()},
+        )
+    saved_text = ngettext("Saved %(count)d figure.", "Saved %(count)d figures.", len(saved)) % {"count": len(saved)}
+    if submitting:
+        saved_text += " " + ngettext(
+            "Submitted %(count)d figure for review.", "Submitted %(count)d figures for review.", len(submitted)
+        ) % {"count": len(submitted)}
+    if saved or submitted:
+        messages.success(request, saved_text)
+    else:
+        messages.info(request, _("Nothing had changed."))
     return True
-
-
-def _query(request, plan):
-    department = request.GET.get("department")
-    query = f"?plan={plan.pk}"
-    return query + (f"&department={department}" if department else "")
-
-
-def _admin_context(request):
-    from django.contrib import admin
-
-    from indicators.models import Actual as Model
-
-    return {**admin.site.each_context(request), "opts": Model._meta}

@@ -1,4 +1,4 @@
-"""The data version that tells cached dashboard fragments apart (issue 6; see ``indicators.page_cache``)."""
+"""The data version that tells cached dashboard fragments apart (see ``indicators.page_cache``)."""
 
 from django.db import models
 

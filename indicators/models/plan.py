@@ -1,4 +1,4 @@
-"""The plan and its quantified-indicator table, as printed (DESIGN §2)."""
+"""The plan and its quantified-indicator table, as printed."""
 
 from datetime import date
 from decimal import Decimal
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators import values as V
-from indicators.progress import IndicatorSpec
+from indicators.progress import IndicatorSpec, TargetBasis
 from indicators.values import PrintedValue
 
 # Units counted in whole things: linear yearly targets are rounded up for them.
@@ -110,11 +110,6 @@ class Measure(models.TextChoices):
     RATE = "rate", _("Rate (%)")  # 比率
 
 
-class TargetBasis(models.TextChoices):
-    YEAR = "year", _("Each year against that year's target")
-    CUMULATIVE = "cumulative", _("Running total over the plan years")
-
-
 def validate_printed(text):
     try:
         V.parse_printed(text)
@@ -128,9 +123,6 @@ class IndicatorQuerySet(models.QuerySet):
         return self.select_related("plan", "lead_department").prefetch_related(
             "cooperation__department", "yearly_targets", "plan__deadlines"
         )
-
-    def led_by(self, department):
-        return self.filter(lead_department=department)
 
     def involving(self, department):
         """Lead or co-operating."""
@@ -226,21 +218,9 @@ class Indicator(models.Model):
 
     def spec(self, yearly_targets=None) -> IndicatorSpec:
         """The plain values ``progress.py`` works on; pass prefetched yearly targets to avoid queries."""
-        plan = self.plan
         if yearly_targets is None:
             yearly_targets = self.yearly_targets.all()
-        return IndicatorSpec(
-            baseline_year=plan.baseline_year,
-            first_year=plan.first_year,
-            last_year=plan.last_year,
-            baseline=self.baseline,
-            target=self.target,
-            parts=self.parts,
-            whole_number=self.whole_number(),
-            basis=self.target_basis,
-            higher_is_better=self.higher_is_better,
-            yearly_targets={t.year: t.printed for t in yearly_targets},
-        )
+        return build_spec(self.plan, self, {t.year: t.printed for t in yearly_targets})
 
     def responsible_departments(self):
         """Departments in printed order, the lead first.
@@ -249,8 +229,22 @@ class Indicator(models.Model):
         """
         return [self.lead_department] + [link.department for link in self.cooperation.all()]
 
-    def department_names(self, separator="、"):
-        return separator.join(d.name for d in self.responsible_departments())
+
+
+def build_spec(plan: Plan, indicator: Indicator, yearly_targets: dict[int, PrintedValue]) -> IndicatorSpec:
+    """What ``progress`` needs to judge ``indicator`` of ``plan``: the one place a spec is made."""
+    return IndicatorSpec(
+        baseline_year=plan.baseline_year,
+        first_year=plan.first_year,
+        last_year=plan.last_year,
+        baseline=V.printed_value(indicator.baseline_printed),
+        target=V.printed_value(indicator.target_printed),
+        parts=indicator.parts,
+        whole_number=indicator.whole_number(),
+        basis=indicator.target_basis,
+        higher_is_better=indicator.higher_is_better,
+        yearly_targets=yearly_targets,
+    )
 
 
 class CooperatingDepartment(models.Model):

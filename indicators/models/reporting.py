@@ -1,10 +1,10 @@
-"""Yearly actuals reported by departments, and their evidence (DESIGN §2, §3)."""
+"""Yearly figures (actuals) reported by departments, and their evidence."""
 
 import os
 import uuid
 
 from django.conf import settings
-from django.db import DatabaseError, connections, models, router, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,7 +24,7 @@ EDITABLE_STATUSES = (ActualStatus.DRAFT, ActualStatus.RETURNED)
 
 
 class FigureReading:
-    """What a figure means, for the model and for ``plan_table.ActualRecord`` (its read-only snapshot)."""
+    """What a figure means, for the model and for ``rows.load.ActualRecord`` (its read-only snapshot)."""
 
     __slots__ = ()
 
@@ -42,21 +42,19 @@ class FigureReading:
             return None
         return YearValue(amount=self.value, count=self.second_value, not_carried_out=self.not_carried_out)
 
-
-class ActualQuerySet(models.QuerySet):
-    def for_year(self, year):
-        return self.filter(year=year)
-
-    def led_by(self, department):
-        return self.filter(indicator__lead_department=department)
+    @property
+    def display_value(self) -> str:
+        """The value as people read it: ``2868/2``, ``95.26``, ``未开展`` or blank."""
+        return V.format_figure(self.value, self.second_value, self.not_carried_out)
 
 
 class Actual(FigureReading, models.Model):
     """One indicator's figure for one year.
 
     A blank value means "not reported", never zero; "not carried out this year"
-    (未开展) is an explicit flag with a note.  ``version`` grows with every save
-    and is checked in the UPDATE so two people cannot silently overwrite each other.
+    (未开展) is an explicit flag with a note.  ``version`` grows with every save; writes
+    compare it with the version their author saw (``indicators.workflow``), so two people
+    cannot silently overwrite each other.
     """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="actuals", verbose_name=_("indicator"))
@@ -82,7 +80,6 @@ class Actual(FigureReading, models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
-    objects = ActualQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -115,46 +112,6 @@ class Actual(FigureReading, models.Model):
 
     def __str__(self):
         return f"{self.indicator.name} {self.year}"
-
-
-    def save_if(self, **still) -> bool:
-        """Save — one UPDATE, history recorded as by ``save()`` — only if the row still matches ``still``.
-
-        ``actual.save_if(version=3, status__in=EDITABLE_STATUSES)`` adds the conditions to the
-        UPDATE's own WHERE clause, so nothing can change between the check and the write; it
-        writes nothing and returns False when someone else saved in between.
-        """
-        connection = connections[router.db_for_write(type(self), instance=self)]
-        marked_before = connection.needs_rollback
-        self._update_only_if, self._update_matched = still, True
-        try:
-            self.save(force_update=True)
-        except DatabaseError:
-            if self._update_matched:
-                raise  # a real database error
-            # Django's own "Forced update did not affect any rows": the UPDATE ran and matched
-            # nothing, the transaction is intact, so save()'s rollback mark is taken back.
-            if connection.in_atomic_block:
-                transaction.set_rollback(marked_before, using=connection.alias)
-            return False
-        finally:
-            del self._update_only_if
-        return True
-
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
-        # Django's UPDATE for save(), with save_if()'s conditions in its WHERE clause.
-        still = getattr(self, "_update_only_if", None)
-        if still:
-            base_qs = base_qs.filter(**still)
-        self._update_matched = super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
-        return self._update_matched
-
-    @property
-    def display_value(self):
-        """The value as people read it: ``2868/2``, ``95.26``, ``未开展`` or blank."""
-        if self.not_carried_out:
-            return str(_("Not carried out"))
-        return V.format_pair(self.value, self.second_value if self.indicator.is_pair else None)
 
 
 def evidence_path(instance, filename):

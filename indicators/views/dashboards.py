@@ -1,4 +1,4 @@
-"""The leaders' dashboards (DESIGN §5): overview, department page, indicator page.
+"""The leaders' dashboards: overview, department page, indicator page.
 
 Every figure comes from ``indicators.dashboard`` so the pages agree with each other and
 with the Excel export.  Each view costs a fixed number of queries, whatever the plan's size,
@@ -16,26 +16,19 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from indicators import charts, page_cache
-from indicators.dashboard import (
-    LEAD,
-    IndicatorRow,
-    build_rows,
-    default_year,
-    department_summary,
-    status_counts,
-)
-from indicators.history import change_history
+from indicators import charts, page_cache, selection
 from indicators import values as V
+from indicators.history import change_history
 from indicators.models import ActualStatus, Department, Evidence, Indicator, Plan
-from indicators.progress import STATUS_COLOURS, Status
+from indicators.progress import STATUS_COLOURS, Status, TargetBasis
+from indicators.rows import LEAD, IndicatorRow, build_rows, department_summary, status_counts
+from indicators.selection import choose_plan, default_year, parse_page
 from indicators.tables import DepartmentIndicatorTable
 from indicators.templatetags.ipzone_tags import percent
 
@@ -46,44 +39,13 @@ TABLE_PER_PAGE = 50
 # ---- choosing the plan and the as-of year -------------------------------------------
 
 
-def choose_plan(request, plans: list[Plan]) -> Plan:
-    """``?plan=<id>`` if given (404 when unknown), else the latest issued plan."""
-    wanted = request.GET.get("plan")
-    if not wanted:
-        return plans[0]  # Plan.Meta.ordering puts the latest issue date first
-    for plan in plans:
-        if str(plan.pk) == wanted.strip():
-            return plan
-    raise Http404(_("There is no plan with the number “%(plan)s”.") % {"plan": wanted[:20]})
+def _default_year(request, plan: Plan):
+    # The latest reported year depends on the data and on whose drafts the viewer sees: both in the key.
+    return lambda: page_cache.remember(request, "default-year", (plan.pk,), lambda: default_year(plan, viewer=request.user))
 
 
 def choose_year(request, plan: Plan) -> tuple[int, str]:
-    """``?year=`` when it is a year of the plan, else the default year and a notice saying why."""
-    wanted = request.GET.get("year", "").strip()
-    if not wanted:
-        return _default_year(request, plan), ""
-    year = int(wanted) if wanted.isascii() and wanted.isdigit() else None
-    if year is not None and plan.contains_year(year):
-        return year, ""
-    fallback = _default_year(request, plan)
-    notice = _("“%(year)s” is not a year of this plan (%(first)s–%(last)s); showing %(shown)s.") % {
-        "year": wanted[:10],
-        "first": plan.first_year,
-        "last": plan.last_year,
-        "shown": fallback,
-    }
-    return fallback, notice
-
-
-def _default_year(request, plan: Plan) -> int:
-    # The latest reported year depends on the data and on whose drafts the viewer sees: both in the key.
-    return page_cache.remember(request, "default-year", (plan.pk,), lambda: default_year(plan, viewer=request.user))
-
-
-def page_number(request, name: str = "page") -> int:
-    """``?page=`` as a positive number; anything else is page 1 (the paginator clamps the top)."""
-    wanted = request.GET.get(name, "").strip()
-    return int(wanted) if wanted.isascii() and wanted.isdigit() and 0 < len(wanted) < 7 and int(wanted) > 0 else 1
+    return selection.choose_year(request, plan, _default_year(request, plan))
 
 
 def _selection_context(plans, plan, year, notice):
@@ -156,7 +118,7 @@ def progress_bars(row: IndicatorRow) -> list[ProgressBar]:
                 year_target=part.year_target,
                 target=part.target,
                 status=part.status,
-                cumulative=row.spec.basis == "cumulative",
+                cumulative=row.spec.basis == TargetBasis.CUMULATIVE,
             )
         )
     return bars
@@ -188,7 +150,7 @@ def overview(request):
         return render(request, "dashboards/no_plan.html")
     plan = choose_plan(request, plans)
     year, notice = choose_year(request, plan)
-    page = page_number(request)
+    page = parse_page(request.GET.get("page"))
     # The heading and the selector are in the fragment too (a quarter of a cached page's time), so
     # is the notice about a year that was asked for and does not exist; the plans' ids are in the key
     # because the selector lists them.
@@ -253,7 +215,7 @@ def _department_body(request, plans, plan, year, department) -> tuple[int, int, 
     RequestConfig(request, paginate=False).configure(table)  # sorting, from ?sort=
     # Paged here rather than by RequestConfig, which would also take any ?per_page= asked for.
     try:
-        table.paginate(page=page_number(request), per_page=TABLE_PER_PAGE)
+        table.paginate(page=parse_page(request.GET.get("page")), per_page=TABLE_PER_PAGE)
     except EmptyPage:
         table.paginate(page=table.paginator.num_pages, per_page=TABLE_PER_PAGE)
     # The completion chart shows the rows the table shows (all of them for a plan of normal size).
@@ -318,7 +280,7 @@ def indicator(request, pk):
         notes=[item for item in year_rows if item["note"] or item["return_reason"] or item["evidence"]],
         projections=projections,
         trends=trends,
-        cumulative=row.spec.basis == "cumulative",
+        cumulative=row.spec.basis == TargetBasis.CUMULATIVE,
         history=change_history(indicator, request.user),
     )
     return render(request, "dashboards/indicator.html", context)

@@ -1,4 +1,4 @@
-"""Uploading a filled-in template: a page in the admin's look (DESIGN §3)."""
+"""Uploading a filled-in template: a page in the admin's look."""
 
 from __future__ import annotations
 
@@ -8,22 +8,18 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from indicators.dashboard import shanghai_today
-from indicators.exports import ImportFailed, UnsafeFile, check_size, import_actuals
-from indicators.models import Actual, Department, Plan
-from indicators.views.exports import entry_department, resolve_plan
+from indicators.excel import ImportFailed, UnsafeFile, check_size, import_actuals
+from indicators.models import Actual, Department
+from indicators.permissions import may_enter
+from indicators.selection import choose_entry_department, choose_plan, reporting_year
 
 CHUNK = 64 * 1024
-
-
-def _may_import(user) -> bool:
-    return user.is_administrator or user.is_reporter
 
 
 def read_upload(upload, limit: int) -> bytes:
@@ -40,12 +36,10 @@ def read_upload(upload, limit: int) -> bytes:
 @login_required
 def import_upload_default(request):
     """``/import/``: the year being reported now (last calendar year, kept inside the plan)."""
-    if not _may_import(request.user):
+    if not may_enter(request.user):
         raise PermissionDenied
-    plan = Plan.objects.first()
-    if plan is None:
-        raise Http404(_("No plan has been loaded."))
-    year = min(max(shanghai_today().year - 1, plan.first_year), plan.last_year)
+    plan = choose_plan(request)
+    year = reporting_year(plan)
     return HttpResponseRedirect(reverse("import_upload", args=[year]) + _query(request, plan))
 
 
@@ -61,10 +55,10 @@ def _query(request, plan, department=None) -> str:
 @require_http_methods(["GET", "POST"])
 def import_upload(request, year: int):
     user = request.user
-    if not _may_import(user):
+    if not may_enter(user):
         raise PermissionDenied
-    plan = resolve_plan(request, year)
-    department = entry_department(request, user)
+    plan = choose_plan(request, year=year)
+    department = choose_entry_department(request, user, plan)
     errors: list[str] = []
     if request.method == "POST":
         errors = _import(request, user, plan, year)

@@ -1,4 +1,4 @@
-"""Write one archive with the database and the evidence files (issue 5).
+"""Write one archive with the database and the evidence files.
 
 ``backups/ipzone-YYYYmmdd-HHMMSS.tar.gz`` holds:
 

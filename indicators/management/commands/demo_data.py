@@ -1,7 +1,7 @@
-"""Sample figures for 2022–2025 and the demo accounts (DESIGN §7).
+"""Sample figures for 2022–2025 and the demo accounts.
 
 The figures are invented (every note says 示例数据) and chosen so that, for
-2025, the overview shows every status of DESIGN §4 and every workflow state.
+2025, the overview shows every status and every workflow state.
 Running the command again changes nothing: existing accounts and figures are
 left exactly as they are.
 """

@@ -1,6 +1,6 @@
 """``python manage.py export_xlsx --year 2024 --output 量化指标完成情况_2024年.xlsx [--plan CODE]``.
 
-Writes the whole assessment workbook (DESIGN §6), as a leader would download it:
+Writes the whole assessment workbook, as a leader would download it:
 every department, unapproved figures marked 待审核.
 """
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.exports import AssessmentWorkbook
+from indicators.excel import AssessmentWorkbook
 from indicators.models import Plan
 
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from django.http import FileResponse
 
-from indicators.exports.xlsx import XLSX_CONTENT_TYPE
+from indicators.excel.xlsx import XLSX_CONTENT_TYPE
 
 
 class BaseExporter:

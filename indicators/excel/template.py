@@ -1,4 +1,4 @@
-"""The Excel template a department fills in for one year (DESIGN §3).
+"""The Excel template a department fills in for one year.
 
 One row per indicator the department leads, with the current figures filled in.
 Two hidden, locked columns carry what the importer needs to be safe: the indicator's
@@ -18,9 +18,9 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from indicators.exports.base import BaseExporter
-from indicators.exports.sheets import actual_status_words
-from indicators.exports.xlsx import (
+from indicators.excel.base import BaseExporter
+from indicators.excel.sheets import actual_status_words
+from indicators.excel.xlsx import (
     BOLD_FONT,
     HEADER_FILL,
     LOCKED_FILL,

@@ -1,9 +1,9 @@
-"""Loading a plan's table (indicators, departments, targets, actuals) for the dashboards and the workbook.
+"""Loading a plan's table (indicators, departments, targets, actuals) in bulk, for rows.
 
-``load(plan, indicators)`` costs six queries however many indicators, departments or years there
+``load_table(plan, indicators)`` costs six queries however many indicators, departments or years there
 are — indicators, departments, co-operation links, yearly targets, actuals, and the plan's
-deadlines (kept on ``plan``) — and builds only what a page needs.  At 100× the seed (2,900 indicators, 10,000 actuals) ``prefetch_related`` spent over a
-second making a ``Department`` per co-operation link, a ``Plan`` (with its JSON footnotes) per
+deadlines (kept on ``plan``) — and builds only what a page needs.  At 100× the seed (2,900
+indicators, 10,000 actuals) ``prefetch_related`` spent over a second making a ``Department`` per co-operation link, a ``Plan`` (with its JSON footnotes) per
 indicator and an ``Actual`` per figure; here each department is one shared object, every
 indicator points at the caller's plan, actuals arrive as ``values_list`` tuples wrapped in
 ``ActualRecord``, and indicators whose printed values and targets are the same share one
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from django.db.models import QuerySet, prefetch_related_objects
 
 from indicators.models import Actual, ActualStatus, CooperatingDepartment, Department, Indicator, Plan
-from indicators.models.plan import YearlyTarget
+from indicators.models.plan import YearlyTarget, build_spec
 from indicators.models.reporting import FigureReading
 from indicators.progress import IndicatorSpec
-from indicators.values import PrintedValue, printed_value
+from indicators.values import PrintedValue
 
 
 class ActualRecord(FigureReading):
@@ -64,7 +64,7 @@ class PlanTable:
     actuals: dict[int, dict[int, ActualRecord]]  # indicator id -> year -> entered figure (every state)
 
 
-def load(plan: Plan, indicators: QuerySet) -> PlanTable:
+def load_table(plan: Plan, indicators: QuerySet) -> PlanTable:
     """The indicators of ``indicators`` (a queryset of ``plan``'s indicators) with everything dashboards show."""
     indicator_ids = indicators.values("pk")
     # order_by(): the models' default orderings join other tables for nothing here.
@@ -107,28 +107,18 @@ def load(plan: Plan, indicators: QuerySet) -> PlanTable:
 
 
 def _spec(plan: Plan, indicator: Indicator, yearly: dict[int, PrintedValue], shared: dict) -> IndicatorSpec:
-    """``indicator.spec()`` without its queries; equal specs are built once (IndicatorSpec is immutable)."""
+    """``build_spec`` remembered per distinct printed values and targets (IndicatorSpec is immutable)."""
     key = (
         indicator.baseline_printed,
         indicator.target_printed,
-        indicator.parts,
-        indicator.whole_number(),
+        indicator.second_unit,
+        indicator.unit,
+        indicator.measure,
         indicator.target_basis,
         indicator.higher_is_better,
         tuple(sorted(yearly.items())),
     )
     spec = shared.get(key)
     if spec is None:
-        spec = shared[key] = IndicatorSpec(
-            baseline_year=plan.baseline_year,
-            first_year=plan.first_year,
-            last_year=plan.last_year,
-            baseline=printed_value(indicator.baseline_printed),
-            target=printed_value(indicator.target_printed),
-            parts=indicator.parts,
-            whole_number=indicator.whole_number(),
-            basis=indicator.target_basis,
-            higher_is_better=indicator.higher_is_better,
-            yearly_targets=yearly,
-        )
+        spec = shared[key] = build_spec(plan, indicator, yearly)
     return spec

@@ -1,4 +1,4 @@
-"""The sheets of the assessment workbook (DESIGN §6).
+"""The sheets of the assessment workbook.
 
 ``IndicatorSheet`` is the plan's table with the year's figures — used for the main
 sheet 量化指标完成情况 and, with fewer rows, for each department's sheet.
@@ -18,8 +18,8 @@ from django.utils import translation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators import values as V
-from indicators.dashboard import DepartmentSummary, IndicatorRow, YearCell
-from indicators.exports.xlsx import (
+from indicators.rows import DepartmentSummary, IndicatorRow, YearCell
+from indicators.excel.xlsx import (
     BOLD_FONT,
     HEADER_FILL,
     SMALL_FONT,
@@ -115,7 +115,7 @@ def _as_text(value) -> str:
 
 
 class IndicatorSheet:
-    """One row per indicator in table order, as DESIGN §6 lays the table out."""
+    """One row per indicator in table order, as the printed assessment table lays it out."""
 
     def __init__(self, name: str, plan: Plan, year: int, rows: list[IndicatorRow], *, title: str, info: str, words=None):
         self.name = name

@@ -1,4 +1,4 @@
-"""The assessment workbook (督查考核, DESIGN §6) for a plan as of a year.
+"""The assessment workbook (督查考核) for a plan as of a year.
 
 Leaders, reviewers and administrators (and the management command, ``viewer=None``)
 get the whole workbook: 量化指标完成情况, one sheet per lead department and 部门汇总,
@@ -16,9 +16,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
-from indicators.dashboard import IndicatorRow, build_rows, department_summary
-from indicators.exports.base import BaseExporter
-from indicators.exports.sheets import (
+from indicators.rows import IndicatorRow, build_rows, department_summary
+from indicators.excel.base import BaseExporter
+from indicators.excel.sheets import (
     MAIN_SHEET,
     PENDING,
     IndicatorSheet,
@@ -26,7 +26,7 @@ from indicators.exports.sheets import (
     plan_heading,
     status_words,
 )
-from indicators.exports.xlsx import sheet_title
+from indicators.excel.xlsx import sheet_title
 
 
 class AssessmentWorkbook(BaseExporter):

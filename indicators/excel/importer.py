@@ -1,4 +1,4 @@
-"""Reading a filled-in template back: every row checked, all saved or none (DESIGN §3).
+"""Reading a filled-in template back: every row checked, all saved or none.
 
 The file is first checked by ``xlsx_safety`` (size, zip, macros, zip bombs), then
 opened read-only with cached values only (``data_only``: formulas are never
@@ -24,7 +24,9 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from indicators import workflow
-from indicators.exports.template import (
+from indicators.permissions import can_edit
+from indicators.workflow import Problem
+from indicators.excel.template import (
     DEPARTMENT_LABEL,
     ID,
     NOT_CARRIED_OUT,
@@ -37,7 +39,7 @@ from indicators.exports.template import (
     COUNT,
     YEAR_LABEL,
 )
-from indicators.exports.xlsx_safety import UnsafeFile, check_xlsx
+from indicators.excel.safety import UnsafeFile, check_xlsx
 from indicators.models import Indicator
 
 HEADER_SEARCH_ROWS = 10  # the header is on row 3 of the template; allow a few inserted rows
@@ -48,17 +50,17 @@ NO_WORDS = {"", "否", "n", "no", "false", "0"}
 
 
 class ImportFailed(Exception):
-    """Nothing was saved; ``errors`` are ``(row label or None, message)`` pairs."""
+    """Nothing was saved; ``problems`` (``workflow.Problem``, keyed by spreadsheet row number) say why, in row order."""
 
-    def __init__(self, errors):
-        if isinstance(errors, str):
-            errors = [(None, errors)]
-        self.errors = list(errors)
-        super().__init__("; ".join(m if r is None else f"{r}: {m}" for r, m in self.errors))
+    def __init__(self, problems):
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        self.problems = sorted(problems, key=lambda problem: problem.key or 0)
+        super().__init__("; ".join(str(p) for p in self.problems))
 
     @property
     def messages(self) -> list[str]:
-        return [str(m) if r is None else f"{r}：{m}" for r, m in self.errors]
+        return [problem.message if problem.label is None else f"{problem.label}：{problem.message}" for problem in self.problems]
 
 
 @dataclass
@@ -71,8 +73,12 @@ def row_label(number: int) -> str:
     return f"第 {number} 行"
 
 
+def problem(number: int, message) -> Problem:
+    return Problem(str(message), number, row_label(number))
+
+
 # -- cell values ---------------------------------------------------------------------------------
-def number_text(value, number_format: str = "General") -> str | None:
+def cell_text(value, number_format: str = "General") -> str | None:
     """A cell as the text ``values.parse_number`` reads.
 
     Excel stores numbers as binary doubles: 0.1 + 0.2 arrives as 0.30000000000000004.
@@ -101,7 +107,7 @@ def yes_no(value) -> bool:
         return False
     if value is True:
         return True
-    text = number_text(value) if isinstance(value, (int, float, Decimal)) else str(value).strip()
+    text = cell_text(value) if isinstance(value, (int, float, Decimal)) else str(value).strip()
     if text.lower() in YES_WORDS:
         return True
     if text.lower() in NO_WORDS:
@@ -182,7 +188,7 @@ class TemplateReader:
         self.user = user
         self.plan = plan
         self.year = year
-        self.errors: list[tuple[str | None, str]] = []
+        self.errors: list[Problem] = []
 
     def check_meta(self, meta):
         found = meta.get(YEAR_LABEL)
@@ -250,44 +256,46 @@ class TemplateReader:
         inputs = [_value(cells, columns[name]) for name in (VALUE, COUNT, NOT_CARRIED_OUT, NOTE)]
         if _text(raw_id) == "":
             if any(_text(v) for v in inputs):
-                self.errors.append((label, _("This row has no indicator id. Fill in the rows of the downloaded template only.")))
+                self.errors.append(problem(number, _("This row has no indicator id. Fill in the rows of the downloaded template only.")))
             return None  # an empty line below the table
         try:
             indicator = indicators.get(whole_number(raw_id))
         except ValueError:
             indicator = None
         if indicator is None:
-            self.errors.append((label, _("Unknown indicator id “%(id)s”: this row is not from this plan's template.") % {"id": _text(raw_id)[:20]}))
+            self.errors.append(problem(number, _("Unknown indicator id “%(id)s”: this row is not from this plan's template.") % {"id": _text(raw_id)[:20]}))
             return None
         if indicator.pk in seen:
-            self.errors.append((label, _("%(name)s appears twice (also in %(row)s).") % {"name": indicator.name, "row": seen[indicator.pk]}))
+            self.errors.append(problem(number, _("%(name)s appears twice (also in %(row)s).") % {"name": indicator.name, "row": seen[indicator.pk]}))
             return None
         seen[indicator.pk] = label
-        if not workflow.can_edit(self.user, indicator):
+        if not can_edit(self.user, indicator):
             self.errors.append(
-                (label, _("%(name)s is led by %(department)s; only that department enters its figures.")
+                problem(number, _("%(name)s is led by %(department)s; only that department enters its figures.")
                  % {"name": indicator.name, "department": indicator.lead_department.name})
             )
             return None
         try:
             version = whole_number(_value(cells, columns[VERSION]))
         except ValueError:
-            self.errors.append((label, _("The hidden version column was changed. Download the template again.")))
+            version = None
+        if version is None:  # blank would mean "no version check": never
+            self.errors.append(problem(number, _("The hidden version column was changed. Download the template again.")))
             return None
         value_cell, count_cell = _cell(cells, columns[VALUE]), _cell(cells, columns[COUNT])
         try:
-            value = number_text(inputs[0], getattr(value_cell, "number_format", "General"))
-            count = number_text(inputs[1], getattr(count_cell, "number_format", "General"))
+            value = cell_text(inputs[0], getattr(value_cell, "number_format", "General"))
+            count = cell_text(inputs[1], getattr(count_cell, "number_format", "General"))
             not_carried_out = yes_no(inputs[2])
         except ValueError as exc:
-            self.errors.append((label, str(exc)))
+            self.errors.append(problem(number, str(exc)))
             return None
         if value == NOT_CARRIED_OUT:  # typed 未开展 into the value cell: that is what they meant
             value, not_carried_out = None, True
         if indicator.is_pair and value and "/" in value and count in (None, ""):
             value, _sep, count = value.partition("/")  # “6000/10” typed into one cell
         note = inputs[3]
-        note = number_text(note) if isinstance(note, (int, float, Decimal)) and not isinstance(note, bool) else note
+        note = cell_text(note) if isinstance(note, (int, float, Decimal)) and not isinstance(note, bool) else note
         return workflow.Entry(
             indicator=indicator,
             year=self.year,
@@ -296,6 +304,7 @@ class TemplateReader:
             not_carried_out=not_carried_out,
             note="" if note is None else str(note),
             expected_version=version,
+            key=number,
             label=label,
         )
 
@@ -305,7 +314,7 @@ class TemplateReader:
             try:
                 workflow.clean_entry(entry)
             except workflow.WorkflowError as exc:
-                self.errors.extend(exc.errors)
+                self.errors.extend(exc.problems)
 
 
 def import_actuals(user, plan, year: int, data: bytes) -> ImportResult:
@@ -324,17 +333,11 @@ def import_actuals(user, plan, year: int, data: bytes) -> ImportResult:
         workbook.close()
     if reader.errors:
         reader.check_entries(entries)
-        raise ImportFailed(sorted(reader.errors, key=_row_order))
+        raise ImportFailed(reader.errors)
     if not entries:
         raise ImportFailed(_("The sheet has no rows to import."))
     try:
         saved = workflow.save_entries(user, entries)
     except workflow.WorkflowError as exc:
-        raise ImportFailed(sorted(exc.errors, key=_row_order)) from None
+        raise ImportFailed(exc.problems) from None
     return ImportResult(rows=count, saved=saved)
-
-
-def _row_order(error):
-    label = error[0] or ""
-    digits = "".join(ch for ch in label if ch.isdigit())
-    return int(digits) if digits else 0

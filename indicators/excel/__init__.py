@@ -1,4 +1,4 @@
-"""Excel in and out: the assessment workbook (DESIGN §6) and the import of a year's figures (§3).
+"""Excel in and out: the assessment workbook, the department's template and its import.
 
 Public API::
 
@@ -6,19 +6,15 @@ Public API::
     ImportTemplate(plan, year, department)        # the template a department fills in
     import_actuals(user, plan, year, data)        # -> ImportResult; raises ImportFailed, saves nothing then
     check_xlsx(data), check_size(n)               # raise UnsafeFile before openpyxl opens anything
-    EXPORTERS                                     # identifier -> exporter class
 """
 
-from indicators.exports.base import BaseExporter, content_disposition
-from indicators.exports.importer import ImportFailed, ImportResult, import_actuals
-from indicators.exports.template import ImportTemplate
-from indicators.exports.workbook import AssessmentWorkbook
-from indicators.exports.xlsx_safety import UnsafeFile, check_size, check_xlsx
-
-EXPORTERS = {cls.identifier: cls for cls in (AssessmentWorkbook, ImportTemplate)}
+from indicators.excel.base import BaseExporter, content_disposition
+from indicators.excel.importer import ImportFailed, ImportResult, import_actuals
+from indicators.excel.template import ImportTemplate
+from indicators.excel.workbook import AssessmentWorkbook
+from indicators.excel.safety import UnsafeFile, check_size, check_xlsx
 
 __all__ = [
-    "EXPORTERS",
     "AssessmentWorkbook",
     "BaseExporter",
     "ImportFailed",

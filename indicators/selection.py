@@ -1,0 +1,182 @@
+"""Which plan, year and department a request means: one answer for every page.
+
+Every view that takes a plan, a year or a department asks here, so the same input gets
+the same answer everywhere: an id or year that is not plain ASCII digits of a sane length
+is never handed to ``int()`` or the database; an unknown plan or department is a 404; a
+``?year=`` that is not a year of the plan falls back to the default year with a notice;
+a year in the path is matched by the ``year`` converter (four digits) and a year outside
+the plan is a 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.db.models import Max, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.models import Actual, Department, Plan
+from indicators.permissions import Visibility, entry_department
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+ID_DIGITS = 18  # larger numbers overflow the database's bigint
+YEAR_DIGITS = 4
+PAGE_DIGITS = 6
+
+
+def shanghai_today() -> date:
+    """Today in the zone's time: deadlines fall on Chinese calendar days whatever the server's zone."""
+    return timezone.localdate(timezone=SHANGHAI)
+
+
+def _digits(text, max_digits: int) -> int | None:
+    text = (text or "").strip()
+    if not text or len(text) > max_digits or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
+def parse_id(text) -> int | None:
+    """A database id as typed in a URL: 1–18 ASCII digits, else None."""
+    number = _digits(text, ID_DIGITS)
+    return number if number else None
+
+
+def parse_year(text) -> int | None:
+    """A year as typed in a URL: four ASCII digits, else None."""
+    number = _digits(text, YEAR_DIGITS)
+    return number if number and number >= 1000 else None
+
+
+def parse_page(text) -> int:
+    """``?page=`` as a positive number; anything else is page 1 (paginators clamp the top)."""
+    return _digits(text, PAGE_DIGITS) or 1
+
+
+def param(request, name: str) -> str:
+    """A parameter from the query string, or from the form on a POST."""
+    return request.GET.get(name) or (request.POST.get(name) if request.method == "POST" else None) or ""
+
+
+class YearConverter:
+    """``<year:year>`` in URL patterns: exactly four digits (a longer number never reaches ``int``)."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
+
+
+class IdConverter:
+    """``<id:pk>``: 1–18 digits, so a number too large for the database never reaches a query."""
+
+    regex = f"[0-9]{{1,{ID_DIGITS}}}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(int(value))
+
+
+# ---- plans ------------------------------------------------------------------------------
+
+
+def all_plans() -> list[Plan]:
+    return list(Plan.objects.all())  # Meta.ordering: latest issue date first
+
+
+def default_plan(plans: list[Plan], year: int | None = None) -> Plan | None:
+    """The plan a page shows when none was asked for: the latest issued one (containing ``year`` if given)."""
+    for plan in plans:
+        if year is None or plan.contains_year(year):
+            return plan
+    return None
+
+
+def choose_plan(request, plans: list[Plan] | None = None, *, year: int | None = None) -> Plan:
+    """``?plan=<id>`` (404 when it is not a plan, or does not contain ``year``), else ``default_plan``."""
+    plans = all_plans() if plans is None else plans
+    wanted = param(request, "plan")
+    if wanted:
+        pk = parse_id(wanted)
+        plan = next((p for p in plans if p.pk == pk), None)
+        if plan is None:
+            raise Http404(_("There is no plan with the number “%(plan)s”.") % {"plan": wanted[:20]})
+    else:
+        plan = default_plan(plans, year)
+        if plan is None:
+            raise Http404(_("No plan covers the year %(year)s.") % {"year": year} if year else _("No plan has been loaded."))
+    if year is not None and not plan.contains_year(year):
+        raise Http404(_("%(year)s is not a year of %(plan)s.") % {"year": year, "plan": plan.code})
+    return plan
+
+
+# ---- years ------------------------------------------------------------------------------
+
+
+def reporting_year(plan: Plan, today: date | None = None) -> int:
+    """The year being reported now: last calendar year, kept inside the plan."""
+    return min(max((today or shanghai_today()).year - 1, plan.first_year), plan.last_year)
+
+
+def latest_reported_year(plan: Plan, *, viewer=None) -> int | None:
+    """The latest plan year with any value the viewer can see (one query), or None."""
+    reported = Q(value__isnull=False) | Q(not_carried_out=True)
+    found = (
+        Actual.objects.filter(indicator__plan=plan, year__gte=plan.first_year, year__lte=plan.last_year)
+        .filter(reported)
+        .filter(Visibility.for_viewer(viewer).actual_filter())
+        .aggregate(latest=Max("year"))
+    )
+    return found["latest"]
+
+
+def default_year(plan: Plan, *, viewer=None, today: date | None = None) -> int:
+    """The as-of year a dashboard opens on: the latest reported year, else the year being reported now."""
+    latest = latest_reported_year(plan, viewer=viewer)
+    return latest if latest is not None else reporting_year(plan, today)
+
+
+def choose_year(request, plan: Plan, default) -> tuple[int, str]:
+    """``?year=`` when it is a year of the plan, else ``default()`` and a notice saying why."""
+    wanted = request.GET.get("year", "").strip()
+    if not wanted:
+        return default(), ""
+    year = parse_year(wanted)
+    if year is not None and plan.contains_year(year):
+        return year, ""
+    fallback = default()
+    notice = _("“%(year)s” is not a year of this plan (%(first)s–%(last)s); showing %(shown)s.") % {
+        "year": wanted[:10],
+        "first": plan.first_year,
+        "last": plan.last_year,
+        "shown": fallback,
+    }
+    return fallback, notice
+
+
+# ---- departments ------------------------------------------------------------------------
+
+
+def requested_department(request) -> Department | None:
+    """``?department=<code>`` (404 when there is no such department), or None."""
+    code = param(request, "department").strip()
+    if not code:
+        return None
+    department = Department.objects.filter(code=code[:32]).first() if code.isascii() else None
+    if department is None:
+        raise Http404(_("There is no department “%(code)s”.") % {"code": code[:32]})
+    return department
+
+
+def choose_entry_department(request, user, plan: Plan | None = None) -> Department:
+    """The department whose figures are entered on this page (see ``permissions.entry_department``)."""
+    requested = requested_department(request) if user.is_administrator else None
+    return entry_department(user, requested, plan)
