@@ -8,6 +8,7 @@ so it can be used by forms, the importer and the progress rules alike.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,10 @@ MARKERS = (NOT_STARTED, UNDECIDED, AS_BUSINESS)
 
 # Largest number accepted anywhere: fits DecimalField(max_digits=18, decimal_places=4).
 MAX_VALUE = Decimal("99999999999999")
+
+# A number as typed: 2868, 2868.5, .5, or with thousands separators 2,868 and 1,234,567.89.
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 
 # Dashes people actually type or paste for the "not started" marker.
 _DASHES = {"—", "-", "－", "–", "―", "——", "--"}
@@ -90,8 +95,8 @@ def _normalise(text: str) -> str:
 def parse_number(text, *, allow_percent: bool = False) -> Decimal | None:
     """Parse what a person typed.  Blank gives ``None`` (not reported, never zero).
 
-    Accepts ``2,868``, full-width digits, surrounding spaces and, for rates,
-    a trailing ``%``.  Refuses text, NaN, infinities, exponents and negatives.
+    Accepts ``2,868`` (commas only as thousands separators), full-width digits, surrounding
+    spaces and, for rates, a trailing ``%``.  Refuses text, NaN, infinities, exponents and negatives.
     """
     if text is None:
         return None
@@ -105,11 +110,11 @@ def parse_number(text, *, allow_percent: bool = False) -> Decimal | None:
         return None
     if allow_percent and raw.endswith("%"):
         raw = raw[:-1].strip()
-    cleaned = raw.replace(",", "").replace(" ", "")
-    # Only plain decimal notation: "1e309", "NaN", "Infinity" and "0x10" are refused here.
-    body = cleaned[1:] if cleaned[:1] in "+-" else cleaned
-    if not body or not all(c.isdigit() or c == "." for c in body) or body.count(".") > 1 or body == ".":
+    # Only plain decimal notation, commas only between groups of three digits: "1e309", "NaN",
+    # "Infinity", "0x10", "1 2" and "1,2,3" (which would otherwise be read as 123) are refused here.
+    if not (_PLAIN.fullmatch(raw) or _GROUPED.fullmatch(raw)):
         raise InvalidValue(_("“%(value)s” is not a number.") % {"value": str(text)[:40]})
+    cleaned = raw.replace(",", "")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:

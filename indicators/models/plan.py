@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from indicators import values as V
 from indicators.progress import IndicatorSpec, TargetBasis
+from indicators.text import check_text
 from indicators.values import PrintedValue
 
 # Units counted in whole things: linear yearly targets are rounded up for them.
@@ -21,9 +22,9 @@ YEAR_CHECK_RANGE = (2000, 2100)
 
 
 class Plan(models.Model):
-    code = models.CharField(_("document number"), max_length=64, unique=True)
-    title = models.CharField(_("title"), max_length=255)
-    issuer = models.CharField(_("issuer"), max_length=255)
+    code = models.CharField(_("document number"), max_length=64, unique=True, validators=[check_text])
+    title = models.CharField(_("title"), max_length=255, validators=[check_text])
+    issuer = models.CharField(_("issuer"), max_length=255, validators=[check_text])
     issue_date = models.DateField(_("issue date"))
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
     first_year = models.PositiveSmallIntegerField(_("first reporting year"))
@@ -51,6 +52,11 @@ class Plan(models.Model):
                 raise ValidationError(_("Years must be in order: baseline < first reporting year ≤ last reporting year."))
         if not isinstance(self.footnotes, list) or not all(isinstance(n, str) for n in self.footnotes):
             raise ValidationError({"footnotes": _("Footnotes must be a list of texts.")})
+        for note in self.footnotes:
+            try:
+                check_text(note)
+            except ValidationError as exc:
+                raise ValidationError({"footnotes": exc.messages}) from None
 
     @property
     def years(self):
@@ -92,7 +98,9 @@ class Department(models.Model):
         unique=True,
         validators=[RegexValidator(r"^[a-z][a-z0-9-]*$", _("Use lower-case ASCII letters, digits and “-”."))],
     )
-    name = models.CharField(_("name"), max_length=128, unique=True, help_text=_("Full name as written in the plan."))
+    name = models.CharField(
+        _("name"), max_length=128, unique=True, help_text=_("Full name as written in the plan."), validators=[check_text]
+    )
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     class Meta:
@@ -111,6 +119,7 @@ class Measure(models.TextChoices):
 
 
 def validate_printed(text):
+    check_text(text)
     try:
         V.parse_printed(text)
     except V.InvalidValue as exc:
@@ -133,10 +142,14 @@ class Indicator(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("plan"))
     order = models.PositiveSmallIntegerField(_("table order"))
     task_number = models.PositiveSmallIntegerField(_("task number"))
-    name = models.CharField(_("indicator"), max_length=255, help_text=_("Exactly as printed in the plan."))
-    unit = models.CharField(_("unit"), max_length=16, blank=True)
+    name = models.CharField(_("indicator"), max_length=255, help_text=_("Exactly as printed in the plan."), validators=[check_text])
+    unit = models.CharField(_("unit"), max_length=16, blank=True, validators=[check_text])
     second_unit = models.CharField(
-        _("unit of the count"), max_length=16, blank=True, help_text=_("Only for pairs such as 万元/笔: the count's unit.")
+        _("unit of the count"),
+        max_length=16,
+        blank=True,
+        help_text=_("Only for pairs such as 万元/笔: the count's unit."),
+        validators=[check_text],
     )
     baseline_printed = models.CharField(_("baseline as printed"), max_length=64, validators=[validate_printed])
     target_printed = models.CharField(_("target as printed"), max_length=64, validators=[validate_printed])

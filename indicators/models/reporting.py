@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from indicators import values as V
 from indicators.models.plan import YEAR_CHECK_RANGE, Indicator
 from indicators.progress import YearValue
+from indicators.text import check_text
 
 
 class ActualStatus(models.TextChoices):
@@ -62,9 +63,9 @@ class Actual(FigureReading, models.Model):
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
     second_value = models.DecimalField(_("count"), max_digits=18, decimal_places=4, null=True, blank=True)
     not_carried_out = models.BooleanField(_("not carried out this year (未开展)"), default=False)
-    note = models.TextField(_("note"), blank=True, max_length=2000)
+    note = models.TextField(_("note"), blank=True, max_length=2000, validators=[check_text])
     status = models.CharField(_("status"), max_length=10, choices=ActualStatus.choices, default=ActualStatus.DRAFT)
-    return_reason = models.TextField(_("reason for return"), blank=True, max_length=2000)
+    return_reason = models.TextField(_("reason for return"), blank=True, max_length=2000, validators=[check_text])
     version = models.PositiveIntegerField(_("version"), default=1)
 
     entered_by = models.ForeignKey(

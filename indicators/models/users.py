@@ -1,9 +1,11 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from indicators import roles
+from indicators.text import check_text
 
 
 class User(AbstractUser):
@@ -22,6 +24,17 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         swappable = "AUTH_USER_MODEL"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for name in ("first_name", "last_name", "email"):
+            try:
+                check_text(getattr(self, name))
+            except ValidationError as exc:
+                errors[name] = exc.messages
+        if errors:
+            raise ValidationError(errors)
 
     @cached_property
     def role_names(self) -> frozenset[str]:
