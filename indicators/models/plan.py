@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -21,6 +22,14 @@ FRACTIONAL_UNITS = {"万元", "%", "元", "亿元"}
 YEAR_CHECK_RANGE = (2000, 2100)
 
 
+class PlanStatus(models.TextChoices):
+    """A plan's life (docs/design.md, "The plan's life")."""
+
+    DRAFT = "draft", _("Being set up")  # 草稿: administrators only, never a default
+    ACTIVE = "active", _("In force")  # 执行中
+    CLOSED = "closed", _("Closed")  # 已收官: figures frozen until an administrator reopens it
+
+
 class Plan(models.Model):
     code = models.CharField(_("document number"), max_length=64, unique=True, validators=[check_text])
     title = models.CharField(_("title"), max_length=255, validators=[check_text])
@@ -30,6 +39,14 @@ class Plan(models.Model):
     first_year = models.PositiveSmallIntegerField(_("first reporting year"))
     last_year = models.PositiveSmallIntegerField(_("last reporting year"))
     footnotes = models.JSONField(_("footnotes"), default=list, blank=True, help_text=_("The table's notes, one per item."))
+    status = models.CharField(_("status"), max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("status changed by")
+    )
+    status_reason = models.TextField(_("reason"), blank=True, max_length=2000, validators=[check_text])
+
+    history = HistoricalRecords(excluded_fields=["footnotes"])
 
     class Meta:
         verbose_name = _("plan")
@@ -41,6 +58,7 @@ class Plan(models.Model):
                 & models.Q(first_year__lte=models.F("last_year")),
                 name="plan_years_in_order",
             ),
+            models.CheckConstraint(condition=models.Q(status__in=[s.value for s in PlanStatus]), name="plan_status_known"),
         ]
 
     def __str__(self):
@@ -156,6 +174,20 @@ class Indicator(models.Model):
     measure = models.CharField(_("measure"), max_length=8, choices=Measure.choices, default=Measure.FLOW)
     target_basis = models.CharField(_("target basis"), max_length=12, choices=TargetBasis.choices, default=TargetBasis.YEAR)
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    baseline_unreported = models.BooleanField(
+        _("baseline not reported"),
+        default=False,
+        help_text=_("Rolled over from a plan whose last year had no approved figure: the baseline “—” is a gap, not a fact."),
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("predecessor"),
+        help_text=_("The same indicator in the previous plan."),
+    )
     lead_department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,

@@ -66,6 +66,11 @@ class Actual(FigureReading, models.Model):
     note = models.TextField(_("note"), blank=True, max_length=2000, validators=[check_text])
     status = models.CharField(_("status"), max_length=10, choices=ActualStatus.choices, default=ActualStatus.DRAFT)
     return_reason = models.TextField(_("reason for return"), blank=True, max_length=2000, validators=[check_text])
+    outlier_confirmed = models.BooleanField(
+        _("confirmed despite a plausibility warning"),
+        default=False,
+        help_text=_("The reporter ticked 确认无误 for a value far from its target or last year's."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     entered_by = models.ForeignKey(
