@@ -213,6 +213,11 @@ CONTENT_SECURITY_POLICY = os.getenv(
     "font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )
 
+# Plausibility of typed figures (indicators/plausibility.py): a value above this many times that
+# year's target, or this many times above or below last year's, needs the reporter's confirmation.
+PLAUSIBILITY_TARGET_FACTOR = os.getenv("PLAUSIBILITY_TARGET_FACTOR", "3")
+PLAUSIBILITY_YEAR_FACTOR = os.getenv("PLAUSIBILITY_YEAR_FACTOR", "5")
+
 # Tables scroll sideways inside their own wrapper on narrow screens (templates/tables/table.html).
 DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 

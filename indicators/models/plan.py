@@ -16,7 +16,8 @@ from indicators.progress import IndicatorSpec, TargetBasis
 from indicators.text import check_text
 from indicators.values import PrintedValue
 
-# Units counted in whole things: linear yearly targets are rounded up for them.
+# Units that take fractions (amounts of money, percentages); every other unit counts whole things
+# (件, 个, 家, 次, 起, 笔, 人 …), whose yearly targets and figures are whole numbers.
 FRACTIONAL_UNITS = {"万元", "%", "元", "亿元"}
 
 YEAR_CHECK_RANGE = (2000, 2100)
