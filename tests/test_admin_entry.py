@@ -245,3 +245,53 @@ def test_evidence_is_attached_and_downloaded_only_by_those_who_may_see_it(czj, c
     assert "attachment" in download["Content-Disposition"]
     client.force_login(User.objects.get(username="staff-gxj"))
     assert client.get(f"/evidence/{evidence.pk}/").status_code == 404
+
+
+def year_page_data(plan, year=2025, **overrides):
+    """What the year page posts for 财政局: every editable row with the version it showed."""
+    data = {}
+    for indicator in Indicator.objects.filter(plan=plan, lead_department__code="czj"):
+        actual = Actual.objects.filter(indicator=indicator, year=year).first()
+        if actual is not None and not actual.is_editable:
+            continue
+        data[f"i{indicator.pk}-value"] = "" if actual is None or actual.value is None else str(actual.value)
+        data[f"i{indicator.pk}-second_value"] = "" if actual is None or actual.second_value is None else str(actual.second_value)
+        data[f"i{indicator.pk}-note"] = actual.note if actual else ""
+        data[f"i{indicator.pk}-not_carried_out"] = "on" if actual is not None and actual.not_carried_out else ""
+        data[f"i{indicator.pk}-version"] = actual.version if actual else 0
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("version", ["", "abc", "-1"])
+def test_a_year_page_row_without_its_version_saves_nothing(czj, demo, version):
+    draft = actual_of(demo, 20)
+    data = year_page_data(demo, **{f"i{draft.indicator_id}-value": "999", f"i{draft.indicator_id}-version": version})
+    response = czj.post("/admin/indicators/actual/year/2025/", data)
+    assert response.status_code == 200 and "row-error" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.value == Decimal(800)
+
+
+def test_the_admin_form_without_a_version_saves_nothing(czj, demo):
+    draft = actual_of(demo, 20)
+    response = czj.post(change_url(draft), {"value": "901", "second_value": "3", "version": "",
+                                            "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0"})
+    assert response.status_code == 200 and "errornote" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.value == Decimal(800)
+
+
+def test_rows_submitted_while_the_page_was_open_are_named_not_reported_as_saved(czj, demo):
+    from indicators import workflow
+
+    draft = actual_of(demo, 20)
+    data = year_page_data(demo, **{f"i{draft.indicator_id}-value": "999"})
+    # A colleague submits row 20 after the page was drawn.
+    workflow.submit(draft.entered_by, [Actual.objects.select_related("indicator__plan").get(pk=draft.pk)])
+    response = czj.post("/admin/indicators/actual/year/2025/", data, follow=True)
+    page = response.content.decode()
+    assert "知识产权（商标）质押融资金额" in page or draft.indicator.name in page
+    assert "未保存" in page and "已保存 0" not in page
+    draft.refresh_from_db()
+    assert draft.value == Decimal(800) and draft.status == ActualStatus.SUBMITTED

@@ -200,3 +200,59 @@ def test_an_unknown_department_code_for_an_administrator_is_a_404(client, demo):
     client.force_login(User.objects.get(username="admin"))
     assert client.get("/admin/indicators/actual/year/2025/?department=nope").status_code == 404
     assert client.get("/import/template/2025.xlsx?department=nope").status_code == 404
+
+
+# ---- crafted parameters: one parser for every year, plan and id ----------------------------------
+
+HUGE = "9" * 4400  # int() of more than 4,300 digits raises ValueError
+
+
+@pytest.mark.parametrize(
+    "url",
+    [f"/?year={HUGE}", f"/departments/czj/?year={HUGE}", "/indicators/{pk}/?year=" + HUGE, "/?year=²", "/?year=٢٠٢٤"],
+)
+def test_a_crafted_year_in_the_query_falls_back_with_a_notice(leader_client, url):
+    pk = Indicator.objects.get(order=19).pk
+    response = leader_client.get(url.format(pk=pk))
+    assert response.status_code == 200
+    assert "不是本方案的年度" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?plan=²",
+        "/departments/czj/?plan=²",
+        "/export/2024.xlsx?plan=²",
+        "/export/2024.xlsx?plan=" + HUGE,
+        "/indicators/" + "9" * 19 + "/",
+        "/evidence/" + "9" * 19 + "/",
+        "/export/" + HUGE + ".xlsx",
+        "/export/20240.xlsx",
+    ],
+)
+def test_a_crafted_plan_or_id_is_not_found_never_a_server_error(leader_client, url):
+    assert leader_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url", ["/import/2024/?plan=²", "/import/template/2024.xlsx?plan=²", "/admin/indicators/actual/year/2024/?plan=²"]
+)
+def test_a_crafted_plan_on_a_reporters_page_is_not_found(czj, url):
+    assert czj.get(url).status_code == 404
+
+
+def test_a_crafted_year_on_the_year_page_is_a_message(czj):
+    response = czj.get("/admin/indicators/actual/year/?year=²", follow=True)
+    assert response.status_code == 200
+    assert "不是有效年份" in response.content.decode()
+    response = czj.get("/admin/indicators/actual/year/" + HUGE + "/")
+    assert response.status_code in (302, 404)
+
+
+def test_a_crafted_department_is_not_found(client, demo):
+    client.force_login(User.objects.get(username="admin"))
+    client.raise_request_exception = False
+    for code in ("nope", "²", "x" * 5000):
+        assert client.get(f"/admin/indicators/actual/year/2024/?department={code}").status_code == 404
+        assert client.get(f"/import/2024/?department={code}").status_code == 404

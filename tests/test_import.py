@@ -411,3 +411,21 @@ def test_values_typed_below_the_table_without_an_id_are_refused(czj, plan):
 def test_the_admin_links_to_the_import_page(czj, plan):
     page = czj.get("/admin/indicators/actual/").content.decode()
     assert f'href="{reverse("import_upload_default")}"' in page
+
+
+def test_a_blank_version_cell_is_refused_not_taken_as_no_check(czj, plan):
+    # Someone else saved row 21 after the download; a blank version must not skip that check.
+    def change(ws, rows):
+        ws.cell(row=rows[indicator(plan, 21).pk], column=VALUE).value = 300
+        ws.cell(row=rows[indicator(plan, 21).pk], column=VERSION).value = None
+    data = filled(czj, plan, change)
+    Actual.objects.filter(indicator__order=21, year=2024).update(value=150, version=2)
+    refused(czj, data, "第 6 行", "hidden version column")
+    assert Actual.objects.get(indicator__order=21, year=2024).value == 150
+
+
+def test_a_note_with_a_character_no_file_can_hold_is_refused_by_row(czj, plan):
+    def change(ws, rows):
+        ws.cell(row=rows[indicator(plan, 21).pk], column=VALUE).value = 300
+        ws.cell(row=rows[indicator(plan, 21).pk], column=NOTE).value = "说明\u0085结束"
+    refused(czj, filled(czj, plan, change), "第 6 行", "U+0085")

@@ -18,7 +18,14 @@ def save(user, indicator, **fields):
 
 @pytest.mark.parametrize(
     "typed, stored",
-    [("2,868", Decimal(2868)), ("２８６８", Decimal(2868)), ("  2868 ", Decimal(2868)), ("2，868.5", Decimal("2868.5")), (12, Decimal(12))],
+    [
+        ("2,868", Decimal(2868)),
+        ("２８６８", Decimal(2868)),
+        ("  2868 ", Decimal(2868)),
+        ("2，868.5", Decimal("2868.5")),
+        ("1,234,567.5", Decimal("1234567.5")),
+        (12, Decimal(12)),
+    ],
 )
 def test_numbers_are_accepted_as_people_type_them(reporter, plan, typed, stored):
     [actual] = save(reporter, row(plan, 19), value=typed, second_value="3")
@@ -47,6 +54,15 @@ BAD = [
     (2, {"value": "120%"}, "between 0 and 100"),
     (1, {"value": "3", "second_value": "1"}, "no count"),
     (19, {"value": "1\x00", "second_value": "1"}, "NUL"),
+    (19, {"value": "1,2,3", "second_value": "1"}, "not a number"),  # would be 123 if commas were dropped anywhere
+    (19, {"value": "12,34", "second_value": "1"}, "not a number"),
+    (19, {"value": "1 234", "second_value": "1"}, "not a number"),
+    (19, {"value": "1", "second_value": "1", "note": "说明\uffff结束"}, "U+FFFF"),
+    (19, {"value": "1", "second_value": "1", "note": "说明\ufffe"}, "U+FFFE"),
+    (19, {"value": "1", "second_value": "1", "note": "半个\ud800字"}, "U+D800"),
+    (19, {"value": "1", "second_value": "1", "note": "控制\x85字符"}, "U+0085"),
+    (19, {"value": "1", "second_value": "1", "note": "响铃\x07"}, "U+0007"),
+    (19, {"value": "1", "second_value": "1", "note": "x\x00"}, "U+0000"),
     (19, {"value": "1", "second_value": "1", "note": "x" * 2001}, "too long"),
     (19, {"value": "1", "second_value": "1", "year": 2030}, "between 2022 and 2025"),
     (19, {"value": "1", "second_value": "1", "year": 2021}, "between 2022 and 2025"),
