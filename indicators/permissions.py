@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from indicators.models import EDITABLE_STATUSES, ActualStatus, Department, Indicator
+from indicators.models import EDITABLE_STATUSES, ActualStatus, Department, Indicator, PlanStatus
 
 # Figures that have left the reporter's hands: every signed-in user may see them.
 PUBLISHED_STATUSES = (ActualStatus.SUBMITTED, ActualStatus.APPROVED)
@@ -78,10 +78,14 @@ def may_enter(user) -> bool:
 
 
 def can_edit(user, indicator) -> bool:
-    """Reporters edit the indicators their department leads; administrators edit all."""
+    """Reporters edit the indicators their department leads; administrators edit all.
+
+    A plan being set up belongs to the administrators; a closed plan's figures are frozen for
+    everyone (``workflow.frozen_message`` says so).
+    """
     if user.is_administrator:
         return True
-    return user.is_reporter and indicator.lead_department_id == user.department_id
+    return user.is_reporter and indicator.lead_department_id == user.department_id and not indicator.plan.is_draft
 
 
 def entry_indicators(user, plan=None):
@@ -90,7 +94,7 @@ def entry_indicators(user, plan=None):
     if user.is_administrator:
         return queryset
     if user.is_reporter:
-        return queryset.filter(lead_department_id=user.department_id)
+        return queryset.filter(lead_department_id=user.department_id).exclude(plan__status=PlanStatus.DRAFT)
     return queryset.none()
 
 

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import Actual, Department, Plan
+from indicators.models import Actual, Department, Plan, PlanStatus
 from indicators.permissions import Visibility, entry_department
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -88,21 +88,44 @@ class IdConverter:
 # ---- plans ------------------------------------------------------------------------------
 
 
-def all_plans() -> list[Plan]:
-    return list(Plan.objects.all())  # Meta.ordering: latest issue date first
+def visible_plans(user) -> list[Plan]:
+    """The plans ``user`` may choose from, latest issued first: drafts only for administrators."""
+    plans = list(Plan.objects.all())  # Meta.ordering: latest issue date first
+    if user is not None and user.is_authenticated and user.is_administrator:
+        return plans
+    return [plan for plan in plans if not plan.is_draft]
 
 
-def default_plan(plans: list[Plan], year: int | None = None) -> Plan | None:
-    """The plan a page shows when none was asked for: the latest issued one (containing ``year`` if given)."""
-    for plan in plans:
-        if year is None or plan.contains_year(year):
-            return plan
+def current_reporting_year(today: date | None = None) -> int:
+    """The year whose figures are being reported now: last calendar year."""
+    return (today or shanghai_today()).year - 1
+
+
+def default_plan(plans: list[Plan], year: int | None = None, *, today: date | None = None) -> Plan | None:
+    """The plan a page shows when none was asked for (docs/design.md, "The plan's life").
+
+    The plan in force that contains ``year`` (default: the year being reported now), else the
+    newest closed one that contains it; without a ``year`` asked for, then the newest plan in
+    force, else the newest closed one.  A plan being set up (draft) is never a default.
+    """
+    wanted = year if year is not None else current_reporting_year(today)
+    settled = [plan for plan in plans if not plan.is_draft]
+    for status in (PlanStatus.ACTIVE, PlanStatus.CLOSED):
+        for plan in settled:
+            if plan.status == status and plan.contains_year(wanted):
+                return plan
+    if year is not None:
+        return None
+    for status in (PlanStatus.ACTIVE, PlanStatus.CLOSED):
+        for plan in settled:
+            if plan.status == status:
+                return plan
     return None
 
 
 def choose_plan(request, plans: list[Plan] | None = None, *, year: int | None = None) -> Plan:
-    """``?plan=<id>`` (404 when it is not a plan, or does not contain ``year``), else ``default_plan``."""
-    plans = all_plans() if plans is None else plans
+    """``?plan=<id>`` (404 when it is not a plan the user may see, or does not contain ``year``), else ``default_plan``."""
+    plans = visible_plans(request.user) if plans is None else plans
     wanted = param(request, "plan")
     if wanted:
         pk = parse_id(wanted)
@@ -122,8 +145,8 @@ def choose_plan(request, plans: list[Plan] | None = None, *, year: int | None = 
 
 
 def reporting_year(plan: Plan, today: date | None = None) -> int:
-    """The year being reported now: last calendar year, kept inside the plan."""
-    return min(max((today or shanghai_today()).year - 1, plan.first_year), plan.last_year)
+    """The year being reported now, kept inside the plan."""
+    return min(max(current_reporting_year(today), plan.first_year), plan.last_year)
 
 
 def latest_reported_year(plan: Plan, *, viewer=None) -> int | None:

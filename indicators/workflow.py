@@ -160,6 +160,13 @@ def _conflict(actual_id, entry_or_label) -> ConflictError:
     return ConflictError([Problem(conflict_message(current), actual_id, entry_or_label)])
 
 
+def frozen_message(plan) -> str | None:
+    """Why the figures of ``plan`` cannot change now, or None (docs/design.md, "The plan's life")."""
+    if plan.is_closed:
+        return _("%(plan)s is closed: its figures are frozen. An administrator can reopen the plan.") % {"plan": plan.code}
+    return None
+
+
 def save_entries(user, entries: list[Entry]) -> list[Actual]:
     """Save typed rows as draft figures, all or nothing.
 
@@ -176,6 +183,10 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
     for entry in entries:
         if not can_edit(user, entry.indicator):
             problems.append(entry.problem(_("You may not enter figures for this indicator.")))
+            continue
+        frozen = frozen_message(entry.indicator.plan)
+        if frozen:
+            problems.append(entry.problem(frozen))
             continue
         try:
             cleaned.append((entry, clean_entry(entry)))
@@ -294,6 +305,10 @@ def _transition(user, actuals, *, allowed_from, to, permission, check=None, stam
                     continue
                 if actual.status not in allowed_from:
                     problems.append(Problem(_("It is %(status)s.") % {"status": actual.get_status_display()}, actual.pk, label))
+                    continue
+                frozen = frozen_message(actual.indicator.plan)
+                if frozen:
+                    problems.append(Problem(frozen, actual.pk, label))
                     continue
                 problem = check(actual) if check else None
                 if problem:

@@ -83,18 +83,20 @@ def test_an_unknown_plan_is_not_found(client, leader, plan, plan_id):
     assert page(client, leader, f"/?plan={plan_id}").status_code == 404
 
 
-def test_with_two_plans_the_latest_issued_is_shown_and_the_other_can_be_chosen(client, leader, plan):
+def test_with_two_plans_in_force_the_one_being_reported_is_shown_and_the_other_can_be_chosen(client, leader, plan, monkeypatch):
+    monkeypatch.setattr(selection, "shanghai_today", lambda: date(2026, 3, 1))  # the 2025 figures are being reported
     later = Plan.objects.create(
         code="柳高新〔2026〕1号", title="2026-2030", issuer="管委会", issue_date=date(2026, 5, 1),
-        baseline_year=2025, first_year=2026, last_year=2030,
+        baseline_year=2025, first_year=2026, last_year=2030, status="active",
     )
     response = page(client, leader)
-    assert response.status_code == 200 and response.context["plan"] == later
+    assert response.status_code == 200 and response.context["plan"] == plan
     body = response.content.decode()
-    assert 'name="plan"' in body and "柳高新〔2022〕2号" in body
-    chosen = page(client, leader, f"/?plan={plan.pk}&year=2024")
-    assert chosen.context["plan"] == plan and chosen.context["year"] == 2024
-    assert len(statuses_on_page(chosen)) == 29
+    assert 'name="plan"' in body and "柳高新〔2026〕1号" in body
+    chosen = page(client, leader, f"/?plan={later.pk}&year=2026")
+    assert chosen.context["plan"] == later and chosen.context["year"] == 2026
+    monkeypatch.setattr(selection, "shanghai_today", lambda: date(2027, 3, 1))  # now 2026 is being reported
+    assert page(client, leader).context["plan"] == later
 
 
 def test_with_one_plan_there_is_no_plan_selector(client, leader, plan):

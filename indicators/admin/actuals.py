@@ -31,7 +31,7 @@ class EvidenceInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', reverse("evidence_download", args=[obj.pk]), obj.original_name)
 
     def _editable(self, request, obj):
-        return obj is None or (obj.is_editable and can_edit(request.user, obj.indicator))
+        return obj is None or (obj.is_editable and not obj.indicator.plan.is_closed and can_edit(request.user, obj.indicator))
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._editable(request, obj)
@@ -74,7 +74,7 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or (obj.is_editable and can_edit(request.user, obj.indicator))
+        return obj is None or (obj.is_editable and not obj.indicator.plan.is_closed and can_edit(request.user, obj.indicator))
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_administrator and super().has_delete_permission(request, obj)

@@ -1,10 +1,11 @@
-"""Administration of the plan's table: plans, departments, indicators, yearly targets."""
+"""Administration of the plan's table: plans (and their life), departments, indicators, yearly targets."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from indicators.admin.base import ReadOnlyHistoryAdmin
 
-from indicators.models import CooperatingDepartment, Department, Indicator, Plan, ReportingDeadline, YearlyTarget
+from indicators.admin.base import ReadOnlyHistoryAdmin
+from indicators.admin.plan_life import PlanLifeMixin
+from indicators.models import CooperatingDepartment, Department, Indicator, Plan, PlanStatus, ReportingDeadline, YearlyTarget
 
 
 class ReportingDeadlineInline(admin.TabularInline):
@@ -13,9 +14,12 @@ class ReportingDeadlineInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "issue_date", "baseline_year", "first_year", "last_year"]
+class PlanAdmin(PlanLifeMixin, ReadOnlyHistoryAdmin):
+    list_display = ["code", "title", "status", "issue_date", "baseline_year", "first_year", "last_year"]
+    list_filter = ["status"]
     inlines = [ReportingDeadlineInline]
+    readonly_fields = ["status", "status_changed_at", "status_changed_by", "status_reason"]
+    history_list_display = ["status", "status_reason"]
 
 
 @admin.register(Department)
@@ -47,15 +51,19 @@ class IndicatorAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["lead_department", "plan"]
     inlines = [CooperatingDepartmentInline, YearlyTargetInline]
     fieldsets = [
-        (None, {"fields": ["plan", "order", "task_number", "name"]}),
-        (_("As printed"), {"fields": ["baseline_printed", "target_printed", "unit", "second_unit"]}),
+        (None, {"fields": ["plan", "order", "task_number", "name", "predecessor"]}),
+        (_("As printed"), {"fields": ["baseline_printed", "baseline_unreported", "target_printed", "target_pending", "unit", "second_unit"]}),
         (_("How it is measured"), {"fields": ["measure", "target_basis", "higher_is_better"]}),
         (_("Responsibility"), {"fields": ["lead_department"]}),
     ]
+    raw_id_fields = ["predecessor"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         user = request.user
+        if user.is_administrator:
+            return queryset
+        queryset = queryset.exclude(plan__status=PlanStatus.DRAFT)  # a plan being set up is the administrators'
         if user.sees_everything:
             return queryset
         if user.department_id is None:

@@ -20,7 +20,15 @@ from indicators.admin.forms import YearEntryRowForm, measure_hint, number_text
 from indicators.models import Actual, Department, YearlyTarget
 from indicators.permissions import entry_indicators, may_enter
 from indicators.progress import yearly_target
-from indicators.selection import all_plans, choose_entry_department, choose_plan, default_plan, param, parse_year, reporting_year
+from indicators.selection import (
+    choose_entry_department,
+    choose_plan,
+    default_plan,
+    param,
+    parse_year,
+    reporting_year,
+    visible_plans,
+)
 
 
 class Row:
@@ -45,7 +53,7 @@ def year_entry_view(request, year=None):
     user = request.user
     if not may_enter(user):
         raise PermissionDenied
-    plans = all_plans()
+    plans = visible_plans(user)
     # An explicit ?plan= must be a plan; without one, the plan that contains the year.
     plan = (None if param(request, "plan") or year is None else default_plan(plans, year)) or choose_plan(request, plans)
     department = choose_entry_department(request, user, plan)
@@ -76,7 +84,7 @@ def year_entry_view(request, year=None):
         actual = actuals.get(indicator.pk)
         if actual is not None:
             actual.indicator = indicator
-        editable = actual is None or actual.is_editable
+        editable = not plan.is_closed and (actual is None or actual.is_editable)
         initial = {"version": 0}
         if actual is not None:
             initial = {
@@ -106,6 +114,7 @@ def year_entry_view(request, year=None):
         "departments": Department.objects.all() if user.is_administrator else [],
         "rows": rows,
         "deadline": plan.deadline(year),
+        "frozen": workflow.frozen_message(plan),
     }
     return TemplateResponse(request, "admin/indicators/actual/year_entry.html", context)
 

@@ -91,6 +91,14 @@ class Plan(models.Model):
     def contains_year(self, year):
         return self.first_year <= year <= self.last_year
 
+    @property
+    def is_draft(self):
+        return self.status == PlanStatus.DRAFT
+
+    @property
+    def is_closed(self):
+        return self.status == PlanStatus.CLOSED
+
 
 class ReportingDeadline(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("plan"))
@@ -175,6 +183,11 @@ class Indicator(models.Model):
     measure = models.CharField(_("measure"), max_length=8, choices=Measure.choices, default=Measure.FLOW)
     target_basis = models.CharField(_("target basis"), max_length=12, choices=TargetBasis.choices, default=TargetBasis.YEAR)
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    target_pending = models.BooleanField(
+        _("target still to be set"),
+        default=False,
+        help_text=_("Set by a roll-over: the target “/” is a placeholder. Untick it once the target is set or “/” is meant."),
+    )
     baseline_unreported = models.BooleanField(
         _("baseline not reported"),
         default=False,

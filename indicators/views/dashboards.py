@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -28,7 +29,7 @@ from indicators.history import change_history
 from indicators.models import ActualStatus, Department, Evidence, Indicator, Plan
 from indicators.progress import STATUS_COLOURS, Status, TargetBasis
 from indicators.rows import LEAD, IndicatorRow, build_rows, department_summary, status_counts
-from indicators.selection import choose_plan, default_year, parse_page
+from indicators.selection import choose_plan, default_year, parse_page, visible_plans
 from indicators.tables import DepartmentIndicatorTable
 from indicators.templatetags.ipzone_tags import percent
 
@@ -139,8 +140,8 @@ def _task_groups(rows: list[IndicatorRow]):
 
 
 def _plans(request) -> list[Plan]:
-    # Every dashboard needs the plans for its selector; they change only with the data version.
-    return page_cache.remember(request, "plans", (), lambda: list(Plan.objects.all()))
+    # Not cached: which plans a person may choose from depends on the person (drafts: administrators).
+    return visible_plans(request.user)
 
 
 @login_required
@@ -199,7 +200,7 @@ def department(request, code):
     # The table's sort and page links repeat the query string, so all of it is part of the key.
     query = tuple(sorted((key, tuple(values)) for key, values in request.GET.lists()))
     lead_count, total, body = page_cache.remember(
-        request, "department", (department.pk, plan.pk, year, query), lambda: _department_body(request, plans, plan, year, department)
+        request, "department", (department.pk, tuple(p.pk for p in plans), plan.pk, year, query), lambda: _department_body(request, plans, plan, year, department)
     )
     context = _selection_context(plans, plan, year, notice)
     context.update(department=department, lead_count=lead_count, total=total, body=mark_safe(body))
@@ -241,6 +242,8 @@ def _department_body(request, plans, plan, year, department) -> tuple[int, int, 
 def indicator(request, pk):
     indicator = get_object_or_404(Indicator.objects.select_related("plan"), pk=pk)
     plan = indicator.plan
+    if plan.is_draft and not request.user.is_administrator:
+        raise Http404  # a plan being set up is for administrators only
     year, notice = choose_year(request, plan)
     row = build_rows(plan, year, viewer=request.user, indicator_ids=[indicator.pk])[0]
     indicator = row.indicator  # the one with departments and targets prefetched

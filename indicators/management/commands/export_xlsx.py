@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.excel import AssessmentWorkbook
 from indicators.models import Plan
+from indicators.selection import default_plan
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="As-of year, e.g. 2024.")
         parser.add_argument("--output", required=True, help="Where to write the .xlsx file.")
-        parser.add_argument("--plan", help="The plan's document number (e.g. 柳高新〔2022〕2号); default: the latest plan covering the year.")
+        parser.add_argument("--plan", help="The plan's document number (e.g. 柳高新〔2022〕2号); default: the plan in force (else closed) covering the year.")
 
     def handle(self, *args, year, output, plan=None, **options):
         if plan:
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             if not chosen.contains_year(year):
                 raise CommandError(f"{year} is outside {chosen.code} ({chosen.first_year}–{chosen.last_year}).")
         else:
-            chosen = next((p for p in Plan.objects.all() if p.contains_year(year)), None)
+            chosen = default_plan(list(Plan.objects.all()), year)
             if chosen is None:
                 raise CommandError(f"No plan covers {year}. Load one first (manage.py loaddata plan_2022_2025).")
         path = Path(output)

@@ -1,0 +1,149 @@
+"""The plan's life in the admin: put in force, close (after a look at what is still open), reopen, roll over.
+
+Each is a page of its own under the plan (``/admin/indicators/plan/<id>/close/`` …), linked from the
+plan's change page and reachable as an action of the plan list (one plan selected).  The pages
+call ``indicators.plans``; a refused change comes back as a message, nothing changed.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from indicators import plans
+from indicators.models import Plan
+from indicators.workflow import NOTE_MAX
+
+OPEN_FIGURES_SHOWN = 200
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=NOTE_MAX
+    )
+
+
+class OptionalReasonForm(ReasonForm):
+    reason = forms.CharField(
+        label=gettext_lazy("note (optional)"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=NOTE_MAX, required=False
+    )
+
+
+class RolloverForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("document number"), max_length=64)
+    title = forms.CharField(label=gettext_lazy("title"), max_length=255)
+    issuer = forms.CharField(label=gettext_lazy("issuer"), max_length=255, required=False)
+    issue_date = forms.DateField(label=gettext_lazy("issue date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    first_year = forms.IntegerField(label=gettext_lazy("first reporting year"), min_value=1000, max_value=9999)
+    last_year = forms.IntegerField(label=gettext_lazy("last reporting year"), min_value=1000, max_value=9999)
+
+
+STEPS = {
+    "publish": gettext_lazy("Put in force"),
+    "close": gettext_lazy("Close the plan"),
+    "reopen": gettext_lazy("Reopen the plan"),
+    "rollover": gettext_lazy("Roll over into the next plan"),
+}
+
+
+class PlanLifeMixin:
+    """Adds the plan's life pages and actions to ``PlanAdmin``."""
+
+    actions = ["publish_selected", "close_selected", "reopen_selected", "rollover_selected"]
+    change_form_template = "admin/indicators/plan/change_form.html"
+
+    def get_urls(self):
+        urls = [
+            path(f"<id:pk>/{step}/", self.admin_site.admin_view(self.life_view), {"step": step}, name=f"indicators_plan_{step}")
+            for step in STEPS
+        ]
+        return urls + super().get_urls()
+
+    def has_life_permission(self, request):
+        return request.user.is_administrator
+
+    # ---- the actions of the plan list: one plan, then its page -------------------------------
+    def _one(self, request, queryset, step):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one plan."), messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse(f"admin:indicators_plan_{step}", args=[queryset.get().pk]))
+
+    @admin.action(description=STEPS["publish"], permissions=["life"])
+    def publish_selected(self, request, queryset):
+        return self._one(request, queryset, "publish")
+
+    @admin.action(description=STEPS["close"], permissions=["life"])
+    def close_selected(self, request, queryset):
+        return self._one(request, queryset, "close")
+
+    @admin.action(description=STEPS["reopen"], permissions=["life"])
+    def reopen_selected(self, request, queryset):
+        return self._one(request, queryset, "reopen")
+
+    @admin.action(description=STEPS["rollover"], permissions=["life"])
+    def rollover_selected(self, request, queryset):
+        return self._one(request, queryset, "rollover")
+
+    # ---- the pages -----------------------------------------------------------------------------
+    def life_view(self, request, pk, step):
+        if not self.has_life_permission(request):
+            raise PermissionDenied
+        plan = get_object_or_404(Plan, pk=pk)
+        form_class = {"close": OptionalReasonForm, "reopen": ReasonForm, "rollover": RolloverForm}.get(step)
+        initial = {}
+        if step == "rollover":
+            span = plan.last_year - plan.first_year
+            initial = {"issuer": plan.issuer, "first_year": plan.last_year + 1, "last_year": plan.last_year + 1 + span}
+        form = form_class(request.POST or None, initial=initial) if form_class else None
+        if request.method == "POST" and (form is None or form.is_valid()):
+            data = form.cleaned_data if form is not None else {}
+            try:
+                result = self._apply(request.user, plan, step, data)
+            except plans.PlanError as exc:
+                for message in exc.messages:
+                    self.message_user(request, message, messages.ERROR)
+            else:
+                self.message_user(request, self._done_message(step, plan, result), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:indicators_plan_change", args=[result.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": plan,
+            "plan": plan,
+            "step": step,
+            "title": f"{STEPS[step]}：{plan.code}",
+            "form": form,
+        }
+        if step == "close":
+            found = plans.open_figures(plan)
+            context.update(open_figures=found[:OPEN_FIGURES_SHOWN], open_count=len(found))
+        if step == "publish":
+            context.update(problems=plans.publish_problems(plan))
+        return TemplateResponse(request, "admin/indicators/plan/life.html", context)
+
+    @staticmethod
+    def _apply(user, plan, step, data):
+        if step == "publish":
+            return plans.publish(user, plan)
+        if step == "close":
+            return plans.close(user, plan, data.get("reason", ""))
+        if step == "reopen":
+            return plans.reopen(user, plan, data["reason"])
+        return plans.rollover(user, plan, **data)
+
+    @staticmethod
+    def _done_message(step, plan, result):
+        if step == "rollover":
+            return _("%(new)s was created from %(old)s as a plan being set up: set its targets, then put it in force.") % {
+                "new": result.code,
+                "old": plan.code,
+            }
+        return _("%(plan)s is now %(status)s.") % {"plan": result.code, "status": result.get_status_display()}

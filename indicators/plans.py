@@ -1,0 +1,272 @@
+"""The plan's life: publish a plan being set up, close it with its figures frozen, reopen it, roll it over.
+
+草稿 (being set up; administrators only; never a default) → 执行中 → 已收官 (figures frozen until an
+administrator reopens it with a reason).  Each change of state is a service function here that
+runs in a transaction and raises ``PlanError`` for the view to show; the plan's history records
+who did it, when and why (docs/design.md, "The plan's life").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators import values as V
+from indicators.models import (
+    Actual,
+    ActualStatus,
+    CooperatingDepartment,
+    Indicator,
+    Measure,
+    Plan,
+    PlanStatus,
+    TargetBasis,
+)
+from indicators.workflow import check_note
+
+
+class PlanError(Exception):
+    """A change of a plan's state that was refused; ``messages`` say why, for people."""
+
+    def __init__(self, messages):
+        self.messages = [str(m) for m in ([messages] if isinstance(messages, str) else messages)]
+        super().__init__("; ".join(self.messages))
+
+
+def _require_administrator(user):
+    if not user.is_administrator:
+        raise PlanError(_("Only administrators change a plan's state."))
+
+
+def _stamp(plan, user, status, reason, change):
+    plan.status = status
+    plan.status_changed_at = timezone.now()
+    plan.status_changed_by = user
+    plan.status_reason = reason
+    plan._change_reason = change
+    plan._history_user = user
+    plan.save()
+
+
+def _locked(plan) -> Plan:
+    """The plan's row, locked for this transaction, so two administrators cannot change its state at once."""
+    return Plan.objects.select_for_update().get(pk=plan.pk)
+
+
+# ---- publishing ----------------------------------------------------------------------------
+
+
+def publish_problems(plan) -> list[str]:
+    """Why a plan being set up cannot be put in force yet (empty when it can)."""
+    problems = []
+    indicators = list(plan.indicators.order_by("order"))
+    if not indicators:
+        problems.append(_("The plan has no indicators yet."))
+    for indicator in indicators:
+        if indicator.target_pending:
+            problems.append(
+                _("%(order)s. %(name)s: its target is still to be set (set it, or confirm “/”).")
+                % {"order": indicator.order, "name": indicator.name}
+            )
+    return problems
+
+
+def publish(user, plan) -> Plan:
+    """草稿 → 执行中, once every target is set or explicitly “/”."""
+    _require_administrator(user)
+    with transaction.atomic():
+        plan = _locked(plan)
+        if plan.status != PlanStatus.DRAFT:
+            raise PlanError(_("Only a plan being set up can be put in force; %(plan)s is %(status)s.")
+                            % {"plan": plan.code, "status": plan.get_status_display()})
+        problems = publish_problems(plan)
+        if problems:
+            raise PlanError(problems)
+        _stamp(plan, user, PlanStatus.ACTIVE, "", "published")
+    return plan
+
+
+# ---- closing and reopening -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenFigure:
+    """A figure of the plan that is not final yet: missing, or not approved."""
+
+    indicator: Indicator
+    year: int
+    actual: Actual | None
+
+    @property
+    def state(self) -> str:
+        return self.actual.get_status_display() if self.actual is not None else str(_("Not reported"))
+
+
+def open_figures(plan) -> list[OpenFigure]:
+    """Every indicator-year of the plan without an approved figure, in table order (two queries)."""
+    indicators = list(plan.indicators.select_related("lead_department").order_by("order"))
+    actuals = {(a.indicator_id, a.year): a for a in Actual.objects.filter(indicator__plan=plan).order_by()}
+    found = []
+    for indicator in indicators:
+        for year in plan.years:
+            actual = actuals.get((indicator.pk, year))
+            if actual is None or not actual.is_reported or actual.status != ActualStatus.APPROVED:
+                found.append(OpenFigure(indicator, year, actual))
+    return found
+
+
+def close(user, plan, reason="") -> Plan:
+    """执行中 → 已收官: every figure of the plan is frozen (``workflow`` refuses changes)."""
+    _require_administrator(user)
+    reason = (reason or "").strip()
+    problems = check_note(reason, _("The reason"))
+    if problems:
+        raise PlanError(problems)
+    with transaction.atomic():
+        plan = _locked(plan)
+        if plan.status != PlanStatus.ACTIVE:
+            raise PlanError(_("Only a plan in force can be closed; %(plan)s is %(status)s.")
+                            % {"plan": plan.code, "status": plan.get_status_display()})
+        _stamp(plan, user, PlanStatus.CLOSED, reason, "closed")
+    return plan
+
+
+def reopen(user, plan, reason) -> Plan:
+    """已收官 → 执行中, with the administrator's reason (kept in the plan's history)."""
+    _require_administrator(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise PlanError(_("Give a reason for reopening the plan."))
+    problems = check_note(reason, _("The reason"))
+    if problems:
+        raise PlanError(problems)
+    with transaction.atomic():
+        plan = _locked(plan)
+        if plan.status != PlanStatus.CLOSED:
+            raise PlanError(_("Only a closed plan can be reopened; %(plan)s is %(status)s.")
+                            % {"plan": plan.code, "status": plan.get_status_display()})
+        _stamp(plan, user, PlanStatus.ACTIVE, reason, "reopened")
+    return plan
+
+
+# ---- roll-over --------------------------------------------------------------------------------
+
+
+def carried_baseline(indicator, actuals: dict[int, Actual]) -> tuple[str, bool]:
+    """The next plan's printed baseline from this plan's approved figures, and whether it is a gap.
+
+    The last year's approved figure; for cumulative indicators the plan-period total of the
+    approved figures.  未开展 in the last year is printed “—” (not carried out, 注2); no
+    approved figure is also “—”, flagged as unreported so nobody reads it as a fact.
+    """
+    plan = indicator.plan
+    approved = {year: a for year, a in actuals.items() if a.status == ActualStatus.APPROVED and a.is_reported}
+    last = approved.get(plan.last_year)
+    if indicator.target_basis == TargetBasis.CUMULATIVE:
+        if last is None:
+            return V.NOT_STARTED, True
+        amounts = [a for a in approved.values() if plan.contains_year(a.year)]
+        amount = sum((a.value or Decimal(0) for a in amounts if not a.not_carried_out), Decimal(0))
+        count = sum((a.second_value or Decimal(0) for a in amounts if not a.not_carried_out), Decimal(0))
+        return _printed(indicator, amount, count), False
+    if last is None:
+        return V.NOT_STARTED, True
+    if last.not_carried_out:
+        return V.NOT_STARTED, False
+    return _printed(indicator, last.value, last.second_value), False
+
+
+def _printed(indicator, amount, count) -> str:
+    if indicator.is_pair:
+        return V.format_pair(amount, count)
+    text = V.format_number(amount)
+    return f"{text}%" if indicator.measure == Measure.RATE else text
+
+
+@transaction.atomic
+def rollover(user, source: Plan, *, code: str, title: str, first_year: int, last_year: int,
+             issuer: str | None = None, issue_date: date | None = None) -> Plan:
+    """A new plan being set up with every indicator of ``source`` copied, baselines carried over.
+
+    Order, task numbers, names, units, measure, basis, direction, lead and co-operating
+    departments are copied; the baseline is ``carried_baseline``; the target is “/” marked as
+    still to be set (publishing refuses until it is set or confirmed); each new indicator links
+    to its predecessor.  Yearly targets and deadlines are not carried over.
+    """
+    _require_administrator(user)
+    problems = []
+    code, title = (code or "").strip(), (title or "").strip()
+    if not code:
+        problems.append(_("Give the new plan's document number."))
+    if not title:
+        problems.append(_("Give the new plan's title."))
+    if first_year != source.last_year + 1:
+        problems.append(_("The new plan must start the year after %(plan)s ends (%(year)s).") % {"plan": source.code, "year": source.last_year + 1})
+    if last_year < first_year:
+        problems.append(_("The last year cannot be before the first year."))
+    if Plan.objects.filter(code=code).exists():
+        problems.append(_("A plan with the number %(code)s exists already.") % {"code": code})
+    if problems:
+        raise PlanError(problems)
+    plan = Plan(
+        code=code,
+        title=title,
+        issuer=issuer or source.issuer,
+        issue_date=issue_date or timezone.localdate(),
+        baseline_year=source.last_year,
+        first_year=first_year,
+        last_year=last_year,
+        footnotes=list(source.footnotes),
+        status=PlanStatus.DRAFT,
+    )
+    plan._change_reason = "rolled over from " + source.code
+    plan._history_user = user
+    try:
+        plan.full_clean()
+    except ValidationError as exc:
+        raise PlanError(exc.messages) from None
+    try:
+        with transaction.atomic():  # a savepoint: another administrator may take the number first
+            plan.save()
+    except IntegrityError:
+        raise PlanError(_("A plan with the number %(code)s exists already.") % {"code": code}) from None
+    indicators = list(source.indicators.select_related("plan").order_by("order"))
+    actuals: dict[int, dict[int, Actual]] = {}
+    for actual in Actual.objects.filter(indicator__plan=source).order_by():
+        actuals.setdefault(actual.indicator_id, {})[actual.year] = actual
+    links: dict[int, list[CooperatingDepartment]] = {}
+    for link in CooperatingDepartment.objects.filter(indicator__plan=source).order_by("indicator_id", "position", "pk"):
+        links.setdefault(link.indicator_id, []).append(link)
+    for old in indicators:
+        baseline, unreported = carried_baseline(old, actuals.get(old.pk, {}))
+        new = Indicator(
+            plan=plan,
+            order=old.order,
+            task_number=old.task_number,
+            name=old.name,
+            unit=old.unit,
+            second_unit=old.second_unit,
+            baseline_printed=baseline,
+            target_printed=V.UNDECIDED,
+            target_pending=True,
+            measure=old.measure,
+            target_basis=old.target_basis,
+            higher_is_better=old.higher_is_better,
+            baseline_unreported=unreported,
+            predecessor=old,
+            lead_department_id=old.lead_department_id,
+        )
+        new._history_user = user
+        new._change_reason = "rolled over"
+        new.save()
+        CooperatingDepartment.objects.bulk_create(
+            CooperatingDepartment(indicator=new, department_id=link.department_id, position=link.position)
+            for link in links.get(old.pk, ())
+        )
+    return plan
