@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +99,7 @@ class IndicatorSpec:
     basis: str = TargetBasis.YEAR
     higher_is_better: bool = True
     yearly_targets: Mapping[int, PrintedValue] = field(default_factory=dict)  # only years set by an administrator
+    rate: bool = False  # a percentage: completion is the share of the distance from baseline to target
 
     def __post_init__(self):
         if self.parts not in (1, 2):
@@ -140,8 +141,9 @@ def years(spec: IndicatorSpec) -> range:
 def yearly_target(spec: IndicatorSpec, year: int) -> PrintedValue:
     """m for ``year``: the administrator's value if set, else a straight line from b to T.
 
-    Whole-number units round *up* (a plan cannot ask for 3.75 cases); amounts and
-    rates keep two decimals.  From the last year on the line gives T exactly.
+    Whole-number units are rounded so the target is never above the line (a plan cannot ask
+    for 3.75 cases, and must not ask for 4 when the line says 3.75; below the line when lower
+    is better); amounts and rates keep two decimals.  From the last year on, T exactly.
     """
     if year in spec.yearly_targets:
         return spec.yearly_targets[year]
@@ -160,7 +162,7 @@ def yearly_target(spec: IndicatorSpec, year: int) -> PrintedValue:
         base = spec.baseline_part(index)
         value = base + (target - base) * step
         if spec.is_whole(index):
-            numbers.append(value.to_integral_value(rounding=ROUND_CEILING))
+            numbers.append(value.to_integral_value(rounding=ROUND_FLOOR if spec.higher_is_better else ROUND_CEILING))
         else:
             numbers.append(value.quantize(CENT, rounding=ROUND_HALF_UP))
     numbers += [None] * (2 - len(numbers))
@@ -175,8 +177,8 @@ class PartAssessment:
     year_target: Decimal | None  # m
     target: Decimal | None  # T
     ratio: Decimal | None  # R; None unless m asks for progress over b and a is known
-    completion: Decimal | None  # a / T as a fraction
-    year_completion: Decimal | None  # a / m as a fraction
+    completion: Decimal | None  # 目标完成率: a / T, or (a − b) / (T − b) for rates and lower-is-better
+    year_completion: Decimal | None  # 年度完成率: a / m, or (a − b) / (m − b) likewise
     projection: Decimal | None  # fitted value in the last year
     projected_status: Status | None
 
@@ -254,16 +256,31 @@ def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | 
     return numerator / denominator
 
 
+def _completion(spec: IndicatorSpec, a, b, goal) -> Decimal | None:
+    """How much of ``goal`` is done: a / goal for counts and amounts; for rates and lower-is-better
+    indicators the share of the distance from baseline to goal covered, (a − b) / (goal − b)
+    (95.9 % against 95.26 % → 96 % is 86 % of the way, not 99.9 %)."""
+    if a is None or goal is None:
+        return None
+    if spec.rate or not spec.higher_is_better:
+        return _ratio(a - b, goal - b) if b is not None else None
+    return _ratio(a, goal)
+
+
 def _assess_part(spec, values, year, index, year_target: PrintedValue) -> PartAssessment:
     target = spec.target_part(index)
     m = year_target.part(index) if year_target.is_number else None
     points = _compared_values(spec, values, year, index)
     # Only the as-of year decides "missing": earlier gaps just add nothing to a total.
     a = points.get(year)
-    b = spec.baseline_part(index) if target is not None else None
+    # A baseline is needed whenever there is something numeric to compare with: the final target,
+    # or a yearly target an administrator set on a row whose final target is "/" (注3).
+    b = spec.baseline_part(index) if (target is not None or m is not None) else None
 
     projection = projected = None
-    if target is not None:
+    last = values.get(spec.last_year)
+    # Once the last year is reported there is nothing left to project.
+    if target is not None and (last is None or last.part(index) is None):
         projection = _project(points, spec.last_year)
         if projection is not None:
             projected = _judge(projection, b, target, target, spec.higher_is_better)[0]
@@ -271,10 +288,11 @@ def _assess_part(spec, values, year, index, year_target: PrintedValue) -> PartAs
     ratio = None
     if a is None:
         status = Status.MISSING
-    elif target is None or m is None:
+    elif m is None:
         status = Status.TRACKED
     else:
-        status, ratio = _judge(a, b, m, target, spec.higher_is_better)
+        # Without a final target the year is judged against its own target alone.
+        status, ratio = _judge(a, b, m, target if target is not None else m, spec.higher_is_better)
     return PartAssessment(
         status=status,
         value=a,
@@ -282,8 +300,8 @@ def _assess_part(spec, values, year, index, year_target: PrintedValue) -> PartAs
         year_target=m,
         target=target,
         ratio=ratio,
-        completion=_ratio(a, target),
-        year_completion=_ratio(a, m),
+        completion=_completion(spec, a, b, target),
+        year_completion=_completion(spec, a, b, m),
         projection=projection,
         projected_status=projected,
     )

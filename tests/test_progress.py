@@ -28,7 +28,7 @@ def spec(baseline, target, **options):
 # 查处假冒知识产权行政案件: 3 -> 6 cases a year.
 COUNTERFEIT = spec("3", "6")
 # 非正常专利申请主动撤回率: 95.26% -> 96%, a rate.
-WITHDRAWAL_RATE = spec("95.26%", "96%", whole_number=(False,))
+WITHDRAWAL_RATE = spec("95.26%", "96%", whole_number=(False,), rate=True)
 # 专利质押融资金额（万元）/笔数: 2868/2 -> 6000/10.
 PLEDGE = spec("2868/2", "6000/10", parts=2, whole_number=(False, True))
 # 产业规划类专利导航项目: — -> 2, counted over the plan years.
@@ -68,25 +68,25 @@ def test_passing_the_final_target_is_achieved():
 
 
 def test_meeting_the_linear_yearly_target_is_on_track():
-    result = assess(COUNTERFEIT, {2022: YearValue(amount=D(4))}, 2022)
+    result = assess(COUNTERFEIT, {2023: YearValue(amount=D(4))}, 2023)  # m = 4 (the line says 4.5)
     assert result.status == Status.ON_TRACK
     assert result.parts[0].ratio == D(1)
 
 
 def test_falling_below_the_baseline_is_deteriorating():
-    result = assess(COUNTERFEIT, {2022: YearValue(amount=D(2))}, 2022)
+    result = assess(COUNTERFEIT, {2023: YearValue(amount=D(2))}, 2023)
     assert result.status == Status.DETERIORATING
     assert result.parts[0].ratio == D(-1)
 
 
 def test_staying_at_the_baseline_is_behind():
-    result = assess(COUNTERFEIT, {2022: YearValue(amount=D(3))}, 2022)
+    result = assess(COUNTERFEIT, {2023: YearValue(amount=D(3))}, 2023)
     assert result.status == Status.BEHIND
     assert result.parts[0].ratio == D(0)
 
 
 def test_assessment_reports_the_numbers_it_compared():
-    part = assess(COUNTERFEIT, {2023: YearValue(amount=D(4))}, 2023).parts[0]
+    part = assess(COUNTERFEIT, {2024: YearValue(amount=D(4))}, 2024).parts[0]
     assert (part.value, part.baseline, part.year_target, part.target) == (D(4), D(3), D(5), D(6))
     assert part.ratio == D("0.5")
     assert part.status == Status.BEHIND
@@ -199,7 +199,7 @@ def test_zero_baseline_is_scored_from_zero():
 def test_undecided_baseline_with_a_numeric_target_is_scored_from_zero():
     # Row 29 of the plan prints baseline "/" and target 2; it must still be scored.
     indicator = spec(UNDECIDED, "2")
-    part = assess(indicator, {2022: YearValue(amount=D(1))}, 2022).parts[0]
+    part = assess(indicator, {2023: YearValue(amount=D(1))}, 2023).parts[0]
     assert part.baseline == D(0)
     assert part.year_target == D(1)
     assert part.status == Status.ON_TRACK
@@ -241,7 +241,7 @@ def test_a_tracked_indicator_without_a_value_is_still_missing():
 
 def test_not_carried_out_counts_as_zero_and_is_not_missing():
     indicator = spec(NOT_STARTED, "2")
-    result = assess(indicator, {2022: YearValue(not_carried_out=True)}, 2022)
+    result = assess(indicator, {2023: YearValue(not_carried_out=True)}, 2023)
     assert result.parts[0].value == D(0)
     assert result.status == Status.BEHIND
 
@@ -254,9 +254,16 @@ def test_not_carried_out_gives_zero_for_both_parts_of_a_pair():
 # --- yearly targets ----------------------------------------------------------------------
 
 
-def test_linear_yearly_targets_round_up_for_whole_number_units():
-    # 3.75, 4.5, 5.25 cases: a plan cannot ask for part of a case.
-    assert [yearly_target(COUNTERFEIT, year).amount for year in years(COUNTERFEIT)] == [D(4), D(5), D(6), D(6)]
+def test_linear_yearly_targets_of_whole_units_are_never_above_the_line():
+    # 3.75, 4.5, 5.25 cases: a plan cannot ask for part of a case, nor for more than the line says.
+    assert [yearly_target(COUNTERFEIT, year).amount for year in years(COUNTERFEIT)] == [D(3), D(4), D(5), D(6)]
+    # Row 13 of the plan, 3 → 5 centres: its 2024 target is 4, not already the final 5.
+    assert yearly_target(spec("3", "5"), 2024).amount == D(4)
+
+
+def test_linear_yearly_targets_of_a_lower_is_better_indicator_are_never_below_the_line():
+    assert [yearly_target(spec("6", "3", higher_is_better=False), year).amount for year in range(2022, 2026)] == [
+        D(6), D(5), D(4), D(3)]
 
 
 def test_linear_yearly_targets_keep_decimals_for_rates():
@@ -293,7 +300,7 @@ def test_pair_yearly_targets_give_amount_and_count():
 def test_set_yearly_target_replaces_the_linear_one():
     indicator = spec("3", "6", yearly_targets={2022: P("5")})
     assert yearly_target(indicator, 2022).amount == D(5)
-    assert yearly_target(indicator, 2023).amount == D(5)  # linear 4.5, rounded up
+    assert yearly_target(indicator, 2023).amount == D(4)  # the line says 4.5
 
 
 def test_yearly_target_of_a_marker_target_is_not_a_number():
@@ -303,7 +310,7 @@ def test_yearly_target_of_a_marker_target_is_not_a_number():
 
 def test_cumulative_yearly_targets_start_from_zero():
     indicator = spec("5", "2", basis="cumulative")
-    assert [yearly_target(indicator, year).amount for year in years(indicator)] == [D(1), D(1), D(2), D(2)]
+    assert [yearly_target(indicator, year).amount for year in years(indicator)] == [D(0), D(1), D(1), D(2)]
 
 
 def test_years_run_over_the_plan_years():
@@ -326,16 +333,40 @@ def test_rate_indicator_reaching_96_percent_is_achieved():
 
 
 def test_completion_is_the_share_of_the_final_target_and_year_completion_of_the_year_target():
-    result = assess(COUNTERFEIT, {2022: YearValue(amount=D(3))}, 2022)
+    result = assess(COUNTERFEIT, {2023: YearValue(amount=D(3))}, 2023)
     assert result.completion == D("0.5")
     assert result.year_completion == D("0.75")
 
 
-def test_completion_is_none_when_the_target_is_zero():
+def test_meeting_the_years_target_is_a_full_year_completion():
+    # Row 13 read 81.2 % next to a yearly 13 of 13 when completion meant the final target only.
+    indicator = spec("3", "16")
+    result = assess(indicator, {2024: YearValue(amount=D(12))}, 2024)  # m = floor(12.75) = 12
+    assert result.year_completion == D(1) and result.completion == D(12) / D(16)
+
+
+def test_a_rates_completion_is_the_share_of_the_distance_from_baseline_to_target():
+    result = assess(WITHDRAWAL_RATE, {2025: YearValue(amount=D("95.9"))}, 2025)
+    assert round(result.completion, 4) == D("0.8649")  # 86 % of the way, not 95.9 / 96 = 99.9 %
+    assert result.year_completion == result.completion  # the last year's target is the final one
+
+
+def test_a_lower_is_better_completion_is_the_share_of_the_distance_covered():
     indicator = spec("3", "0", higher_is_better=False)
+    result = assess(indicator, {2025: YearValue(amount=D(1))}, 2025)
+    assert round(result.completion, 4) == D("0.6667")
+
+
+def test_completion_is_none_when_the_target_is_zero():
+    indicator = spec("3", "0")
     result = assess(indicator, {2022: YearValue(amount=D(1))}, 2022)
     assert result.completion is None
     assert result.parts[0].target == D(0)
+
+
+def test_a_rates_completion_is_none_when_the_target_equals_the_baseline():
+    indicator = spec("95%", "95%", whole_number=(False,), rate=True)
+    assert assess(indicator, {2025: YearValue(amount=D(96))}, 2025).completion is None
 
 
 def test_year_completion_is_none_when_the_year_target_is_zero():
@@ -459,7 +490,7 @@ def test_projection_skips_unreported_years():
     values = {2022: YearValue(amount=D(3)), 2024: YearValue(amount=D(5))}
     result = assess(COUNTERFEIT, values, 2024)
     assert result.projection == D(6)
-    assert result.status == Status.ACCELERATE  # (5 - 3) / (6 - 3) = 0.67
+    assert result.status == Status.ON_TRACK  # m = 5: (5 - 3) / (5 - 3) = 1
 
 
 def test_projection_never_goes_below_zero():
@@ -558,3 +589,22 @@ def test_assessment_carries_the_year():
 def test_spec_refuses_an_unknown_basis():
     with pytest.raises(ValueError):
         spec("3", "6", basis="monthly")
+
+
+def test_no_projection_once_the_last_year_is_reported():
+    # The indicator page said “2025 expected at 12.7” next to the real 13.
+    values = {2022: YearValue(amount=D(4)), 2023: YearValue(amount=D(5)), 2025: YearValue(amount=D(13))}
+    assert assess(COUNTERFEIT, values, 2023).projection is None
+    assert assess(COUNTERFEIT, values, 2025).projection is None
+    assert assess(COUNTERFEIT, {2022: values[2022], 2023: values[2023]}, 2023).projection is not None
+
+
+# --- a yearly target on a row whose target is "/" (注3) --------------------------------------
+
+
+def test_a_yearly_target_set_on_an_undecided_row_is_scored_that_year():
+    indicator = spec("3", UNDECIDED, yearly_targets={2023: P("5")})
+    part = assess(indicator, {2023: YearValue(amount=D(4))}, 2023).parts[0]
+    assert (part.status, part.ratio, part.year_target, part.baseline) == (Status.BEHIND, D("0.5"), D(5), D(3))
+    assert assess(indicator, {2023: YearValue(amount=D(5))}, 2023).status == Status.ACHIEVED  # the year's target met
+    assert assess(indicator, {2024: YearValue(amount=D(9))}, 2024).status == Status.TRACKED  # other years: not scored

@@ -303,6 +303,7 @@ def build_spec(plan: Plan, indicator: Indicator, yearly_targets: dict[int, Print
         basis=indicator.target_basis,
         higher_is_better=indicator.higher_is_better,
         yearly_targets=yearly_targets,
+        rate=indicator.measure == Measure.RATE,
     )
 
 
