@@ -218,6 +218,9 @@ CONTENT_SECURITY_POLICY = os.getenv(
 PLAUSIBILITY_TARGET_FACTOR = os.getenv("PLAUSIBILITY_TARGET_FACTOR", "3")
 PLAUSIBILITY_YEAR_FACTOR = os.getenv("PLAUSIBILITY_YEAR_FACTOR", "5")
 
+# Final assessment (indicators/final.py): 基本完成 from this share of the way from baseline to target.
+FINAL_MOSTLY_COMPLETED_SHARE = os.getenv("FINAL_MOSTLY_COMPLETED_SHARE", "0.90")
+
 # Tables scroll sideways inside their own wrapper on narrow screens (templates/tables/table.html).
 DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 
