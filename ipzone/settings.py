@@ -182,9 +182,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    # plotly.min.js from the installed plotly package: served locally, never a CDN.
-    "ipzone.staticfinders.PlotlyFinder",
+    # plotly's basic bundle and its licence, unpacked by `make env`: served locally, never a CDN.
+    "ipzone.staticfinders.VendorFinder",
 ]
+VENDOR_STATIC_ROOT = BASE_DIR / "vendor" / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
