@@ -8,6 +8,26 @@ export UV_PROJECT_ENVIRONMENT := .venv
 MANAGE := $(UV) run --frozen python manage.py
 APT_PACKAGES := chromium fonts-noto-cjk libreoffice-calc-nogui poppler-utils
 
+# plotly.js for the charts: the basic bundle (scatter, bar, pie — what indicators/charts.py draws),
+# pinned to one version and checked against the registry's sha512 integrity before it is unpacked
+# into vendor/ (git-ignored), where ipzone.staticfinders.VendorFinder serves it with its licence.
+# On a server without internet, copy the tarball into vendor/ first (README: Deploying).
+PLOTLY_PACKAGE := plotly.js-basic-dist-min
+PLOTLY_VERSION := 4.1.1
+PLOTLY_INTEGRITY := sha512-1oNF8PeQx2hv/y7tqEVWKD3JGwn/MGEMQ8mL9HUwsaqG9FGy/OU5FHUHvzqbqxN4mnwZGI9abTiE775C4kkjMQ==
+PLOTLY_TARBALL := vendor/$(PLOTLY_PACKAGE)-$(PLOTLY_VERSION).tgz
+PLOTLY_JS := vendor/static/plotly/plotly-basic.min.js
+# The npm registry to download from: npm's own setting where npm is installed (node is not
+# needed otherwise); set NPM_REGISTRY=<url> to choose one.
+NPM_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
+# Exits non-zero unless file $(1) has the pinned sha512 (the registry's integrity is base64).
+check_plotly = expected=$$(printf '%s' '$(PLOTLY_INTEGRITY)' | sed 's/^sha512-//' | base64 -d | od -An -v -tx1 | tr -d ' \n'); \
+	actual=$$(sha512sum < $(1) | cut -d' ' -f1); \
+	if [ "$$expected" != "$$actual" ]; then \
+	  echo "$(1) is not $(PLOTLY_PACKAGE) $(PLOTLY_VERSION): its sha512 does not match $(PLOTLY_INTEGRITY). Delete it and run make env again."; \
+	  exit 1; \
+	fi
+
 .PHONY: run test test-postgres env system-deps bench loadtest loadtest-short backup restore messages clean
 
 $(UV):
@@ -18,7 +38,27 @@ $(UV):
 	$(UV) sync --frozen --quiet
 	touch $@
 
-env: .venv/.synced
+env: .venv/.synced $(PLOTLY_JS)
+
+$(PLOTLY_TARBALL):
+	@registry="$(NPM_REGISTRY)"; \
+	if [ -z "$$registry" ] || [ "$$registry" = undefined ]; then \
+	  echo "$@ is missing: copy it here from a machine that has it (README: Deploying), or set NPM_REGISTRY=<npm registry URL>."; \
+	  exit 1; \
+	fi; \
+	mkdir -p $(@D); \
+	echo "Downloading $(PLOTLY_PACKAGE) $(PLOTLY_VERSION)"; \
+	curl -fsSL --retry 2 -o $@.part "$${registry%/}/$(PLOTLY_PACKAGE)/-/$(PLOTLY_PACKAGE)-$(PLOTLY_VERSION).tgz"; \
+	( $(call check_plotly,$@.part) ) || { rm -f $@.part; exit 1; }; \
+	mv $@.part $@
+
+# Checked again here: a tarball copied by hand is trusted no more than a downloaded one.
+$(PLOTLY_JS): $(PLOTLY_TARBALL)
+	@$(call check_plotly,$<)
+	rm -rf $(@D) && mkdir -p $(@D)
+	tar -xzf $< -C $(@D) --strip-components=1 package/plotly-basic.min.js package/LICENSE
+	mv $(@D)/LICENSE $(@D)/LICENSE.txt
+	touch $@
 
 # Chromium and CJK fonts for the browser tests, LibreOffice and poppler for the workbook's PDF test.
 system-deps:
@@ -74,4 +114,4 @@ messages: env
 	$(MANAGE) compilemessages -l zh_Hans
 
 clean:
-	rm -rf .venv .tools var db.sqlite3 tests/artifacts
+	rm -rf .venv .tools var vendor/static db.sqlite3 tests/artifacts

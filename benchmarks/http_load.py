@@ -279,7 +279,7 @@ def run(workdir: Path, *, seconds: int, connections: int) -> dict:
 
 def print_summary(result: dict) -> None:
     weight = result["page_weight"]
-    print(f"\npage weight: first visit {weight['first_visit_bytes'] / 1e6:.2f} MB (bar 1.6 MB), "
+    print(f"\npage weight: first visit {weight['first_visit_bytes'] / 1e3:.1f} kB (bar 500 kB), "
           f"repeat visit {weight['repeat_visit_bytes'] / 1e3:.1f} kB (bar 60 kB)")
     for item in weight["files"]:
         print(f"  {item['url'][:60]:<60} {item['bytes']:>9} B {item['encoding']:<8} {item['cache_control']}")

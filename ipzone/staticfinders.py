@@ -1,39 +1,56 @@
-"""Serve plotly.min.js from the installed plotly package.
+"""Serve third-party browser files unpacked by ``make env`` into ``vendor/static/``.
 
-The deployments are intranets: the chart library must come from our own
-server.  Rather than committing a 4 MB file, this finder exposes the copy that
-ships inside the plotly wheel as ``static/vendor/plotly.min.js``, so
-``collectstatic`` copies it (with a hashed name) and ``runserver`` serves it.
+The deployments are intranets: the chart library must come from our own server, never a CDN.
+It is not committed either: the Makefile downloads plotly's basic bundle pinned to one version,
+checks its sha512 and unpacks it with its licence (``vendor/static/plotly/``).  This finder
+exposes that folder under ``static/vendor/``, so ``collectstatic`` copies, hashes and compresses
+it like our own files and WhiteNoise serves it with long caching; ``runserver`` serves it too.
 """
 
 from pathlib import Path
 
-import plotly
+from django.conf import settings
+from django.contrib.staticfiles import utils
 from django.contrib.staticfiles.finders import BaseFinder
+from django.core.checks import Error
 from django.core.files.storage import FileSystemStorage
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PREFIX = "vendor"
+# What the templates load; a missing one is a system-check error, not a chart that silently fails.
+REQUIRED = ["plotly/plotly-basic.min.js", "plotly/LICENSE.txt"]
 
 
-class PlotlyFinder(BaseFinder):
+class VendorFinder(BaseFinder):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.storage = FileSystemStorage(location=str(PLOTLY_JS.parent))
+        self.root = Path(settings.VENDOR_STATIC_ROOT)
+        self.storage = FileSystemStorage(location=str(self.root))
         self.storage.prefix = PREFIX
 
     def check(self, **kwargs):
-        from django.core.checks import Error
-
-        if not PLOTLY_JS.exists():
-            return [Error(f"plotly.min.js not found at {PLOTLY_JS}", id="ipzone.E001")]
-        return []
+        missing = [name for name in REQUIRED if not (self.root / name).is_file()]
+        if not missing:
+            return []
+        return [
+            Error(
+                f"{', '.join(str(self.root / name) for name in missing)} not found: the charts need plotly's basic bundle.",
+                hint="Run `make env`, which downloads the pinned plotly.js-basic-dist-min tarball into vendor/, "
+                "checks it and unpacks it; on a server without internet copy the tarball into vendor/ first "
+                "(README: Deploying).",
+                id="ipzone.E001",
+            )
+        ]
 
     def find(self, path, find_all=False, **kwargs):
-        if path == f"{PREFIX}/{PLOTLY_JS.name}":
-            match = str(PLOTLY_JS)
-            return [match] if find_all else match
+        prefix = f"{PREFIX}/"
+        if path.startswith(prefix):
+            name = path.removeprefix(prefix)
+            if self.root.is_dir() and self.storage.exists(name):
+                match = self.storage.path(name)
+                return [match] if find_all else match
         return []
 
     def list(self, ignore_patterns):
-        yield PLOTLY_JS.name, self.storage
+        if self.root.is_dir():
+            for path in utils.get_files(self.storage, ignore_patterns):
+                yield path, self.storage

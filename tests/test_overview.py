@@ -166,7 +166,7 @@ def test_no_page_script_is_inline_and_no_element_has_an_event_handler(client, le
     assert scripts, "the page should load its chart scripts"
     for attributes in scripts:
         assert "src=" in attributes or 'type="application/json"' in attributes, attributes
-    assert "/static/vendor/plotly.min.js" in body and "cdn" not in body.lower()
+    assert "/static/vendor/plotly/plotly-basic.min.js" in body and "cdn" not in body.lower()
     assert not re.search(r"<[^>]+\son[a-z]+\s*=", body)
 
 

@@ -101,3 +101,12 @@ def in_minutes(duration, default=15):
     if duration is None or duration == "":
         return int(default)
     return max(1, -(-int(duration.total_seconds()) // 60))
+
+
+@register.filter
+def isolate(text):
+    """User text in ``<bdi>``, for places where it stands inside a sentence (``blocktranslate``):
+    a direction override or isolate typed into it cannot reorder the words around it."""
+    if text is None or text == "":
+        return ""
+    return format_html("<bdi>{}</bdi>", text)

@@ -13,7 +13,7 @@
   function drawAll() {
     var sources = document.querySelectorAll('script[type="application/json"][data-chart]');
     if (!window.Plotly) {
-      // plotly.min.js failed to load: say so where the charts would be; the tables still carry the numbers.
+      // plotly.js failed to load: say so where the charts would be; the tables still carry the numbers.
       sources.forEach(function (source) {
         var target = document.getElementById(source.getAttribute("data-chart"));
         if (target) {

@@ -19,6 +19,9 @@ from indicators import roles
 from indicators.models import Actual, ActualStatus, Department, Plan, User
 
 PLAN_CODE = "柳高新〔2022〕2号"
+# Eleven characters, below the validators' minimum of 12 on purpose: the demo accounts are set with
+# set_password(), which does not run the validators, so the design's documented demo password keeps
+# working; demo_data refuses to run in production (DEBUG off) without --force.
 PASSWORD = "ipzone-demo"
 DEMO = "示例数据"
 NOT_CARRIED_OUT = "n/a"
