@@ -43,6 +43,19 @@ def factors() -> tuple[Decimal, Decimal]:
     return Decimal(str(settings.PLAUSIBILITY_TARGET_FACTOR)), Decimal(str(settings.PLAUSIBILITY_YEAR_FACTOR))
 
 
+def fractions(whole_number: tuple[bool, ...], units: tuple[str, ...], value: YearValue | None) -> list[Flag]:
+    """The errors of ``value``: a fraction of a unit that counts whole things.  Needs no target or history."""
+    if value is None or value.not_carried_out:
+        return []
+    flags = []
+    for index, whole in enumerate(whole_number):
+        number = value.part(index)
+        if whole and number is not None and number != number.to_integral_value():
+            unit = units[index] if index < len(units) else ""
+            flags.append(Flag(ERROR, index, _("%(value)s is not a whole number of %(unit)s.") % {"value": format_number(number), "unit": unit}))
+    return flags
+
+
 def check(
     spec: IndicatorSpec,
     units: tuple[str, ...],
@@ -59,15 +72,12 @@ def check(
     if target_factor is None or year_factor is None:
         target_factor, year_factor = factors()
     year_target = yearly_target(spec, year)
-    flags = []
+    flags = fractions(tuple(spec.is_whole(index) for index in range(spec.parts)), units, value)
     for index in range(spec.parts):
         number = value.part(index)
-        if number is None:
+        if number is None or any(flag.part == index for flag in flags):
             continue
         unit = units[index] if index < len(units) else ""
-        if spec.is_whole(index) and number != number.to_integral_value():
-            flags.append(Flag(ERROR, index, _("%(value)s is not a whole number of %(unit)s.") % {"value": format_number(number), "unit": unit}))
-            continue
         target = year_target.part(index) if year_target.is_number else None
         if target is not None and target > 0 and number > target * target_factor:
             flags.append(

@@ -91,14 +91,18 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fields(self, request, obj=None):
-        fields = ["value", "second_value", "not_carried_out", "note", "version"]
+        if obj is not None and not self.has_change_permission(request, obj):
+            return self.get_readonly_fields(request, obj)
+        # outlier_confirmed and confirmed_values stay hidden until a plausibility warning (ActualForm).
+        fields = ["value", "second_value", "outlier_confirmed", "confirmed_values", "not_carried_out", "note", "version"]
         if obj is None:
             fields = ["indicator", "year"] + fields
         return fields + list(self.readonly_fields)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not self.has_change_permission(request, obj):
-            return ["indicator", "year", "shown_value", "note", *self.readonly_fields]
+            # Shown as people read them (“4”, “5600.5/3”, 未开展), never as the stored “4.0000”.
+            return ["indicator", "year", "shown_value", "confirmation", "note", *self.readonly_fields]
         return self.readonly_fields
 
     # ---- columns -------------------------------------------------------------------------------
@@ -113,6 +117,12 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description=_("value"))
     def shown_value(self, obj):
         return obj.display_value or "—"
+
+    @admin.display(description=workflow.CONFIRM_LABEL)
+    def confirmation(self, obj):
+        if obj.outlier_confirmed:
+            return _("Yes: the value is far from its target or last year's, and the reporter confirmed it")
+        return "—"
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
