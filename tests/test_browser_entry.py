@@ -67,3 +67,24 @@ def test_on_a_phone_every_row_keeps_its_indicator_name_in_view(live_server, page
     page.click("input[name=_save]")
     page.wait_for_selector(".messagelist .success")
     assert Actual.objects.get(indicator=pledge, year=2024).outlier_confirmed
+
+
+def test_status_badges_never_break_a_word_over_lines_on_a_phone(live_server, page, reporter, artifacts):
+    from indicators.models import ActualStatus
+
+    for indicator, status in zip(Indicator.objects.filter(lead_department__code="czj").order_by("order"), ActualStatus):
+        Actual.objects.create(indicator=indicator, year=2024, value=1, second_value=1, status=status)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/indicators/actual/")
+    page.fill("#id_username", reporter.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    for path, name in (("/admin/indicators/actual/?year__exact=2024", "actual-list-360"), ("/admin/indicators/actual/year/2024/", "year-entry-badges-360")):
+        page.goto(live_server.url + path)
+        page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+        badges = page.locator(".workflow")
+        assert badges.count() >= 4
+        for index in range(badges.count()):
+            badge = badges.nth(index)
+            line = float(page.evaluate("(el) => parseFloat(getComputedStyle(el).lineHeight) || 20", badge.element_handle()))
+            assert badge.bounding_box()["height"] < 2 * line, (path, badge.inner_text())

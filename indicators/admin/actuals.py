@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from indicators.admin.base import ReadOnlyHistoryAdmin
 
@@ -15,6 +16,7 @@ from indicators.permissions import can_edit
 from indicators.admin.forms import ActualForm, EvidenceForm, ReasonForm
 from indicators.admin.year_entry import year_entry_view
 from indicators.models import Actual, Evidence
+from indicators.values import format_figure
 
 
 class EvidenceInline(admin.TabularInline):
@@ -54,7 +56,7 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["indicator__lead_department", "entered_by"]
     list_per_page = 50
     actions = ["submit_selected", "approve_selected", "return_selected", "reopen_selected"]
-    history_list_display = ["status", "value", "second_value", "not_carried_out", "note"]
+    history_list_display = ["status", "figure", "outlier_confirmed", "note"]
     class Media:
         css = {"all": ["css/admin-entry.css"]}
 
@@ -118,6 +120,11 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
     def shown_value(self, obj):
         return obj.display_value or "—"
 
+    @admin.display(description=_("value"))
+    def figure(self, record):
+        """A version's value in the history list (a historical record, so no ``display_value``)."""
+        return format_figure(record.value, record.second_value, record.not_carried_out) or "—"
+
     @admin.display(description=workflow.CONFIRM_LABEL)
     def confirmation(self, obj):
         if obj.outlier_confirmed:
@@ -161,7 +168,8 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
         except workflow.WorkflowError as exc:
             self.message_user(request, _("Nothing was changed:") + " " + "；".join(exc.messages), messages.ERROR)
             return
-        self.message_user(request, _("%(action)s: %(count)d figure(s).") % {"action": label, "count": len(done)})
+        count = len(done)
+        self.message_user(request, ngettext("%(action)s: %(count)d figure.", "%(action)s: %(count)d figures.", count) % {"action": label, "count": count})
 
     @admin.action(description=_("Submit for review"), permissions=["submit"])
     def submit_selected(self, request, queryset):
