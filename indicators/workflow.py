@@ -27,21 +27,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from indicators import evidence as evidence_files
 from indicators import plausibility
 from indicators import values as V
-from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, Evidence, Indicator, Measure, YearlyTarget
-from indicators.models.plan import build_spec
+from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, Evidence, Indicator, Measure
 from indicators.permissions import can_edit
 from indicators.progress import OFF_TRACK, YearValue, assess
 from indicators.text import check_text
 
 NOTE_MAX = 2000
-
-# The box a reporter ticks to keep a value the plausibility check warned about.
-CONFIRM_LABEL = gettext_lazy("Confirmed correct")  # 确认无误
 
 
 @dataclass(frozen=True)
@@ -300,47 +295,11 @@ def _confirmations(writes, problems) -> dict[int, bool]:
             confirmed[id(entry)] = actual.outlier_confirmed
         else:
             to_check.append((entry, fields))
-    for (entry, _fields), warnings in zip(to_check, plausibility_warnings(to_check)):
+    for (entry, _fields), warnings in zip(to_check, plausibility.warnings_for(to_check)):
         if warnings and not entry.outlier_confirmed:
-            problems.extend(entry.problem(warning_message(flag, entry), warning=True) for flag in warnings)
+            problems.extend(entry.problem(plausibility.warning_message(flag, entry.confirmable), warning=True) for flag in warnings)
         confirmed[id(entry)] = bool(warnings)
     return confirmed
-
-
-def plausibility_warnings(rows: list[tuple[Entry, dict]]) -> list[list[plausibility.Flag]]:
-    """The warnings of each row's new value (``rows``: entries with ``clean_entry``'s fields), in two queries.
-
-    Checked against that year's target and last year's figure (the baseline before the plan's
-    first year), whatever that figure's state.  Errors are ``clean_entry``'s, not repeated here.
-    """
-    if not rows:
-        return []
-    indicators = [entry.indicator for entry, _fields in rows]
-    earlier = Actual.objects.filter(indicator__in=indicators, year__in={entry.year - 1 for entry, _fields in rows})
-    last_years = {(a.indicator_id, a.year + 1): a.year_value for a in earlier.order_by()}
-    targets: dict[int, dict] = {}
-    for target in YearlyTarget.objects.filter(indicator__in=indicators).order_by():
-        targets.setdefault(target.indicator_id, {})[target.year] = target.printed
-    found = []
-    for entry, fields in rows:
-        indicator = entry.indicator
-        last_year = last_years.get((indicator.pk, entry.year))
-        if last_year is None and entry.year - 1 == indicator.plan.baseline_year and indicator.baseline.is_number:
-            last_year = YearValue(amount=indicator.baseline.amount, count=indicator.baseline.count)
-        typed = YearValue(amount=fields["value"], count=fields["second_value"], not_carried_out=fields["not_carried_out"])
-        spec = build_spec(indicator.plan, indicator, targets.get(indicator.pk, {}))
-        flags = plausibility.check(spec, indicator.units, entry.year, typed, last_year)
-        found.append([flag for flag in flags if not flag.is_error])
-    return found
-
-
-def warning_message(flag, entry) -> str:
-    """A warning as the row shows it, with what to do: confirm it here, or on the year page."""
-    if entry.confirmable:
-        hint = _("Check the figure; if it is right, tick “%(confirm)s” and save again.")
-    else:
-        hint = _("Check the figure; if it is right, enter it on the year page and tick “%(confirm)s” there.")
-    return f"{flag.message} {hint % {'confirm': CONFIRM_LABEL}}"
 
 
 def _stamp_entry(actual, user, now):

@@ -227,3 +227,13 @@ def test_an_imported_outlier_is_reported_by_row_and_nothing_is_saved(czj, plan):
     [problem] = errors(response)
     assert f"{pledge_row}" in problem and "this year's target" in problem and "year page" in problem
     assert figures() == []
+
+
+def test_the_year_page_warns_below_a_fifth_of_last_year(czj, plan, reporter):
+    enter(reporter, row(plan, 19), "4000", "5", year=2023)
+    pledge = row(plan, 19)
+    response = czj.post(YEAR_PAGE, year_form(plan, {19: ("700", "5")}))
+    page = response.content.decode()
+    assert response.status_code == 200 and "less than 1/5 of last year&#x27;s 4000" in page
+    assert f'name="i{pledge.pk}-outlier_confirmed"' in page
+    assert not Actual.objects.filter(year=2024).exists()

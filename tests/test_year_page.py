@@ -156,3 +156,35 @@ def test_the_plan_selector_appears_when_two_plans_in_force_have_the_year(czj, pl
 def test_a_plan_being_set_up_is_not_offered(czj, plan):
     second_plan(plan, status=PlanStatus.DRAFT)
     assert '<select name="plan">' not in czj.get(f"{YEAR_PAGE}?plan={plan.pk}").content.decode()
+
+
+def test_the_year_page_reads_the_same_number_of_queries_with_files_on_every_row(czj, plan, reporter):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert czj.get(YEAR_PAGE).status_code == 200
+        return len(captured)
+
+    empty = queries()
+    for order, indicator in rows(plan).items():
+        figure = Actual.objects.create(indicator=indicator, year=2024, value=order, second_value=1)
+        for copy in range(3):
+            item = Evidence(actual=figure, original_name=f"材料{copy}.pdf", content_type="application/pdf", size=len(PDF), uploaded_by=reporter)
+            item.file.save("a.pdf", SimpleUploadedFile("a.pdf", PDF), save=True)
+    assert queries() == empty
+
+
+def test_the_admin_shows_figures_and_targets_in_their_natural_precision(czj, plan, reporter):
+    from indicators.models import YearlyTarget
+
+    pledge = rows(plan)[19]
+    figure = Actual.objects.create(indicator=pledge, year=2024, value=Decimal("5600.5000"), second_value=Decimal("4.0000"), status=ActualStatus.SUBMITTED)
+    YearlyTarget.objects.create(indicator=pledge, year=2024, value=Decimal("5217.0000"), second_value=Decimal("8.0000"))
+    read_only = czj.get(f"/admin/indicators/actual/{figure.pk}/change/").content.decode()  # submitted: the reporter reads it
+    listing = czj.get("/admin/indicators/actual/?year__exact=2024").content.decode()
+    indicator = czj.get(f"/admin/indicators/indicator/{pledge.pk}/change/").content.decode()  # read-only for reporters
+    for page in (read_only, listing):
+        assert "5600.5/4" in page and ".0000" not in page
+    assert "5217/8" in indicator and ".0000" not in indicator

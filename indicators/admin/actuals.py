@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from indicators.admin.base import ReadOnlyHistoryAdmin
 
-from indicators import permissions, workflow
+from indicators import permissions, plausibility, workflow
 from indicators.permissions import can_edit
 from indicators.admin.forms import ActualForm, EvidenceForm, ReasonForm
 from indicators.admin.year_entry import year_entry_view
@@ -125,7 +125,7 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
         """A version's value in the history list (a historical record, so no ``display_value``)."""
         return format_figure(record.value, record.second_value, record.not_carried_out) or "—"
 
-    @admin.display(description=workflow.CONFIRM_LABEL)
+    @admin.display(description=plausibility.CONFIRM_LABEL)
     def confirmation(self, obj):
         if obj.outlier_confirmed:
             return _("Yes: the value is far from its target or last year's, and the reporter confirmed it")

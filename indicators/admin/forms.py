@@ -4,7 +4,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from indicators import evidence, workflow
+from indicators import evidence, plausibility, workflow
 from indicators import values as V
 from indicators.models import Actual, Evidence, Measure
 from indicators.values import format_number
@@ -51,7 +51,7 @@ class Confirmation(forms.Form):
     new value unseen (``workflow``: a confirmation holds for the values it was given for).
     """
 
-    outlier_confirmed = forms.BooleanField(label=workflow.CONFIRM_LABEL, required=False)
+    outlier_confirmed = forms.BooleanField(label=plausibility.CONFIRM_LABEL, required=False)
     confirmed_values = forms.CharField(label=_("values confirmed"), required=False, widget=forms.HiddenInput)
 
     def typed(self):
@@ -147,9 +147,9 @@ class ActualForm(Confirmation, forms.ModelForm):
         stored = self.instance if self.instance.pk else None
         if stored is None or (stored.value, stored.second_value) != (fields["value"], fields["second_value"]):
             # The same rule save_entries applies, asked now so the form can offer the box.
-            [warnings] = workflow.plausibility_warnings([(entry, fields)])
+            [warnings] = plausibility.warnings_for([(entry, fields)])
             if warnings and not entry.outlier_confirmed:
-                self.ask_confirmation(workflow.warning_message(flag, entry) for flag in warnings)
+                self.ask_confirmation(plausibility.warning_message(flag, confirmable=True) for flag in warnings)
                 self.fields["outlier_confirmed"].widget = forms.CheckboxInput()
                 raise forms.ValidationError(self.warnings)
         return data

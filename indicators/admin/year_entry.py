@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from indicators import evidence as evidence_files
-from indicators import workflow
+from indicators import plausibility, workflow
 from indicators.admin.forms import YearEntryRowForm, measure_hint, number_text
 from indicators.models import Actual, Department, Evidence, PlanStatus, YearlyTarget
 from indicators.permissions import entry_indicators, may_enter
@@ -203,7 +203,7 @@ def _save(request, user, year, rows) -> bool:
             messages.error(
                 request,
                 _("Nothing was saved: the rows marked below are far from their target or last year's figure. "
-                  "Correct them, or tick “%(confirm)s” if they are right.") % {"confirm": workflow.CONFIRM_LABEL},
+                  "Correct them, or tick “%(confirm)s” if they are right.") % {"confirm": plausibility.CONFIRM_LABEL},
             )
         else:
             messages.error(request, _("Nothing was saved: correct the rows marked below."))
