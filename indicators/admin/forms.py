@@ -86,9 +86,9 @@ class EvidenceFilesField(forms.FileField):
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(EvidenceFilesField, self).clean(item, initial) for item in data if item]
-        return [super().clean(data, initial)] if data else []
+        items = data if isinstance(data, (list, tuple)) else [data]
+        clean_one = super().clean
+        return [clean_one(item, initial) for item in items if item]
 
 
 class ActualForm(Confirmation, forms.ModelForm):
