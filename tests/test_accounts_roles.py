@@ -138,3 +138,12 @@ def test_make_run_prints_each_demo_login_with_its_department_and_how_many_indica
     assert "柳州市市场监督管理局柳东新区分局 — leads 15 indicators" in out
     assert "社会事务局 — leads 0 indicators" in out
     assert not User.objects.filter(is_staff=True).exists()
+
+
+def test_an_administrator_sets_a_new_password_for_an_account(en, administrator, reporter):
+    en.force_login(administrator)
+    url = f"/admin/indicators/user/{reporter.pk}/password/"
+    assert "current password for this user will be lost" in en.get(url).content.decode()
+    response = en.post(url, {"usable_password": "true", "password1": "Nw8!another-long-pass", "password2": "Nw8!another-long-pass"})
+    assert response.status_code == 302
+    assert Client().post("/admin/login/", {"username": reporter.username, "password": "Nw8!another-long-pass"}).status_code == 302

@@ -268,6 +268,8 @@ def every_page(plan, reporter, reviewer, leader, administrator, client, settings
     settings.MEDIA_ROOT = tmp_path
     report_sample(plan)
     pledge = plan.indicators.get(order=19)
+    pledge.higher_is_better = True
+    pledge.save()  # a version in the indicator's history (loaddata writes none)
     [draft] = workflow.save_entries(reporter, [workflow.Entry(indicator=pledge, year=2024, value="5000.5", second_value="7")])
     [draft] = workflow.save_entries(reporter, [workflow.Entry(indicator=pledge, year=2024, value="5100", second_value="7",
                                                               note="补充", expected_version=draft.version)])
@@ -303,9 +305,13 @@ def admin_pages(every_page):
         "/admin/indicators/indicator/", f"/admin/indicators/indicator/{pledge.pk}/change/",
         f"/admin/indicators/indicator/{pledge.pk}/history/", "/admin/indicators/indicator/add/",
         "/admin/indicators/plan/", f"/admin/indicators/plan/{plan.pk}/change/", f"/admin/indicators/plan/{plan.pk}/history/",
+        f"/admin/indicators/indicator/{pledge.pk}/history/{pledge.history.earliest().history_id}/",
         "/admin/indicators/department/", f"/admin/indicators/department/{Department.objects.first().pk}/change/",
+        f"/admin/indicators/department/{Department.objects.first().pk}/history/",
         "/admin/indicators/user/", "/admin/indicators/user/add/", f"/admin/indicators/user/{User.objects.get(username='staff-czj').pk}/change/",
-        "/admin/auth/group/", f"/admin/auth/group/{Group.objects.first().pk}/change/",
+        f"/admin/indicators/user/{User.objects.get(username='staff-czj').pk}/history/",
+        f"/admin/indicators/user/{User.objects.get(username='staff-czj').pk}/password/", "/admin/password_change/done/",
+        "/admin/auth/group/", f"/admin/auth/group/{Group.objects.first().pk}/change/", f"/admin/auth/group/{Group.objects.first().pk}/history/",
         "/admin/axes/accessattempt/", "/admin/axes/accesslog/", "/admin/axes/accessfailurelog/",
     ]
     return paths

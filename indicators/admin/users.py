@@ -10,8 +10,9 @@ name each permission in words.
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, SetUnusablePasswordMixin, UserChangeForm
 from django.contrib.auth.models import Group
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -55,10 +56,20 @@ class AccountCreationForm(RoleFields, AdminUserCreationForm):
     pass
 
 
+class PasswordForm(AdminPasswordChangeForm):
+    # Django writes this warning in English only; the same words, translated.
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = AccountChangeForm
     add_form = AccountCreationForm
+    change_password_form = PasswordForm
     list_display = ["username", "last_name", "first_name", "department", "role_list", "active", "last_login"]
     list_filter = ["groups", "department", "is_active"]
     list_select_related = ["department"]
