@@ -90,7 +90,7 @@ def test_a_bad_file_on_one_row_saves_no_row_and_no_file(czj, plan, evidence_root
     response = czj.post(YEAR_PAGE, form)
     page = response.content.decode()
     assert response.status_code == 200 and "程序.pdf" in page and "does not match its extension" in page
-    assert "row-error" in page
+    assert "row-error" in page and "choose them again" in page
     assert not Actual.objects.exists() and not Evidence.objects.exists()
     assert stored_files(evidence_root) == []
 

@@ -143,6 +143,14 @@ def _locked_meanwhile(request, rows) -> list[Row]:
     return locked
 
 
+def _nothing_saved(request, message) -> bool:
+    messages.error(request, message)
+    if request.FILES:
+        # A browser never refills a file input: say so, rather than let the files seem kept.
+        messages.warning(request, _("The files you chose were not saved either: choose them again when you save."))
+    return False
+
+
 def _save(request, user, year, rows) -> bool:
     entries, by_key = [], {}
     for row in rows:
@@ -169,8 +177,7 @@ def _save(request, user, year, rows) -> bool:
         entries.append(entry)
         by_key[row.indicator.pk] = row
     if any(row.errors for row in rows):
-        messages.error(request, _("Nothing was saved: correct the rows marked below."))
-        return False
+        return _nothing_saved(request, _("Nothing was saved: correct the rows marked below."))
     submitting = "_submit" in request.POST
     try:
         # The files of a save that fails (the submission too) are removed with its rows.
@@ -200,14 +207,12 @@ def _save(request, user, year, rows) -> bool:
             if row.indicator.pk in warned:
                 row.form.ask_confirmation(warned[row.indicator.pk])
         if warned and not any(row.errors for row in rows):
-            messages.error(
+            return _nothing_saved(
                 request,
                 _("Nothing was saved: the rows marked below are far from their target or last year's figure. "
                   "Correct them, or tick “%(confirm)s” if they are right.") % {"confirm": plausibility.CONFIRM_LABEL},
             )
-        else:
-            messages.error(request, _("Nothing was saved: correct the rows marked below."))
-        return False
+        return _nothing_saved(request, _("Nothing was saved: correct the rows marked below."))
     for row in _locked_meanwhile(request, rows):
         messages.warning(
             request,
