@@ -4,11 +4,18 @@ A file is accepted only when its extension is on the list AND its first bytes
 are what that kind of file starts with, so ``report.pdf`` that is really an
 executable or an HTML page is refused.  The original name is cleaned and kept
 in the database; on disk the file gets a random name (see ``evidence_path``).
+
+Storing a file is not part of the database transaction: a rollback removes the ``Evidence``
+row but not the file.  ``store`` writes files; ``removed_on_failure`` around the outermost
+transaction deletes what was written when the write fails, so a refused save leaves no
+orphan files behind.
 """
 
 import os
 import unicodedata
 import zipfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -73,3 +80,35 @@ def check_evidence(upload) -> tuple[str, str]:
         if any(n.lower().endswith("vbaproject.bin") for n in names):
             raise ValidationError(_("Files with macros are not accepted."))
     return name, content_type
+
+
+# The lists of files written inside each open ``removed_on_failure`` block, innermost last.
+_written: ContextVar[tuple[list, ...]] = ContextVar("evidence_written", default=())
+
+
+@contextmanager
+def removed_on_failure():
+    """Delete the evidence files ``store`` wrote inside the block when the block raises.
+
+    Wrap the outermost transaction that stores evidence: when it rolls back, its files go too.
+    Blocks nest; an inner block that succeeds leaves its files to the outer one's outcome.
+    """
+    written = []
+    token = _written.set(_written.get() + (written,))
+    try:
+        yield
+    except BaseException:
+        for field_file in written:
+            field_file.storage.delete(field_file.name)
+        raise
+    finally:
+        _written.reset(token)
+
+
+def store(evidence, upload):
+    """Write ``upload`` under a random name for ``evidence`` (its actual set), then save the row."""
+    evidence.file.save(upload.name or "file", upload, save=False)
+    for written in _written.get():
+        written.append(evidence.file)
+    evidence.save()
+    return evidence

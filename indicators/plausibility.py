@@ -10,7 +10,9 @@ figure (pairs have two):
   fixes it or confirms the row (确认无误); a confirmed figure is flagged for the reviewer.
 
 Thresholds come from the settings ``PLAUSIBILITY_TARGET_FACTOR`` (3) and ``PLAUSIBILITY_YEAR_FACTOR``
-(5).  Nothing here reads the database.
+(5).  ``check`` and ``fractions`` are pure functions; ``warnings_for`` reads what they need for the
+rows of a save (last year's figures, the yearly targets) in two queries, for ``workflow.save_entries``
+and the admin's figure form.
 """
 
 from __future__ import annotations
@@ -20,12 +22,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from indicators.models import Actual, YearlyTarget
+from indicators.models.plan import build_spec
 from indicators.progress import IndicatorSpec, YearValue, yearly_target
 from indicators.values import format_number
 
 ERROR = "error"
 WARNING = "warning"
+
+# The box a reporter ticks to keep a value the check warned about.
+CONFIRM_LABEL = gettext_lazy("Confirmed correct")  # 确认无误
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,19 @@ class Flag:
 
 def factors() -> tuple[Decimal, Decimal]:
     return Decimal(str(settings.PLAUSIBILITY_TARGET_FACTOR)), Decimal(str(settings.PLAUSIBILITY_YEAR_FACTOR))
+
+
+def fractions(whole_number: tuple[bool, ...], units: tuple[str, ...], value: YearValue | None) -> list[Flag]:
+    """The errors of ``value``: a fraction of a unit that counts whole things.  Needs no target or history."""
+    if value is None or value.not_carried_out:
+        return []
+    flags = []
+    for index, whole in enumerate(whole_number):
+        number = value.part(index)
+        if whole and number is not None and number != number.to_integral_value():
+            unit = units[index] if index < len(units) else ""
+            flags.append(Flag(ERROR, index, _("%(value)s is not a whole number of %(unit)s.") % {"value": format_number(number), "unit": unit}))
+    return flags
 
 
 def check(
@@ -59,15 +80,12 @@ def check(
     if target_factor is None or year_factor is None:
         target_factor, year_factor = factors()
     year_target = yearly_target(spec, year)
-    flags = []
+    flags = fractions(tuple(spec.is_whole(index) for index in range(spec.parts)), units, value)
     for index in range(spec.parts):
         number = value.part(index)
-        if number is None:
+        if number is None or any(flag.part == index for flag in flags):
             continue
         unit = units[index] if index < len(units) else ""
-        if spec.is_whole(index) and number != number.to_integral_value():
-            flags.append(Flag(ERROR, index, _("%(value)s is not a whole number of %(unit)s.") % {"value": format_number(number), "unit": unit}))
-            continue
         target = year_target.part(index) if year_target.is_number else None
         if target is not None and target > 0 and number > target * target_factor:
             flags.append(
@@ -99,3 +117,41 @@ def check(
                     )
                 )
     return flags
+
+
+def warnings_for(rows) -> list[list[Flag]]:
+    """The warnings of each row's new value, in two queries.
+
+    ``rows``: ``(workflow.Entry, the fields workflow.clean_entry made of it)``.
+
+    Checked against that year's target and last year's figure (the baseline before the plan's
+    first year), whatever that figure's state.  Errors are ``clean_entry``'s, not repeated here.
+    """
+    if not rows:
+        return []
+    indicators = [entry.indicator for entry, _fields in rows]
+    earlier = Actual.objects.filter(indicator__in=indicators, year__in={entry.year - 1 for entry, _fields in rows})
+    last_years = {(a.indicator_id, a.year + 1): a.year_value for a in earlier.order_by()}
+    targets: dict[int, dict] = {}
+    for target in YearlyTarget.objects.filter(indicator__in=indicators).order_by():
+        targets.setdefault(target.indicator_id, {})[target.year] = target.printed
+    found = []
+    for entry, fields in rows:
+        indicator = entry.indicator
+        last_year = last_years.get((indicator.pk, entry.year))
+        if last_year is None and entry.year - 1 == indicator.plan.baseline_year and indicator.baseline.is_number:
+            last_year = YearValue(amount=indicator.baseline.amount, count=indicator.baseline.count)
+        typed = YearValue(amount=fields["value"], count=fields["second_value"], not_carried_out=fields["not_carried_out"])
+        spec = build_spec(indicator.plan, indicator, targets.get(indicator.pk, {}))
+        flags = check(spec, indicator.units, entry.year, typed, last_year)
+        found.append([flag for flag in flags if not flag.is_error])
+    return found
+
+
+def warning_message(flag: Flag, confirmable: bool) -> str:
+    """A warning as the row shows it, with what to do: confirm it in this form, or on the year page."""
+    if confirmable:
+        hint = _("Check the figure; if it is right, tick “%(confirm)s” and save again.")
+    else:
+        hint = _("Check the figure; if it is right, enter it on the year page and tick “%(confirm)s” there.")
+    return f"{flag.message} {hint % {'confirm': CONFIRM_LABEL}}"

@@ -68,15 +68,15 @@ _RANK = {status: rank for rank, status in enumerate(SEVERITY)}
 OFF_TRACK = frozenset({Status.BEHIND, Status.DETERIORATING})
 
 # Paul Tol's "light" scheme: told apart under the common colour-vision deficiencies
-# and light enough for dark text (WCAG contrast above 6 with #212529).  The two greys are
-# far apart so "not reported" never looks like "not scored".
+# and light enough for dark text (WCAG contrast above 6 with #212529).  "Not reported" is
+# light blue and "not scored" pale grey, so the two never look alike; the word is always shown.
 STATUS_COLOURS: dict[Status, str] = {
     Status.ACHIEVED: "#44BB99",  # mint
     Status.ON_TRACK: "#99DDFF",  # light cyan
     Status.ACCELERATE: "#EEDD88",  # light yellow
     Status.BEHIND: "#EE8866",  # orange
     Status.DETERIORATING: "#FFAABB",  # pink
-    Status.MISSING: "#AAAAAA",  # mid grey
+    Status.MISSING: "#77AADD",  # light blue: never a grey like "not scored"
     Status.TRACKED: "#E8E8E8",  # pale grey
 }
 

@@ -48,7 +48,9 @@ PERMISSIONS = {
         )
         for verb in ("add", "change", "delete", "view")
     ]
-    + ["indicators.submit_actual", "indicators.review_actual", "auth.view_group"],
+    + ["indicators.submit_actual", "indicators.review_actual", "auth.view_group"]
+    # django-axes' login records: reading them, and unlocking an account (deleting its failed attempts).
+    + ["axes.view_accessattempt", "axes.delete_accessattempt", "axes.view_accesslog", "axes.view_accessfailurelog"],
 }
 
 

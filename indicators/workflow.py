@@ -11,6 +11,12 @@ Two people never overwrite each other: each figure carries a ``version``; a writ
 version its author saw, and the figure's row is locked while it is compared and written
 (``select_for_update`` on PostgreSQL; on SQLite every write transaction takes the database's
 write lock when it begins, ``transaction_mode`` IMMEDIATE in the settings).
+
+Implausible values (``indicators/plausibility.py``) are stopped here too: a fraction of a
+whole-number unit is an error; a new value far above the year's target or far from last
+year's is a warning that holds the whole save until the row is fixed or confirmed (确认无误,
+``Entry.outlier_confirmed``).  A confirmation holds for the values it was given for: the
+stored figure keeps its flag while its value stays, a changed value must be confirmed again.
 """
 
 from __future__ import annotations
@@ -22,10 +28,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators import evidence as evidence_files
+from indicators import plausibility
 from indicators import values as V
-from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, Indicator, Measure
+from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, Evidence, Indicator, Measure
 from indicators.permissions import can_edit
-from indicators.progress import OFF_TRACK, assess
+from indicators.progress import OFF_TRACK, YearValue, assess
 from indicators.text import check_text
 
 NOTE_MAX = 2000
@@ -38,6 +46,7 @@ class Problem:
     message: str
     key: object = None
     label: str | None = None
+    warning: bool = False  # a plausibility warning: confirming the row (确认无误) is an answer too
 
     def __str__(self):
         return self.message if self.label is None else f"{self.label}: {self.message}"
@@ -67,6 +76,10 @@ class Entry:
 
     ``expected_version`` is the version of the figure its author saw, 0 when they saw none;
     a form that does not say which version it showed cannot save (None is refused).
+    ``outlier_confirmed``: the person ticked 确认无误 for exactly these values (the form makes sure
+    the tick was given for the values it warned about).  ``confirmable``: the caller's form offers
+    that box on this row; a warning elsewhere (the Excel import) says where to confirm.
+    ``evidence``: uploaded files to attach to the row's figure (made, blank, if there is none).
     """
 
     indicator: Indicator
@@ -78,10 +91,12 @@ class Entry:
     expected_version: int | None = 0
     key: object = None  # how the caller finds the row again (indicator id, spreadsheet row number …)
     label: str | None = None  # how messages name the row for people ("第 5 行", the indicator name …)
-    cleaned: dict = field(default_factory=dict, init=False)
+    outlier_confirmed: bool = False
+    confirmable: bool = False
+    evidence: list = field(default_factory=list)
 
-    def problem(self, message) -> Problem:
-        return Problem(str(message), self.key, self.label)
+    def problem(self, message, *, warning=False) -> Problem:
+        return Problem(str(message), self.key, self.label, warning)
 
 
 def check_note(note, what=None) -> list[str]:
@@ -124,6 +139,8 @@ def clean_entry(entry: Entry) -> dict:
         errors.append(_("This indicator has no count."))
     if indicator.measure == Measure.RATE and amount is not None and amount > 100:
         errors.append(_("A rate is between 0 and 100."))
+    typed = YearValue(amount=amount, count=count, not_carried_out=bool(entry.not_carried_out))
+    errors.extend(flag.message for flag in plausibility.fractions(indicator.whole_number(), indicator.units, typed))
     if entry.not_carried_out:
         if amount is not None or count is not None:
             errors.append(_("Leave the value blank when the work was not carried out this year."))
@@ -168,18 +185,20 @@ def frozen_message(plan) -> str | None:
 
 
 def save_entries(user, entries: list[Entry]) -> list[Actual]:
-    """Save typed rows as draft figures, all or nothing.
+    """Save typed rows as draft figures, with their evidence files, all or nothing.
 
     Rows whose figures did not change are left alone (no new version, no history).
-    Raises ``WorkflowError`` listing every bad row, or ``ConflictError`` when a figure was
-    changed by someone else since ``expected_version``.
+    Raises ``WorkflowError`` listing every bad row (plausibility warnings marked ``warning``),
+    or ``ConflictError`` when a figure was changed by someone else since ``expected_version``.
+    Files written for a refused save are deleted again.
 
     Reads do not grow with the rows: the existing figures in one query (locked), and — only
     for rows whose version moved on — what they were at the version the person saw, in one
-    more.  Writes do, by design: each changed row is one UPDATE (a new figure one INSERT)
-    plus the INSERT of its history record.
+    more; rows with a new value add two (last year's figures and the yearly targets).
+    Writes do, by design: each changed row is one UPDATE (a new figure one INSERT) plus the
+    INSERT of its history record, and each file its row.
     """
-    problems, cleaned = [], []
+    problems, cleaned, files = [], [], {}
     for entry in entries:
         if not can_edit(user, entry.indicator):
             problems.append(entry.problem(_("You may not enter figures for this indicator.")))
@@ -189,15 +208,22 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
             problems.append(entry.problem(frozen))
             continue
         try:
-            cleaned.append((entry, clean_entry(entry)))
+            fields = clean_entry(entry)
         except WorkflowError as exc:
             problems.extend(exc.problems)
+            continue
+        for upload in entry.evidence:
+            try:
+                files[id(upload)] = evidence_files.check_evidence(upload)  # (clean name, content type)
+            except ValidationError as exc:
+                problems.extend(entry.problem(f"{evidence_files.clean_filename(upload.name or '')}: {message}") for message in exc.messages)
+        cleaned.append((entry, fields))
     if problems:
         raise WorkflowError(problems)
 
     saved = []
     now = timezone.now()
-    with transaction.atomic():
+    with evidence_files.removed_on_failure(), transaction.atomic():
         existing = {
             (a.indicator_id, a.year): a
             for a in Actual.objects.select_for_update()
@@ -209,40 +235,82 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
             for entry, _fields in cleaned
             if (actual := existing.get((entry.indicator.pk, entry.year))) is not None and entry.expected_version != actual.version
         )
+        writes = []  # (entry, the figure's new fields or None to keep them, the figure or None for a new one)
         for entry, fields in cleaned:
             actual = existing.get((entry.indicator.pk, entry.year))
             if actual is None:
-                if not fields["not_carried_out"] and fields["value"] is None and not fields["note"]:
+                if not fields["not_carried_out"] and fields["value"] is None and not fields["note"] and not entry.evidence:
                     continue  # nothing typed for a row that has no figure yet
                 if entry.expected_version != 0:
                     raise ConflictError([entry.problem(_("This figure was deleted by someone else. Reload the page."))])
-                actual = Actual(indicator=entry.indicator, year=entry.year, status=ActualStatus.DRAFT, version=1, **fields)
-                _stamp_entry(actual, user, now)
-                try:
-                    with transaction.atomic():  # a savepoint: the unique constraint decides who created it first
-                        actual.save()
-                except IntegrityError:
-                    raise _conflict(Actual.objects.get(indicator=entry.indicator, year=entry.year).pk, entry) from None
-                saved.append(actual)
+                writes.append((entry, fields, None))
                 continue
             if entry.expected_version != actual.version:
-                if _unchanged_since(seen.get((actual.pk, entry.expected_version)), fields):
-                    continue  # this person left the row as they saw it; the newer figure stays
-                raise _conflict(actual.pk, entry)
-            if all(getattr(actual, k) == v for k, v in fields.items()):
+                if not _unchanged_since(seen.get((actual.pk, entry.expected_version)), fields):
+                    raise _conflict(actual.pk, entry)
+                fields = None  # this person left the row as they saw it; the newer figure stays
+            elif all(getattr(actual, k) == v for k, v in fields.items()):
+                fields = None
+            if fields is None and not entry.evidence:
                 continue
             if actual.status not in EDITABLE_STATUSES:
                 problems.append(entry.problem(_("This figure is %(status)s and cannot be changed.") % {"status": actual.get_status_display()}))
                 continue
-            for key, val in fields.items():
-                setattr(actual, key, val)
-            actual.version += 1
-            _stamp_entry(actual, user, now)
-            actual.save()
-            saved.append(actual)
+            writes.append((entry, fields, actual))
+        confirmed = _confirmations(writes, problems)
         if problems:
             raise WorkflowError(problems)
+        for entry, fields, actual in writes:
+            if fields is not None:
+                actual = _write(user, now, entry, fields, actual, confirmed[id(entry)])
+                saved.append(actual)
+            for upload in entry.evidence:
+                name, content_type = files[id(upload)]
+                record = Evidence(actual=actual, original_name=name, content_type=content_type, size=upload.size, uploaded_by=user)
+                record._history_user = user
+                evidence_files.store(record, upload)
     return saved
+
+
+def _write(user, now, entry, fields, actual, outlier_confirmed) -> Actual:
+    """Create or update one figure (its row already locked) with its history record."""
+    if actual is None:
+        actual = Actual(indicator=entry.indicator, year=entry.year, status=ActualStatus.DRAFT, version=1, **fields)
+        actual.outlier_confirmed = outlier_confirmed
+        _stamp_entry(actual, user, now)
+        try:
+            with transaction.atomic():  # a savepoint: the unique constraint decides who created it first
+                actual.save()
+        except IntegrityError:
+            raise _conflict(Actual.objects.get(indicator=entry.indicator, year=entry.year).pk, entry) from None
+        return actual
+    for key, val in fields.items():
+        setattr(actual, key, val)
+    actual.outlier_confirmed = outlier_confirmed
+    actual.version += 1
+    _stamp_entry(actual, user, now)
+    actual.save()
+    return actual
+
+
+def _confirmations(writes, problems) -> dict[int, bool]:
+    """``{id(entry): outlier_confirmed}`` for the rows to write; unconfirmed warnings go to ``problems``.
+
+    Only a new value is checked: a figure whose value stays keeps its flag (its note may change).
+    """
+    confirmed, to_check = {}, []
+    for entry, fields, actual in writes:
+        if fields is None:
+            continue
+        if actual is not None and (actual.value, actual.second_value) == (fields["value"], fields["second_value"]):
+            confirmed[id(entry)] = actual.outlier_confirmed
+        else:
+            to_check.append((entry, fields))
+    for (entry, _fields), warnings in zip(to_check, plausibility.warnings_for(to_check)):
+        if warnings and not entry.outlier_confirmed:
+            problems.extend(entry.problem(plausibility.warning_message(flag, entry.confirmable), warning=True) for flag in warnings)
+        confirmed[id(entry)] = bool(warnings)
+    return confirmed
 
 
 def _stamp_entry(actual, user, now):

@@ -41,7 +41,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "indicators",
-    "django.contrib.admin",
+    "indicators.admin_config.AdminConfig",  # django.contrib.admin with our site: roles let people in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tables2",
     "simple_history",
-    "axes",
+    "indicators.admin_config.AxesConfig",  # django-axes, named in Chinese in the admin
 ]
 
 MIDDLEWARE = [

@@ -220,8 +220,11 @@ def _wait_for_everyone(barrier):
         pass  # someone gave up or Ctrl-C: the stop flag ends the run
 
 
-def reporter(run: Run, barrier, number, username, password, saves, year):
-    """Log in, then until ``saves`` values are acknowledged: load the year page, change one row, save."""
+def reporter(run: Run, barrier, number, username, password, saves, year, whole):
+    """Log in, then until ``saves`` values are acknowledged: load the year page, change one row, save.
+
+    ``whole``: ``{indicator id: True}`` for rows whose unit counts whole things (件, 个 …).
+    """
     session = Session(run, username)
     logged_in = session.login(password)
     _wait_for_everyone(barrier)
@@ -244,13 +247,19 @@ def reporter(run: Run, barrier, number, username, password, saves, year):
             return
         row = rng.choice(rows)
         attempt += 1
-        # Unique per person and attempt, never a whole number, at most 99.9999 (rates are 0–100):
-        # the database check can tell every acknowledged save apart.
-        value = Decimal(f"{number}.{attempt:04d}")
+        # Unique per person and attempt, so the database check can tell every acknowledged save apart:
+        # a whole number for units that count whole things (a fraction of 件 is refused), else
+        # at most 99.9999 (rates are 0–100) and never whole.
+        value = Decimal(number * 10000 + attempt) if whole.get(row) else Decimal(f"{number}.{attempt:04d}")
         pair = any(name == f"i{row}-second_value" for name, _v in fields)
         second = Decimal(attempt) if pair else None
         changed = {f"i{row}-value": str(value), f"i{row}-second_value": str(second) if pair else ""}
+        # Such invented values are far from targets and last years: confirmed (确认无误) for exactly
+        # these values, as a reporter does after the warning; without a warning the box changes nothing.
+        typed = f"{format(value.normalize(), 'f')}/{second if pair else ''}"
+        changed.update({f"i{row}-outlier_confirmed": "on", f"i{row}-confirmed_values": typed})
         form = [(n, changed.pop(n) if n in changed else v) for n, v in fields if n != f"i{row}-not_carried_out"]
+        form.extend(changed.items())  # the box is not on the page before a warning
         form.append(("_save", "Save"))
         sent = time.monotonic()
         answer = session.request("save", path, form)

@@ -142,6 +142,7 @@ def prepare(args):
         "reporters": accounts,
         "departments": list(Department.objects.values_list("code", flat=True)),
         "indicators": [i.pk for i in indicators],
+        "whole": {i.pk: i.whole_number()[0] for i in indicators},  # rows whose unit counts whole things
         "spread": Counter(leading[i % len(leading)].code for i in range(args.reporters)),
         "postgres": server_version,
         "plan": plan,
@@ -221,7 +222,7 @@ def run_load(args, base_url, setup):
     threads = [
         threading.Thread(
             target=client.reporter,
-            args=(run, barrier, n + 1, username, setup["password"], args.saves, args.year),
+            args=(run, barrier, n + 1, username, setup["password"], args.saves, args.year, setup["whole"]),
             name=f"reporter-{n + 1}",
             daemon=True,
         )

@@ -43,7 +43,8 @@ def make_user(db):
     from indicators.models import Department, User
 
     def make(username, role=None, department=None, **extra):
-        user = User.objects.create_user(username=username, password=PASSWORD, is_staff=True, **extra)
+        # No is_staff: a role (and for reporters a department) is all an account needs (docs/design.md).
+        user = User.objects.create_user(username=username, password=PASSWORD, **extra)
         if department is not None:
             user.department = department if isinstance(department, Department) else Department.objects.get(code=department)
             user.save()

@@ -112,3 +112,26 @@ def test_a_reporter_of_another_department_cannot_download_a_drafts_evidence(clie
     assert client.get(f"/evidence/{evidence.pk}/").status_code == 200
     client.logout()
     assert client.get(f"/evidence/{evidence.pk}/").status_code == 302
+
+
+def test_files_stored_inside_a_failed_block_are_removed_and_kept_when_it_succeeds(plan, reporter, settings, tmp_path):
+    from django.db import transaction
+
+    from indicators import evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    figure = Actual.objects.create(indicator=plan.indicators.get(order=19), year=2024, value=1, second_value=1)
+
+    def item(name):
+        return Evidence(actual=figure, original_name=name, content_type="application/pdf", size=8, uploaded_by=reporter)
+
+    with pytest.raises(RuntimeError):
+        with evidence.removed_on_failure(), transaction.atomic():
+            with evidence.removed_on_failure():  # an inner block that succeeds leaves its file to the outer one
+                evidence.store(item("内层.pdf"), SimpleUploadedFile("a.pdf", b"%PDF-1.4"))
+            evidence.store(item("外层.pdf"), SimpleUploadedFile("b.pdf", b"%PDF-1.4"))
+            raise RuntimeError("the save failed after writing")
+    assert not Evidence.objects.exists() and not any(p.is_file() for p in tmp_path.rglob("*"))
+    with evidence.removed_on_failure():
+        kept = evidence.store(item("保留.pdf"), SimpleUploadedFile("c.pdf", b"%PDF-1.4"))
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [kept.file.name.rsplit("/", 1)[1]]

@@ -19,7 +19,7 @@ def test_an_import_interrupted_at_its_second_row_leaves_nothing_saved(czj, plan)
     ws = book[TEMPLATE_SHEET]
     rows = rows_by_id(ws)
     for number, order in enumerate((19, 21, 22)):
-        ws.cell(row=rows[indicator(plan, order).pk], column=VALUE).value = 700 + number
+        ws.cell(row=rows[indicator(plan, order).pk], column=VALUE).value = 4000 + number  # plausible next to last year
         ws.cell(row=rows[indicator(plan, order).pk], column=COUNT).value = 3
     before = state()
     real_save = Actual.save
@@ -45,7 +45,8 @@ def test_a_year_page_save_interrupted_half_way_leaves_nothing_saved(client, demo
     data = {}
     for number, row in enumerate(rows):
         actual = Actual.objects.filter(indicator=row, year=2022).first()
-        data[f"i{row.pk}-value"] = str(90 + number) if row.measure == "rate" else str(900 + number)
+        data[f"i{row.pk}-value"] = value = str(90 + number) if row.measure == "rate" else str(900 + number)
+        data[f"i{row.pk}-outlier_confirmed"], data[f"i{row.pk}-confirmed_values"] = "on", f"{value}/"  # 确认无误: far from the targets
         data[f"i{row.pk}-note"] = "更正"
         data[f"i{row.pk}-version"] = actual.version if actual else 0
     Actual.objects.filter(indicator__in=rows, year=2022).update(status="draft")

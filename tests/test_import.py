@@ -134,7 +134,7 @@ def test_a_filled_template_is_saved_with_history(czj, plan, reporter):
     response = upload(czj, as_bytes(book))
     assert response.status_code == 302, errors(response)
     page = czj.get(response["Location"])
-    assert "3 figure(s) saved" in page.content.decode()
+    assert "3 figures saved" in page.content.decode()
 
     a19 = Actual.objects.get(indicator__order=19, year=2024)
     # a returned figure stays returned until it is submitted again (workflow.save_entries)
@@ -156,7 +156,7 @@ def test_uploading_the_template_unchanged_saves_nothing(czj, plan):
     before = state()
     response = upload(czj, as_bytes(template(czj)))
     assert response.status_code == 302
-    assert "nothing had changed" in czj.get(response["Location"]).content.decode()
+    assert "Nothing had changed" in czj.get(response["Location"]).content.decode()
     assert state() == before
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils.translation import override
 from django.utils.translation.template import templatize
 
@@ -209,3 +209,184 @@ def test_the_login_and_lockout_pages_are_in_chinese(client, db):
             "registration/locked_out.html", {"cooloff_timedelta": timedelta(minutes=15), "failure_limit": 5}, request=request
         )
     assert "登录失败次数过多，请 15 分钟后再试" in locked
+
+
+# -- every page, scanned for English left behind --------------------------------------------------------
+#
+# A list of known words (ENGLISH_WORDS) only finds what someone thought of.  This scan reads every
+# Latin-letter word a Chinese reader meets — text, button labels, titles, tooltips, alternative
+# texts and screen-reader labels — and accepts only what is not interface English:
+#
+# * proper nouns and formats written so in Chinese text (the product's name, Excel, WPS, PDF …);
+# * acronyms, all capitals (IP, ID, PCT, LDAP);
+# * codes: a token with a digit, “_”, “.”, “@”, “*”, “/” or “:” (file names, password hashes, dates);
+# * data: what the database holds and the page merely shows (user names, department codes, file names).
+#
+# Everything else is an English interface word and fails the test, with the page it was on.
+
+PROPER_NOUNS = {"ipzone", "English", "Excel", "WPS", "Word", "Chromium"}
+ATTRIBUTES = re.compile(r'\b(?:title|alt|aria-label|placeholder|data-label)="([^"]*)"')
+BUTTONS = re.compile(r'<input\b[^>]*\btype="(?:submit|button|reset)"[^>]*>')
+CODE = re.compile(r"[0-9_.@*/:\\]")
+
+
+def reader_text(html):
+    """What a reader meets: visible text (scripts and styles aside), button labels and the labelling attributes."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    body = re.sub(r"<!--.*?-->", " ", body, flags=re.S)
+    buttons = " ".join(re.findall(r'\bvalue="([^"]*)"', " ".join(BUTTONS.findall(body))))
+    attributes = " ".join(ATTRIBUTES.findall(body))
+    text = re.sub(r"<[^>]+>", " ", body)
+    return unescape(f"{text} {buttons} {attributes}")
+
+
+def english_words(text, data=frozenset()):
+    found = set()
+    for token in re.findall(r"[A-Za-z0-9_.@*/:\\'’+-]*[A-Za-z][A-Za-z0-9_.@*/:\\'’+-]*", text):
+        token = token.strip("-'’+")
+        if not token or token in data or CODE.search(token):
+            continue
+        for word in re.split(r"[-'’+]", token):
+            if word and word not in PROPER_NOUNS and word not in data and not word.isupper():
+                found.add(word)
+    return sorted(found)
+
+
+def test_the_english_detector_tells_interface_words_from_names_and_codes():
+    text = "欢迎，staff-czj。IP 地址 专利（PCT） 下载 Excel 模板 pbkdf2_sha256 合同.pdf Select 年度数据 to change 10.0000 None"
+    assert english_words(text, data={"staff-czj"}) == ["None", "Select", "change", "to"]
+
+
+@pytest.fixture
+def every_page(plan, reporter, reviewer, leader, administrator, client, settings, tmp_path):
+    """The demo-like data every admin page needs: figures in each state, evidence, history, a failed login."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from indicators import workflow
+    from indicators.models import Actual, Evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    report_sample(plan)
+    pledge = plan.indicators.get(order=19)
+    pledge.higher_is_better = True
+    pledge.save()  # a version in the indicator's history (loaddata writes none)
+    [draft] = workflow.save_entries(reporter, [workflow.Entry(indicator=pledge, year=2024, value="5000.5", second_value="7")])
+    [draft] = workflow.save_entries(reporter, [workflow.Entry(indicator=pledge, year=2024, value="5100", second_value="7",
+                                                              note="补充", expected_version=draft.version)])
+    item = Evidence(actual=draft, original_name="质押合同.pdf", content_type="application/pdf", size=8, uploaded_by=reporter)
+    item.file.save("a.pdf", SimpleUploadedFile("a.pdf", b"%PDF-1.4"), save=True)
+    approved = Actual.objects.filter(status="approved").select_related("indicator").first()
+    client.post("/accounts/login/", {"username": reporter.username, "password": "wrong"})
+    return {"draft": draft, "approved": approved, "pledge": pledge}
+
+
+def data_words():
+    from indicators.models import Department, Evidence, User
+
+    words = set(User.objects.values_list("username", flat=True)) | set(Department.objects.values_list("code", flat=True))
+    return frozenset(words | set(Evidence.objects.values_list("original_name", flat=True)))
+
+
+def admin_pages(every_page):
+    from django.contrib.auth.models import Group
+
+    from indicators.models import Department, User
+
+    draft, approved, pledge = every_page["draft"], every_page["approved"], every_page["pledge"]
+    plan = pledge.plan
+    version = draft.history.earliest().history_id
+    paths = [
+        "/admin/", "/admin/indicators/", "/admin/auth/", "/admin/axes/", "/admin/password_change/",
+        "/admin/indicators/actual/", "/admin/indicators/actual/?status__exact=submitted", "/admin/indicators/actual/add/",
+        f"/admin/indicators/actual/{draft.pk}/change/", f"/admin/indicators/actual/{approved.pk}/change/",
+        f"/admin/indicators/actual/{draft.pk}/history/", f"/admin/indicators/actual/{draft.pk}/history/{version}/",
+        f"/admin/indicators/actual/{draft.pk}/delete/",
+        "/admin/indicators/actual/year/2024/", "/import/2024/",
+        "/admin/indicators/indicator/", f"/admin/indicators/indicator/{pledge.pk}/change/",
+        f"/admin/indicators/indicator/{pledge.pk}/history/", "/admin/indicators/indicator/add/",
+        "/admin/indicators/plan/", f"/admin/indicators/plan/{plan.pk}/change/", f"/admin/indicators/plan/{plan.pk}/history/",
+        f"/admin/indicators/indicator/{pledge.pk}/history/{pledge.history.earliest().history_id}/",
+        "/admin/indicators/department/", f"/admin/indicators/department/{Department.objects.first().pk}/change/",
+        f"/admin/indicators/department/{Department.objects.first().pk}/history/",
+        "/admin/indicators/user/", "/admin/indicators/user/add/", f"/admin/indicators/user/{User.objects.get(username='staff-czj').pk}/change/",
+        f"/admin/indicators/user/{User.objects.get(username='staff-czj').pk}/history/",
+        f"/admin/indicators/user/{User.objects.get(username='staff-czj').pk}/password/", "/admin/password_change/done/",
+        "/admin/auth/group/", f"/admin/auth/group/{Group.objects.first().pk}/change/", f"/admin/auth/group/{Group.objects.first().pk}/history/",
+        "/admin/axes/accessattempt/", "/admin/axes/accesslog/", "/admin/axes/accessfailurelog/",
+    ]
+    return paths
+
+
+def scan(client, paths):
+    data = data_words()
+    left = {}
+    for path in paths:
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 200, (path, response.status_code)
+        words = english_words(reader_text(response.content.decode()), data)
+        if words:
+            left[path] = words
+    return left
+
+
+def test_every_admin_page_of_the_administrator_is_chinese(client, administrator, every_page):
+    client.force_login(administrator)
+    assert scan(client, admin_pages(every_page)) == {}
+
+
+def test_every_page_a_reporter_opens_is_chinese(client, reporter, every_page):
+    client.force_login(reporter)
+    draft, approved, pledge = every_page["draft"], every_page["approved"], every_page["pledge"]
+    paths = [
+        "/", "/departments/czj/", f"/indicators/{pledge.pk}/", "/admin/", "/admin/indicators/actual/",
+        f"/admin/indicators/actual/{draft.pk}/change/", f"/admin/indicators/actual/{draft.pk}/history/",
+        "/admin/indicators/actual/year/2024/", "/import/2024/", "/admin/indicators/indicator/",
+        f"/admin/indicators/indicator/{pledge.pk}/change/", "/admin/indicators/plan/",
+    ]
+    assert scan(client, paths) == {}
+    # A warning on the year page, with its box, in Chinese too.
+    response = client.post("/admin/indicators/actual/year/2024/", {
+        f"i{pledge.pk}-value": "90000", f"i{pledge.pk}-second_value": "7", f"i{pledge.pk}-version": draft.version,
+    }, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = response.content.decode()
+    assert "确认无误" in page and english_words(reader_text(page), data_words()) == []
+
+
+def test_every_page_of_leaders_and_reviewers_is_chinese(client, leader, reviewer, every_page):
+    approved = every_page["approved"]
+    for user in (leader, reviewer):
+        client.force_login(user)
+        paths = ["/", "/departments/scjg/", f"/indicators/{approved.indicator_id}/", "/admin/", "/admin/indicators/actual/",
+                 f"/admin/indicators/actual/{approved.pk}/change/", f"/admin/indicators/actual/{approved.pk}/history/"]
+        assert scan(client, paths) == {}, user.username
+    page = client.post("/admin/indicators/actual/", {"action": "return_selected", "_selected_action": [approved.pk]},
+                       HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert english_words(reader_text(page), data_words()) == []
+
+
+def test_the_login_and_error_pages_are_chinese_and_styled_like_the_site(client, leader, every_page):
+    from ipzone.middleware import database_unavailable, server_error
+
+    pages = {
+        "login": client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-hans"),
+        "admin login": client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="zh-hans"),
+        "404": client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="zh-hans"),
+    }
+    client.force_login(leader)
+    pages["403"] = client.get("/admin/indicators/actual/year/2024/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    csrf = Client(enforce_csrf_checks=True)
+    pages["403 csrf"] = csrf.post("/accounts/login/", {"username": "x"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    with override("zh-hans"):
+        pages["500"] = server_error(RequestFactory().get("/"))
+        pages["503"] = database_unavailable()
+    expected = {"404": 404, "403": 403, "403 csrf": 403, "500": 500, "503": 503}
+    for name, response in pages.items():
+        page = response.content.decode()
+        assert response.status_code == expected.get(name, 200), name
+        assert english_words(reader_text(page), data_words()) == [], name
+        if name in expected:
+            assert 'class="site-header"' in page and 'class="card"' in page, name
+            assert "<script" not in page, name  # nothing the CSP would block (it allows no inline script)
+    for name in ("404", "403", "403 csrf"):
+        assert "css/ipzone.css" in pages[name].content.decode(), name  # the site's stylesheet and header
+    assert "页面不存在" in pages["404"].content.decode() and "无权" in pages["403"].content.decode()

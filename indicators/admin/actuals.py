@@ -7,14 +7,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from indicators.admin.base import ReadOnlyHistoryAdmin
 
-from indicators import permissions, workflow
+from indicators import permissions, plausibility, workflow
 from indicators.permissions import can_edit
 from indicators.admin.forms import ActualForm, EvidenceForm, ReasonForm
 from indicators.admin.year_entry import year_entry_view
 from indicators.models import Actual, Evidence
+from indicators.values import format_figure
 
 
 class EvidenceInline(admin.TabularInline):
@@ -54,7 +56,7 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["indicator__lead_department", "entered_by"]
     list_per_page = 50
     actions = ["submit_selected", "approve_selected", "return_selected", "reopen_selected"]
-    history_list_display = ["status", "value", "second_value", "not_carried_out", "note"]
+    history_list_display = ["status", "figure", "outlier_confirmed", "note"]
     class Media:
         css = {"all": ["css/admin-entry.css"]}
 
@@ -91,14 +93,18 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fields(self, request, obj=None):
-        fields = ["value", "second_value", "not_carried_out", "note", "version"]
+        if obj is not None and not self.has_change_permission(request, obj):
+            return self.get_readonly_fields(request, obj)
+        # outlier_confirmed and confirmed_values stay hidden until a plausibility warning (ActualForm).
+        fields = ["value", "second_value", "outlier_confirmed", "confirmed_values", "not_carried_out", "note", "version"]
         if obj is None:
             fields = ["indicator", "year"] + fields
         return fields + list(self.readonly_fields)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not self.has_change_permission(request, obj):
-            return ["indicator", "year", "shown_value", "note", *self.readonly_fields]
+            # Shown as people read them (“4”, “5600.5/3”, 未开展), never as the stored “4.0000”.
+            return ["indicator", "year", "shown_value", "confirmation", "note", *self.readonly_fields]
         return self.readonly_fields
 
     # ---- columns -------------------------------------------------------------------------------
@@ -113,6 +119,17 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description=_("value"))
     def shown_value(self, obj):
         return obj.display_value or "—"
+
+    @admin.display(description=_("value"))
+    def figure(self, record):
+        """A version's value in the history list (a historical record, so no ``display_value``)."""
+        return format_figure(record.value, record.second_value, record.not_carried_out) or "—"
+
+    @admin.display(description=plausibility.CONFIRM_LABEL)
+    def confirmation(self, obj):
+        if obj.outlier_confirmed:
+            return _("Yes: the value is far from its target or last year's, and the reporter confirmed it")
+        return "—"
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
@@ -151,7 +168,8 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
         except workflow.WorkflowError as exc:
             self.message_user(request, _("Nothing was changed:") + " " + "；".join(exc.messages), messages.ERROR)
             return
-        self.message_user(request, _("%(action)s: %(count)d figure(s).") % {"action": label, "count": len(done)})
+        count = len(done)
+        self.message_user(request, ngettext("%(action)s: %(count)d figure.", "%(action)s: %(count)d figures.", count) % {"action": label, "count": count})
 
     @admin.action(description=_("Submit for review"), permissions=["submit"])
     def submit_selected(self, request, queryset):

@@ -1,7 +1,63 @@
+from datetime import date, datetime
+from decimal import Decimal
+
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import models
 from django.http import Http404
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from indicators.values import format_number
+
+# Why a record was written (``_change_reason`` in indicators/workflow.py), as people say it.
+CHANGE_REASONS = {
+    "entered": _("entered"),
+    "submitted": _("submitted for review"),
+    "approved": _("approved"),
+    "returned": _("returned to the department"),
+    "reopened": _("reopened"),
+}
+
+
+def readable(field, value) -> str:
+    """A stored value as the pages write it: “4” not “4.0000”, 是/否 not True/False, “—” not None."""
+    if value is None or value == "":
+        return "—"
+    if getattr(field, "flatchoices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, Decimal):
+        return format_number(value)
+    if isinstance(value, datetime):
+        return formats.localize(timezone.localtime(value) if timezone.is_aware(value) else value)
+    if isinstance(value, date):
+        return formats.localize(value)
+    if isinstance(value, list):
+        return "；".join(str(item) for item in value)
+    return str(value)
+
+
+def field_of(model, name):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """The “changes” of a history record with their values written as people read them."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = field_of(self.model, change.field)
+        if isinstance(field, models.ManyToManyField):
+            return super().prepare_delta_change_value(change, value)
+        return readable(field, value)
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
@@ -16,6 +72,10 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
       not in ``get_queryset(request)`` (meant for deleted objects), which would
       show a reporter another department's drafts.  Only users who see every
       department keep that fallback.
+
+    And the history reads in the page's language: columns named by their fields' verbose
+    names, values written as the pages write them, change reasons in words
+    (``templates/simple_history/object_history_list.html``).
     """
 
     def _check_scope(self, request, object_id):
@@ -26,6 +86,13 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         self._check_scope(request, object_id)
+        columns = []
+        for name in self.get_history_list_display(request):
+            method = getattr(self, name, None)
+            field = field_of(self.model, name)
+            label = getattr(method, "short_description", None) or (field.verbose_name if field else name)
+            columns.append((name, capfirst(label)))
+        extra_context = {"history_columns": columns, **(extra_context or {})}
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -33,3 +100,6 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         self._check_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)

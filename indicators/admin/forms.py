@@ -4,7 +4,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from indicators import evidence, workflow
+from indicators import evidence, plausibility, workflow
+from indicators import values as V
 from indicators.models import Actual, Evidence, Measure
 from indicators.values import format_number
 
@@ -30,12 +31,72 @@ def number_text(value):
     return "" if value is None else format_number(value)
 
 
-class ActualForm(forms.ModelForm):
+def typed_values(value, second_value) -> str:
+    """What was typed into a row's value fields as one text, the same however it was written
+    (“1,000” and “1000”): a confirmation (确认无误) is tied to it."""
+    parts = []
+    for text in (value, second_value):
+        try:
+            parts.append(number_text(V.parse_number(text, allow_percent=True)))
+        except V.InvalidValue:
+            parts.append(str(text or "").strip())
+    return "/".join(parts)
+
+
+class Confirmation(forms.Form):
+    """The 确认无误 box of a row, and the values it was offered for.
+
+    The box appears after a plausibility warning; the hidden ``confirmed_values`` then holds
+    the values warned about, so ticking the box and changing the value does not confirm the
+    new value unseen (``workflow``: a confirmation holds for the values it was given for).
+    """
+
+    outlier_confirmed = forms.BooleanField(label=plausibility.CONFIRM_LABEL, required=False)
+    confirmed_values = forms.CharField(label=_("values confirmed"), required=False, widget=forms.HiddenInput)
+
+    def typed(self):
+        return typed_values(self.data.get(self.add_prefix("value")), self.data.get(self.add_prefix("second_value")))
+
+    def confirmed(self) -> bool:
+        """Did the person tick the box for the values now in the row?"""
+        data = self.cleaned_data
+        return bool(data.get("outlier_confirmed")) and data.get("confirmed_values") == self.typed()
+
+    def ask_confirmation(self, warnings):
+        """Show the box, unticked unless it was ticked for these very values, with the warnings."""
+        typed = self.typed()
+        data = self.data.copy()
+        if data.get(self.add_prefix("confirmed_values")) != typed:
+            data.pop(self.add_prefix("outlier_confirmed"), None)
+        data[self.add_prefix("confirmed_values")] = typed
+        self.data = data
+        self.warnings = list(warnings)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Any number of files in one input (Django's documented pattern); checked by the workflow."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, (list, tuple)) else [data]
+        clean_one = super().clean
+        return [clean_one(item, initial) for item in items if item]
+
+
+class ActualForm(Confirmation, forms.ModelForm):
     value = forms.CharField(label=_("value"), required=False, widget=NumberInput())
     second_value = forms.CharField(label=_("count"), required=False, widget=NumberInput())
     # Blank only on the add form; on a change ``workflow.clean_entry`` refuses a save that does not
     # say which version it showed, as it could not tell whether someone changed the figure meanwhile.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Actual
@@ -44,6 +105,8 @@ class ActualForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The box is offered only once a warning came up (``clean``).
+        self.fields["outlier_confirmed"].widget = forms.HiddenInput()
         if self.instance.pk:
             self.initial["value"] = number_text(self.instance.value)
             self.initial["second_value"] = number_text(self.instance.second_value)
@@ -69,15 +132,26 @@ class ActualForm(forms.ModelForm):
             not_carried_out=data.get("not_carried_out", False),
             note=data.get("note", ""),
             expected_version=data.get("version") if self.instance.pk else 0,
+            outlier_confirmed=self.confirmed(),
+            confirmable=True,
         )
         try:
-            self.cleaned_entry = entry, workflow.clean_entry(entry)
+            fields = workflow.clean_entry(entry)
         except workflow.WorkflowError as exc:
             raise forms.ValidationError([problem.message for problem in exc.problems]) from None
+        self.cleaned_entry = entry, fields
         if self.instance.pk and entry.expected_version != self.instance.version:
             raise forms.ValidationError(workflow.conflict_message(self.instance))
         if not self.instance.pk and Actual.objects.filter(indicator=indicator, year=year).exists():
             raise forms.ValidationError(_("A figure for this indicator and year exists already; open it instead."))
+        stored = self.instance if self.instance.pk else None
+        if stored is None or (stored.value, stored.second_value) != (fields["value"], fields["second_value"]):
+            # The same rule save_entries applies, asked now so the form can offer the box.
+            [warnings] = plausibility.warnings_for([(entry, fields)])
+            if warnings and not entry.outlier_confirmed:
+                self.ask_confirmation(plausibility.warning_message(flag, confirmable=True) for flag in warnings)
+                self.fields["outlier_confirmed"].widget = forms.CheckboxInput()
+                raise forms.ValidationError(self.warnings)
         return data
 
     # The value fields are text on the form; the model's Decimal fields are set by the workflow.
@@ -108,7 +182,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class YearEntryRowForm(forms.Form):
+class YearEntryRowForm(Confirmation, forms.Form):
     """One indicator's row on the year page."""
 
     value = forms.CharField(required=False, widget=NumberInput())
@@ -118,3 +192,4 @@ class YearEntryRowForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages={
         "required": _("The page did not say which version of the figure you saw. Reload the page and enter it again."),
     })
+    evidence = EvidenceFilesField(label=_("Add evidence"))

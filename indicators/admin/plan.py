@@ -1,9 +1,12 @@
 """Administration of the plan's table: plans (and their life), departments, indicators, yearly targets."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators.admin.base import ReadOnlyHistoryAdmin
+from indicators.admin.forms import number_text
 from indicators.admin.plan_life import PlanLifeMixin
 from indicators.models import CooperatingDepartment, Department, Indicator, Plan, PlanStatus, ReportingDeadline, YearlyTarget
 
@@ -36,10 +39,31 @@ class CooperatingDepartmentInline(admin.TabularInline):
     autocomplete_fields = ["department"]
 
 
+class YearlyTargetForm(forms.ModelForm):
+    """Targets as typed and printed (“5217”, “95.26”), not as stored (“5217.0000”)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("value", "second_value"):
+            if self.instance.pk and name in self.fields:
+                self.initial[name] = number_text(getattr(self.instance, name))
+
+
 class YearlyTargetInline(admin.TabularInline):
     model = YearlyTarget
+    form = YearlyTargetForm
     extra = 0
     fields = ["year", "value", "second_value", "undecided"]
+    readonly_fields = ["shown_target"]
+
+    def get_fields(self, request, obj=None):
+        if not self.has_change_permission(request, obj):
+            return ["year", "shown_target"]  # read-only: the target as the table prints it
+        return self.fields
+
+    @admin.display(description=_("target"))
+    def shown_target(self, target):
+        return str(target.printed)
 
 
 @admin.register(Indicator)
@@ -57,6 +81,30 @@ class IndicatorAdmin(ReadOnlyHistoryAdmin):
         (_("Responsibility"), {"fields": ["lead_department"]}),
     ]
     raw_id_fields = ["predecessor"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: yes/no in words (Django's boolean icon is labelled “True”/“False” in English).
+        words = {
+            "higher_is_better": "higher_is_better_text",
+            "baseline_unreported": "baseline_unreported_text",
+            "target_pending": "target_pending_text",
+        }
+        return [(title, {**options, "fields": [words.get(f, f) for f in options["fields"]]}) for title, options in fieldsets]
+
+    @admin.display(description=_("higher is better"))
+    def higher_is_better_text(self, obj):
+        return gettext("Yes") if obj.higher_is_better else gettext("No")
+
+    @admin.display(description=_("baseline not reported"))
+    def baseline_unreported_text(self, obj):
+        return gettext("Yes") if obj.baseline_unreported else gettext("No")
+
+    @admin.display(description=_("target still to be set"))
+    def target_pending_text(self, obj):
+        return gettext("Yes") if obj.target_pending else gettext("No")
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -1,14 +1,152 @@
+"""Accounts and roles in the admin: a department and a role are the fields that matter.
+
+docs/design.md: giving an account a role (group) and, for reporters, a department is all it
+takes to work — the site lets every account with a role in (``indicators/admin_site.py``),
+so Django's “staff status” box and per-user permissions are left out of the forms.  Roles are
+rebuilt from ``indicators/roles.py`` after every migrate, so the role pages are read-only and
+name each permission in words.
+"""
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, SetUnusablePasswordMixin, UserChangeForm
+from django.contrib.auth.models import Group
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from indicators import roles
 from indicators.models import User
+
+ROLE_HELP = _(
+    "填报员 (reporter): enters and submits the figures of the indicators the department leads. "
+    "审核员 (reviewer): approves or returns submitted figures. 领导 (leader): reads every dashboard. "
+    "管理员 (administrator): plans, indicators, accounts."
+)
+
+
+class RoleFields(forms.ModelForm):
+    """Department and role as the obvious fields, and the one rule between them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "groups" in self.fields:
+            field = self.fields["groups"]
+            field.queryset = Group.objects.filter(name__in=roles.ALL_ROLES).order_by("pk")
+            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+            field.label = _("role")
+            field.help_text = ROLE_HELP
+        if "department" in self.fields:
+            self.fields["department"].help_text = _("Reporters enter the figures of the indicators this department leads.")
+
+    def clean(self):
+        data = super().clean()
+        chosen = {group.name for group in data.get("groups") or ()}
+        if roles.REPORTER in chosen and not data.get("department"):
+            self.add_error("department", _("A reporter needs a department: choose the one whose figures they enter."))
+        return data
+
+
+class AccountChangeForm(RoleFields, UserChangeForm):
+    pass
+
+
+class AccountCreationForm(RoleFields, AdminUserCreationForm):
+    pass
+
+
+class PasswordForm(AdminPasswordChangeForm):
+    # Django writes this warning in English only; the same words, translated.
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "last_name", "first_name", "department", "is_active", "last_login"]
-    list_filter = ["groups", "department", "is_active", "is_staff"]
+    form = AccountChangeForm
+    add_form = AccountCreationForm
+    change_password_form = PasswordForm
+    list_display = ["username", "last_name", "first_name", "department", "role_list", "active", "last_login"]
+    list_filter = ["groups", "department", "is_active"]
     list_select_related = ["department"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Department"), {"fields": ["department"]}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Department and role"), {"fields": ["department", "groups"]}),)
+    filter_horizontal = []
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Department and role"), {"fields": ("department", "groups")}),
+        (_("Personal info"), {"fields": ("last_name", "first_name", "email")}),
+        (_("Account"), {"fields": ("is_active", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
+        (_("Department and role"), {"classes": ("wide",), "fields": ("department", "groups")}),
+        (_("Personal info"), {"classes": ("wide",), "fields": ("last_name", "first_name")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser makes another: an administrator's role does not include that power.
+        return [] if request.user.is_superuser else ["is_superuser"]
+
+    @admin.display(description=_("role"))
+    def role_list(self, obj):
+        return "、".join(group.name for group in obj.groups.all()) or "—"
+
+    @admin.display(description=_("active"), ordering="is_active")
+    def active(self, obj):
+        # Words, not Django's boolean icon (whose alternative text is English “True”).
+        return gettext("Yes") if obj.is_active else gettext("No")
+
+
+def permission_label(permission) -> str:
+    """“新增 年度数据” for Django's generated permissions, the translated name for ours."""
+    model = permission.content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is not None and model_name == model._meta.model_name and action in PERMISSION_PHRASES:
+        return PERMISSION_PHRASES[action] % {"model": model._meta.verbose_name}
+    return gettext(permission.name)
+
+
+PERMISSION_PHRASES = {
+    "add": _("may add %(model)s"),
+    "change": _("may change %(model)s"),
+    "delete": _("may delete %(model)s"),
+    "view": _("may view %(model)s"),
+}
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(admin.ModelAdmin):
+    """The four roles as ``indicators/roles.py`` defines them: read here, changed in the code."""
+
+    list_display = ["name", "members"]
+    fields = ["name", "permission_list"]
+    readonly_fields = ["name", "permission_list"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("permissions__content_type", "user_set")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("accounts"))
+    def members(self, obj):
+        return len(obj.user_set.all())
+
+    @admin.display(description=_("what the role may do"))
+    def permission_list(self, obj):
+        return "；".join(sorted(permission_label(p) for p in obj.permissions.all()))

@@ -3,9 +3,12 @@
 The page lists the indicators the user enters (their department's lead indicators;
 administrators choose a department), shows unit, what to enter, baseline and that year's
 target next to the inputs, and saves every changed row through ``workflow.save_entries`` —
-all rows or none.  “Save and submit” also submits the saved rows in the same transaction.
+all rows or none, evidence files included (a file input per row; a refused save removes the
+files it wrote).  “Save and submit” also submits the saved rows in the same transaction.
+A plausibility warning holds the save until the row is corrected or its 确认无误 box ticked.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,9 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from indicators import workflow
+from indicators import evidence as evidence_files
+from indicators import plausibility, workflow
 from indicators.admin.forms import YearEntryRowForm, measure_hint, number_text
-from indicators.models import Actual, Department, YearlyTarget
+from indicators.models import Actual, Department, Evidence, PlanStatus, YearlyTarget
 from indicators.permissions import entry_indicators, may_enter
 from indicators.progress import yearly_target
 from indicators.selection import (
@@ -32,14 +36,24 @@ from indicators.selection import (
 
 
 class Row:
-    def __init__(self, indicator, actual, year, form, editable, targets=()):
+    def __init__(self, indicator, actual, year, form, editable, targets=(), evidence=()):
         self.indicator = indicator
         self.actual = actual
         self.form = form
         self.editable = editable
         self.hint = measure_hint(indicator)
         self.year_target = yearly_target(indicator.spec(targets), year)
+        self.evidence = list(evidence)
         self.errors = []
+
+    @property
+    def warnings(self):
+        return getattr(self.form, "warnings", [])
+
+
+def plan_choices(plans, plan, year):
+    """The plans a reporter may switch between for ``year``: those in force that contain it (and the current one)."""
+    return [p for p in plans if p == plan or (p.status == PlanStatus.ACTIVE and p.contains_year(year))]
 
 
 def _page(plan, year, department=None, user=None):
@@ -78,6 +92,9 @@ def year_entry_view(request, year=None):
     for target in YearlyTarget.objects.filter(indicator__in=chosen_indicators.values("pk")).order_by():
         targets.setdefault(target.indicator_id, []).append(target)
     actuals = {a.indicator_id: a for a in Actual.objects.filter(indicator__in=chosen_indicators.values("pk"), year=year).order_by()}
+    files: dict[int, list[Evidence]] = {}
+    for item in Evidence.objects.filter(actual__indicator__in=chosen_indicators.values("pk"), actual__year=year).order_by("uploaded_at", "pk"):
+        files.setdefault(item.actual_id, []).append(item)
     rows = []
     for indicator in indicators:
         indicator.plan = plan  # read by spec() and the validation of every row: no query each
@@ -97,17 +114,20 @@ def year_entry_view(request, year=None):
         prefix = f"i{indicator.pk}"
         # A row the posted page did not show (none of its fields came back) is left alone.
         posted = request.method == "POST" and editable and any(key.startswith(prefix + "-") for key in request.POST)
-        form = YearEntryRowForm(request.POST if posted else None, initial=initial, prefix=prefix)
-        rows.append(Row(indicator, actual, year, form, editable, targets.get(indicator.pk, ())))
+        form = YearEntryRowForm(request.POST if posted else None, request.FILES if posted else None, initial=initial, prefix=prefix)
+        evidence = files.get(actual.pk, ()) if actual is not None else ()
+        rows.append(Row(indicator, actual, year, form, editable, targets.get(indicator.pk, ()), evidence))
 
     if request.method == "POST" and _save(request, user, year, rows):
         return HttpResponseRedirect(request.get_full_path())
 
     context = {
         **admin.site.each_context(request),
+        "is_nav_sidebar_enabled": False,  # the table needs the width
         "opts": Actual._meta,
         "title": _("Figures for %(year)s") % {"year": year},
         "plan": plan,
+        "plans": plan_choices(plans, plan, year),
         "year": year,
         "years": list(plan.years),
         "department": department,
@@ -115,6 +135,7 @@ def year_entry_view(request, year=None):
         "rows": rows,
         "deadline": plan.deadline(year),
         "frozen": workflow.frozen_message(plan),
+        "evidence_max": settings.EVIDENCE_MAX_BYTES,
     }
     return TemplateResponse(request, "admin/indicators/actual/year_entry.html", context)
 
@@ -129,6 +150,14 @@ def _locked_meanwhile(request, rows) -> list[Row]:
         if posted is not None and posted != str(row.actual.version):
             locked.append(row)
     return locked
+
+
+def _nothing_saved(request, message) -> bool:
+    messages.error(request, message)
+    if request.FILES:
+        # A browser never refills a file input: say so, rather than let the files seem kept.
+        messages.warning(request, _("The files you chose were not saved either: choose them again when you save."))
+    return False
 
 
 def _save(request, user, year, rows) -> bool:
@@ -150,15 +179,18 @@ def _save(request, user, year, rows) -> bool:
             expected_version=data["version"],
             key=row.indicator.pk,
             label=row.indicator.name,
+            outlier_confirmed=row.form.confirmed(),
+            confirmable=True,
+            evidence=data["evidence"],
         )
         entries.append(entry)
         by_key[row.indicator.pk] = row
     if any(row.errors for row in rows):
-        messages.error(request, _("Nothing was saved: correct the rows marked below."))
-        return False
+        return _nothing_saved(request, _("Nothing was saved: correct the rows marked below."))
     submitting = "_submit" in request.POST
     try:
-        with transaction.atomic():
+        # The files of a save that fails (the submission too) are removed with its rows.
+        with evidence_files.removed_on_failure(), transaction.atomic():
             saved = workflow.save_entries(user, entries)
             submitted = []
             if submitting:
@@ -171,26 +203,42 @@ def _save(request, user, year, rows) -> bool:
                 ]
                 submitted = workflow.submit(user, to_submit)
     except workflow.WorkflowError as exc:
+        warned: dict[int, list[str]] = {}
         for problem in exc.problems:
             row = by_key.get(problem.key) or next((r for r in rows if r.actual is not None and r.actual.pk == problem.key), None)
-            if row is not None:
+            if row is not None and problem.warning:
+                warned.setdefault(row.indicator.pk, []).append(problem.message)
+            elif row is not None:
                 row.errors.append(problem.message)
             else:
                 messages.error(request, str(problem))
-        messages.error(request, _("Nothing was saved: correct the rows marked below."))
-        return False
+        for row in rows:
+            if row.indicator.pk in warned:
+                row.form.ask_confirmation(warned[row.indicator.pk])
+        if warned and not any(row.errors for row in rows):
+            return _nothing_saved(
+                request,
+                _("Nothing was saved: the rows marked below are far from their target or last year's figure. "
+                  "Correct them, or tick “%(confirm)s” if they are right.") % {"confirm": plausibility.CONFIRM_LABEL},
+            )
+        return _nothing_saved(request, _("Nothing was saved: correct the rows marked below."))
     for row in _locked_meanwhile(request, rows):
         messages.warning(
             request,
             _("“%(name)s” was not saved: while you were typing, someone else changed its status to “%(status)s”.")
             % {"name": row.indicator.name, "status": row.actual.get_status_display()},
         )
+    attached = sum(len(entry.evidence) for entry in entries)
     saved_text = ngettext("Saved %(count)d figure.", "Saved %(count)d figures.", len(saved)) % {"count": len(saved)}
+    if attached:
+        saved_text += " " + ngettext(
+            "Attached %(count)d evidence file.", "Attached %(count)d evidence files.", attached
+        ) % {"count": attached}
     if submitting:
         saved_text += " " + ngettext(
             "Submitted %(count)d figure for review.", "Submitted %(count)d figures for review.", len(submitted)
         ) % {"count": len(submitted)}
-    if saved or submitted:
+    if saved or submitted or attached:
         messages.success(request, saved_text)
     else:
         messages.info(request, _("Nothing had changed."))

@@ -89,8 +89,9 @@ class Actual(FigureReading, models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("actual")
-        verbose_name_plural = _("actuals")
+        # 年度数据: what reporters call a year's figure (the admin says “选择要修改的年度数据”).
+        verbose_name = _("yearly figure")
+        verbose_name_plural = _("yearly figures")
         ordering = ["indicator__plan", "indicator__order", "year"]
         permissions = [
             ("submit_actual", _("Can submit actuals for review")),

@@ -58,6 +58,11 @@ class User(AbstractUser):
         return roles.REPORTER in self.role_names and self.department_id is not None
 
     @property
+    def has_role(self):
+        """Has this account one of the four roles (or is it a superuser)?  That is what opens the admin."""
+        return self.is_superuser or not self.role_names.isdisjoint(roles.ALL_ROLES)
+
+    @property
     def sees_everything(self):
         """Reviewers, leaders and administrators read every department's figures."""
         return self.is_administrator or self.is_reviewer or self.is_leader

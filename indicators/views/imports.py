@@ -12,6 +12,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from indicators.excel import ImportFailed, UnsafeFile, check_size, import_actuals
@@ -97,11 +98,15 @@ def _import(request, user, plan, year) -> list[str]:
     except ImportFailed as exc:
         return exc.messages
     if result.saved:
+        saved = len(result.saved)
         messages.success(
             request,
-            _("Imported %(rows)d row(s): %(saved)d figure(s) saved. Submit them for review when they are complete.")
-            % {"rows": result.rows, "saved": len(result.saved)},
+            ngettext(
+                "%(saved)d figure saved (rows read: %(rows)d). Submit it for review when it is complete.",
+                "%(saved)d figures saved (rows read: %(rows)d). Submit them for review when they are complete.",
+                saved,
+            ) % {"saved": saved, "rows": result.rows},
         )
     else:
-        messages.info(request, _("Imported %(rows)d row(s): nothing had changed.") % {"rows": result.rows})
+        messages.info(request, _("Nothing had changed (rows read: %(rows)d).") % {"rows": result.rows})
     return []

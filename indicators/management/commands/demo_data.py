@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from indicators import roles
@@ -87,9 +88,25 @@ class Command(BaseCommand):
             created = self.figures(plan, users)
         if options["verbosity"]:
             self.stdout.write(f"Demo figures created: {created}.")
-            self.stdout.write(f"Demo logins (password {PASSWORD}): admin, leader, reviewer, " + ", ".join(
-                f"staff-{d.code}" for d in Department.objects.all()
-            ))
+            self.stdout.write(self.logins(plan, users))
+
+    @staticmethod
+    def logins(plan, users) -> str:
+        """Each demo login with its role, its department's name and how many of the plan's indicators that department leads."""
+        leads = dict(
+            Department.objects.filter(lead_indicators__plan=plan).annotate(n=Count("lead_indicators")).values_list("pk", "n")
+        )
+        lines = [f"Demo logins (password {PASSWORD}); reporters enter the indicators their department leads in {plan.code}:"]
+        for username, user in users.items():
+            role = "、".join(sorted(user.role_names))
+            line = f"  {username:<13} {role}"
+            if user.department is not None:
+                line += f"  {user.department.name}"
+            if user.is_reporter:
+                count = leads.get(user.department_id, 0)
+                line += f" — leads {count} indicator{'' if count == 1 else 's'}"
+            lines.append(line)
+        return "\n".join(lines)
 
     def accounts(self):
         roles.sync_groups()
@@ -102,9 +119,9 @@ class Command(BaseCommand):
         ] + [(f"staff-{d.code}", roles.REPORTER, d, {}) for d in Department.objects.all()]
         users = {}
         for username, role, department, extra in wanted:
-            user = User.objects.filter(username=username).first()
+            user = User.objects.select_related("department").filter(username=username).first()
             if user is None:
-                user = User(username=username, department=department, is_staff=True, **extra)
+                user = User(username=username, department=department, **extra)  # no is_staff: the role lets them in
                 user.set_password(PASSWORD)
                 user.save()
                 user.groups.add(groups[role])

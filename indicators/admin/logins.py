@@ -1,0 +1,107 @@
+"""django-axes' login records in the admin, in words the administrators read.
+
+Axes registers its own admin; its labels are translated in our catalogue
+(``indicators/admin/phrases.py``), but its records describe themselves in English
+(“Attempted Access: …”), so here they are lists only: every column is on the list, a record
+is never opened on its own page, and an account is unlocked with an action that says so.
+Administrators (the role) may read the records and unlock accounts (``indicators/roles.py``).
+"""
+
+import axes.admin  # noqa: F401  (axes registers its admin classes; replaced below)
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+UNKNOWN = "<unknown>"  # what axes stores when a request had no User-Agent or path
+
+
+class LoginRecordMixin:
+    """List only, with the browser shown as people read it and no English self-description."""
+
+    list_display_links = None
+
+    def get_list_filter(self, request):
+        # Not by path: its choices would list axes' “<unknown>” placeholder.
+        return [item for item in super().get_list_filter(request) if item != "path_info"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Everything a record holds is on the list; its own page would name it in English.
+        return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("browser"))
+    def browser(self, obj):
+        return "—" if obj.user_agent in ("", UNKNOWN) else obj.user_agent
+
+    @admin.display(description=_("page"), ordering="path_info")
+    def page(self, obj):
+        return "—" if obj.path_info in ("", UNKNOWN) else obj.path_info
+
+    def action_checkbox(self, obj):
+        """The row's checkbox, labelled by user and time rather than the record's English text."""
+        when = formats.date_format(timezone.localtime(obj.attempt_time), "SHORT_DATETIME_FORMAT")
+        label = gettext("Select the record of %(user)s at %(when)s") % {"user": obj.username or "—", "when": when}
+        return forms.CheckboxInput({"class": "action-select", "aria-label": label}, lambda value: False).render(
+            ACTION_CHECKBOX_NAME, str(obj.pk)
+        )
+
+
+class LockoutAdmin(LoginRecordMixin, AccessAttemptAdmin):
+    list_display = ["attempt_time", "ip_address", "username", "browser", "page", "failures_since_start", "state"]
+    actions = ["unlock"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an attempt is removed by unlocking, never by “delete”
+
+    def has_unlock_permission(self, request):
+        return request.user.has_perm("axes.delete_accessattempt")
+
+    @admin.display(description=_("state"))
+    def state(self, obj):
+        left = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        if left <= 0:
+            return gettext("Locked")
+        return ngettext("%(count)d more try", "%(count)d more tries", left) % {"count": left}
+
+    @admin.action(description=_("Unlock the selected accounts and addresses"), permissions=["unlock"])
+    def unlock(self, request, queryset):
+        count = queryset.count()
+        queryset.delete()  # what unlocks an account in axes: its failed attempts are forgotten
+        self.message_user(
+            request, ngettext("Unlocked %(count)d record.", "Unlocked %(count)d records.", count) % {"count": count}, messages.SUCCESS
+        )
+
+
+class LoginLogAdmin(LoginRecordMixin, AccessLogAdmin):
+    list_display = ["attempt_time", "logout_time", "ip_address", "username", "browser", "page"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a record; axes_reset_logs clears old ones
+
+
+class LoginFailureAdmin(LoginRecordMixin, AccessFailureLogAdmin):
+    list_display = ["attempt_time", "ip_address", "username", "browser", "page", "locked"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("locked the account"), ordering="locked_out")
+    def locked(self, obj):
+        return gettext("Yes") if obj.locked_out else gettext("No")
+
+
+for model, model_admin in ((AccessAttempt, LockoutAdmin), (AccessLog, LoginLogAdmin), (AccessFailureLog, LoginFailureAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)
