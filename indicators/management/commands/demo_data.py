@@ -101,7 +101,8 @@ class Command(BaseCommand):
         for username, role, department, extra in wanted:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User(username=username, department=department, is_staff=True, **extra)
+                # example.invalid never resolves: mails to demo accounts cannot reach anybody.
+                user = User(username=username, department=department, is_staff=True, email=f"{username}@example.invalid", **extra)
                 user.set_password(PASSWORD)
                 user.save()
                 user.groups.add(groups[role])
