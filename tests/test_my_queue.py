@@ -1,7 +1,7 @@
 """我的待办 (/my/): where reporters and reviewers land, what waits for them, and the header badge."""
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest

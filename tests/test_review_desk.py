@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from benchmarks.sizing import grow_plan
 from indicators import workflow
-from indicators.models import Actual, ActualStatus, Evidence, Indicator
+from indicators.models import Actual, ActualStatus, Evidence
 from tests.dashboard_helpers import report
 
 ROW = re.compile(r'<tr data-actual="(\d+)" data-version="(\d+)"')

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -33,9 +33,9 @@ from indicators.permissions import may_review
 from indicators.queue import person_name
 from indicators.rows import IndicatorRow, build_rows
 from indicators.selection import choose_plan, parse_id, parse_page, reporting_year, requested_department
+from indicators.values import format_with_units, printed_with_units
 
 DESK_ROWS = 50  # figures a page: the whole real plan (29 indicators) fits on one
-from indicators.values import format_with_units, printed_with_units
 
 
 @dataclass
