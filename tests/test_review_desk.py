@@ -91,7 +91,7 @@ def test_a_figure_far_from_its_target_or_confirmed_despite_a_warning_is_flagged(
 def test_the_first_plan_year_compares_with_the_baseline(client, reviewer, plan):
     first = submitted(plan, 19, 2022, 3500, 4)
     row = row_html(desk(client, reviewer, "/review/2022/"), first)
-    assert "2868/2" in row and "2021年基础值" in row
+    assert "2868/2" in row and "2021 年基础值" in row
 
 
 def test_a_department_and_a_year_outside_the_plan(client, reviewer, plan):
