@@ -53,6 +53,17 @@ def build(size: str):
     return plan, importer_department
 
 
+def review_season(plan):
+    """Every fifth figure of the year before ``YEAR`` is waiting for review (at 1× the demo has one;
+    ``build`` turns every figure of ``YEAR`` at 1× and 10× into the import's drafts)."""
+    from django.utils import timezone
+
+    from indicators.models import Actual, ActualStatus
+
+    figures = Actual.objects.filter(indicator__plan=plan, year=YEAR - 1).order_by("pk").values_list("pk", flat=True)
+    Actual.objects.filter(pk__in=list(figures)[::5]).update(status=ActualStatus.SUBMITTED, submitted_at=timezone.now())
+
+
 def _client(username):
     from indicators.models import User
 
@@ -185,7 +196,8 @@ def run(size: str, requests: int) -> dict:
     from indicators.models import Actual, Department, Indicator
 
     plan, importer_department = build(size)
-    leader, admin, reporter = _client("leader"), _client("admin"), _client("staff-czj")
+    review_season(plan)
+    leader, admin, reporter, reviewer = _client("leader"), _client("admin"), _client("staff-czj"), _client("reviewer")
     anonymous = Client()
     indicator = Indicator.objects.get(plan=plan, order=19)
     q = f"?plan={plan.pk}&year={YEAR}"
@@ -196,6 +208,9 @@ def run(size: str, requests: int) -> dict:
         "indicator": lambda: leader.get(f"/indicators/{indicator.pk}/{q}"),
         "year_entry": lambda: reporter.get(f"/admin/indicators/actual/year/{YEAR}/?plan={plan.pk}"),
         "admin_changelist": lambda: admin.get("/admin/indicators/actual/"),
+        "my": lambda: reporter.get("/my/"),
+        "my_reviewer": lambda: reviewer.get("/my/"),
+        "review_desk": lambda: reviewer.get(f"/review/{YEAR - 1}/?plan={plan.pk}"),
     }
     export = lambda: leader.get(f"/export/{YEAR}.xlsx?plan={plan.pk}")  # noqa: E731
     results = {

@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipzone.settings")
 
 PAGES = [
-    "healthz", "overview", "department", "indicator", "year_entry", "admin_changelist", "export", "import",
+    "healthz", "overview", "department", "indicator", "year_entry", "admin_changelist", "my", "my_reviewer", "review_desk",
+    "export", "import",
     "overview_uncached", "department_uncached",  # the first view after a write (no cached fragment)
 ]
 

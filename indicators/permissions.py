@@ -77,6 +77,15 @@ def may_enter(user) -> bool:
     return user.is_administrator or user.is_reporter
 
 
+def may_review(user) -> bool:
+    """Does this account approve and return figures (reviewers and administrators)?
+
+    The same people the ``review_actual`` permission names (``roles.PERMISSIONS``), read from the
+    roles the request already loaded; ``workflow`` still checks the permission itself on every write.
+    """
+    return user.is_authenticated and (user.is_administrator or user.is_reviewer)
+
+
 def can_edit(user, indicator) -> bool:
     """Reporters edit the indicators their department leads; administrators edit all.
 

@@ -161,3 +161,22 @@ def printed_value(text: str) -> PrintedValue:
     Safe to share because ``PrintedValue`` is immutable; invalid text still raises every time.
     """
     return parse_printed(text)
+
+
+def format_with_units(amount: Decimal | None, count: Decimal | None, units, *, not_carried_out: bool = False) -> str:
+    """A figure with its units at natural precision: ``5300 万元 / 8 笔``, ``95.26%``, ``未开展``; "" when blank."""
+    if not_carried_out:
+        return str(_("Not carried out"))
+    parts = []
+    for number, unit in zip((amount, count), units):
+        if number is not None:
+            text = format_number(number)
+            parts.append(f"{text}{unit}" if unit == "%" else f"{text} {unit}".strip())
+    return " / ".join(parts)
+
+
+def printed_with_units(printed: PrintedValue, units) -> str:
+    """A baseline or target: numbers with their units, markers (``/``, ``以实际业务开展为准``) as printed."""
+    if printed.is_number:
+        return format_with_units(printed.amount, printed.count, units)
+    return str(printed)

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import evidence as evidence_files
-from indicators import plausibility
+from indicators import notices, plausibility
 from indicators import values as V
 from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, Evidence, Indicator, Measure
 from indicators.permissions import can_edit
@@ -421,9 +421,11 @@ def submit(user, actuals):
     for actual in actuals:
         if not can_edit(user, actual.indicator):
             raise WorkflowError(_("You may not submit figures of another department."))
+    # The reason of an earlier return is answered by this submission: it stays in the history,
+    # and no page shows it as the figure's current reason any more.
     return _transition(
         user, actuals, allowed_from=EDITABLE_STATUSES, to=ActualStatus.SUBMITTED,
-        permission="indicators.submit_actual", check=_needs_note, stamp="submitted", change_reason="submitted",
+        permission="indicators.submit_actual", check=_needs_note, stamp="submitted", reason="", change_reason="submitted",
     )
 
 
@@ -444,17 +446,87 @@ def _require_reason(reason):
     return reason
 
 
-def return_actuals(user, actuals, reason):
-    """Send submitted figures back to the department with the reviewer's reason."""
-    return _transition(
-        user, actuals, allowed_from=(ActualStatus.SUBMITTED,), to=ActualStatus.RETURNED,
-        permission="indicators.review_actual", stamp="reviewed", reason=_require_reason(reason), change_reason="returned",
+@dataclass
+class Returned:
+    """Figures sent back to their department, and what became of the notices to the people who submitted them.
+
+    ``delivery`` is filled once the return is committed: before ``return_with_notice`` returns,
+    unless the caller holds a transaction open (then at its commit, and only the log tells).
+    """
+
+    figures: list[Actual]
+    delivery: notices.Delivery = field(default_factory=notices.Delivery)
+
+
+def _send_back(user, actuals, reason, *, allowed_from, change_reason) -> Returned:
+    reason = _require_reason(reason)
+    done = _transition(
+        user, actuals, allowed_from=allowed_from, to=ActualStatus.RETURNED,
+        permission="indicators.review_actual", stamp="reviewed", reason=reason, change_reason=change_reason,
     )
+    result = Returned(done)
+
+    def notify():
+        result.delivery = notices.notify_returned(done, user, reason)
+
+    # After the commit: a mail is never sent for a return that was rolled back, and a mail
+    # server that fails (``notify_returned`` catches and logs that) or a bug in the mail
+    # (robust: logged) cannot take back the return.
+    transaction.on_commit(notify, robust=True)
+    return result
+
+
+def return_with_notice(user, actuals, reason) -> Returned:
+    """Send submitted figures back to the department with the reviewer's reason, and mail who submitted them."""
+    return _send_back(user, actuals, reason, allowed_from=(ActualStatus.SUBMITTED,), change_reason="returned")
+
+
+def return_actuals(user, actuals, reason):
+    """Send submitted figures back to the department with the reviewer's reason (and mail who submitted them)."""
+    return return_with_notice(user, actuals, reason).figures
 
 
 def reopen(user, actuals, reason):
-    """Unlock approved figures: they go back to the department as returned, with the reason."""
-    return _transition(
-        user, actuals, allowed_from=(ActualStatus.APPROVED,), to=ActualStatus.RETURNED,
-        permission="indicators.review_actual", stamp="reviewed", reason=_require_reason(reason), change_reason="reopened",
-    )
+    """Unlock approved figures: they go back to the department as returned, with the reason (and a mail)."""
+    return _send_back(user, actuals, reason, allowed_from=(ActualStatus.APPROVED,), change_reason="reopened").figures
+
+
+def approve_unchanged(user, seen) -> tuple[list[Actual], list[Problem]]:
+    """Approve the submitted figures a reviewer saw, ``{figure id: version seen}``, in one transaction.
+
+    Unlike ``approve`` this is not all or nothing: a figure changed since the page was drawn
+    (another version, no longer submitted, or deleted) is skipped and named with who changed
+    it, so that one late edit does not hold up a department's other figures; the rest are
+    approved.  Returns (approved, skipped).
+    """
+    if not user.has_perm("indicators.review_actual"):
+        raise WorkflowError(_("You do not have permission to do this."))
+    seen = dict(seen)
+    approved, skipped = [], []
+    now = timezone.now()
+    with transaction.atomic():
+        current = {
+            actual.pk: actual
+            for actual in Actual.objects.select_for_update(of=("self",))
+            .select_related("indicator", "entered_by")
+            .filter(pk__in=list(seen))
+            .order_by("pk")  # one lock order for every writer
+        }
+        for pk, version in seen.items():
+            actual = current.get(pk)
+            if actual is None:
+                skipped.append(Problem(_("This figure was deleted by someone else. Reload the page."), pk, None))
+                continue
+            label = f"{actual.indicator.name} {actual.year}"
+            if actual.version != version or actual.status != ActualStatus.SUBMITTED:
+                skipped.append(Problem(conflict_message(actual), pk, label))
+                continue
+            actual.version += 1
+            actual.status = ActualStatus.APPROVED
+            actual.reviewed_by, actual.reviewed_at = user, now
+            actual.return_reason = ""
+            actual._change_reason = "approved"
+            actual._history_user = user
+            actual.save()
+            approved.append(actual)
+    return approved, skipped

@@ -144,6 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Leaders and administrators land here after logging in; reporters and reviewers land on
+# 我的待办 (indicators.views.queue.LoginView); ?next= wins over both.
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -238,6 +240,21 @@ PLAUSIBILITY_YEAR_FACTOR = os.getenv("PLAUSIBILITY_YEAR_FACTOR", "5")
 
 # Final assessment (indicators/final.py): 基本完成 from this share of the way from baseline to target.
 FINAL_MOSTLY_COMPLETED_SHARE = os.getenv("FINAL_MOSTLY_COMPLETED_SHARE", "0.90")
+
+# Mail: a returned figure is mailed to whoever submitted it, and `manage.py send_reminders` mails
+# reporters and reviewers.  Without EMAIL_HOST mails are printed on the console, not sent.
+EMAIL_HOST = os.getenv("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")  # seconds: a mail server that hangs must not hold a reviewer's page
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "ipzone <ipzone@localhost>")
+# Where people reach the site: the links in mails are built on it.
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 
 # Tables scroll sideways inside their own wrapper on narrow screens (templates/tables/table.html).
 DJANGO_TABLES2_TEMPLATE = "tables/table.html"

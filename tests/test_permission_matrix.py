@@ -26,6 +26,10 @@ MATRIX = [
     ("/import/", [LOGIN, 302, 302, 403, 403, 302]),
     ("/import/2025/", [LOGIN, 200, 200, 403, 403, 200]),
     ("/import/template/2025.xlsx", [LOGIN, 200, 200, 403, 403, 200]),
+    ("/my/", [LOGIN, 200, 200, 200, 200, 200]),
+    ("/review/", [LOGIN, 403, 403, 302, 403, 302]),
+    ("/review/2025/", [LOGIN, 403, 403, 200, 403, 200]),
+    ("/review/2025/?department=czj", [LOGIN, 403, 403, 200, 403, 200]),
     ("/admin/", [LOGIN, 200, 200, 200, 200, 200]),
     ("/admin/indicators/actual/", [LOGIN, 200, 200, 200, 200, 200]),
     ("/admin/indicators/actual/add/", [LOGIN, 200, 200, 403, 403, 200]),
@@ -109,6 +113,19 @@ def test_admin_actions_are_allowed_only_to_their_roles(client, objects, role, ac
     client.force_login(User.objects.get(username=ACCOUNTS[role]))
     actual = Actual.objects.get(indicator__order=order, year=2025)
     client.post("/admin/indicators/actual/", {"action": action, "_selected_action": [actual.pk]})
+    actual.refresh_from_db()
+    assert actual.status == status_after
+
+
+@pytest.mark.parametrize(
+    "role, status_after",
+    [("owner", "submitted"), ("other_reporter", "submitted"), ("leader", "submitted"), ("reviewer", "approved"), ("administrator", "approved")],
+)
+def test_only_reviewers_and_administrators_act_on_the_review_desk(client, objects, role, status_after):
+    client.force_login(User.objects.get(username=ACCOUNTS[role]))
+    actual = Actual.objects.get(indicator__order=19, year=2025)
+    response = client.post("/review/2025/", {"action": "approve_all", "figure": [f"{actual.pk}:{actual.version}"]})
+    assert response.status_code == (302 if status_after == "approved" else 403)
     actual.refresh_from_db()
     assert actual.status == status_after
 

@@ -2,6 +2,7 @@
 with the review actions and the evidence inline.  Writes go through ``workflow``."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,8 +16,9 @@ from indicators import permissions, plausibility, workflow
 from indicators.permissions import can_edit
 from indicators.admin.forms import ActualForm, EvidenceForm, ReasonForm
 from indicators.admin.year_entry import year_entry_view
-from indicators.models import Actual, Evidence
-from indicators.values import format_figure
+from indicators.models import Actual, ActualStatus, Evidence
+from indicators.progress import yearly_target
+from indicators.values import format_figure, format_with_units, printed_with_units
 
 
 class EvidenceInline(admin.TabularInline):
@@ -60,7 +62,7 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
     class Media:
         css = {"all": ["css/admin-entry.css"]}
 
-    readonly_fields = ["status", "return_reason", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
+    readonly_fields = ["status", "current_return_reason", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
 
     # ---- scope -------------------------------------------------------------------------------
     def get_queryset(self, request):
@@ -99,13 +101,15 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
         fields = ["value", "second_value", "outlier_confirmed", "confirmed_values", "not_carried_out", "note", "version"]
         if obj is None:
             fields = ["indicator", "year"] + fields
+        else:
+            fields = ["year_target"] + fields  # what the figure is judged against, next to it
         return fields + list(self.readonly_fields)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not self.has_change_permission(request, obj):
-            # Shown as people read them (“4”, “5600.5/3”, 未开展), never as the stored “4.0000”.
-            return ["indicator", "year", "shown_value", "confirmation", "note", *self.readonly_fields]
-        return self.readonly_fields
+            # The figure as people read it (5300 万元 / 8 笔, never 5300.0000) next to its target.
+            return ["indicator", "year", "value_with_units", "year_target", "confirmation", "note", *self.readonly_fields]
+        return [*self.readonly_fields, "year_target"]
 
     # ---- columns -------------------------------------------------------------------------------
     @admin.display(description=_("indicator"), ordering="indicator__order")
@@ -134,6 +138,40 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
         return format_html('<span class="workflow workflow-{}">{}</span>', obj.status, obj.get_status_display())
+
+    @admin.display(description=_("target for the year"))
+    def year_target(self, obj):
+        if obj is None or obj.indicator_id is None:
+            return "—"
+        indicator = obj.indicator
+        return printed_with_units(yearly_target(indicator.spec(), obj.year), indicator.units) or "—"
+
+    @admin.display(description=_("value"))
+    def value_with_units(self, obj):
+        return format_with_units(obj.value, obj.second_value, obj.indicator.units, not_carried_out=obj.not_carried_out) or "—"
+
+    @admin.display(description=_("reason for return"))
+    def current_return_reason(self, obj):
+        # Only a figure that is returned now has a reason to act on; earlier reasons are in the history.
+        return obj.return_reason if obj is not None and obj.status == ActualStatus.RETURNED else "—"
+
+    # ---- the review buttons of the change form ------------------------------------------------------
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "review": self._review(request, object_id)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _review(self, request, object_id):
+        """Approve and return for a reviewer looking at a submitted figure; they post to the review desk."""
+        if request.method != "GET" or not permissions.may_review(request.user):
+            return None
+        actual = self.get_object(request, unquote(object_id))
+        if actual is None or actual.status != ActualStatus.SUBMITTED:
+            return None
+        return {
+            "actual": actual,
+            "action": reverse("review_desk", args=[actual.year]) + f"?plan={actual.indicator.plan_id}",
+            "next": request.get_full_path(),
+        }
 
     # ---- saving ----------------------------------------------------------------------------------
     def save_model(self, request, obj, form, change):

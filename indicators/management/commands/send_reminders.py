@@ -1,0 +1,43 @@
+"""``manage.py send_reminders``: mail reporters whose deadline is near or past, and reviewers with figures waiting.
+
+Meant for cron (e.g. every weekday morning).  One mail per person, in Chinese, with the link to
+我的待办: a reporter's department has figures not yet submitted or returned within 14 days of a
+year's deadline or after it (``queue.REMINDER_DAYS``); a reviewer has submitted figures waiting.
+``--dry-run`` prints who would get what and sends nothing.  A mail that cannot be sent is logged
+and the command ends with an error after trying every other one, so cron reports it.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators import notices, queue
+from indicators.selection import parse_year
+
+
+class Command(BaseCommand):
+    help = "Mail reminders: reporters with figures due within 14 days or overdue, reviewers with figures waiting."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", help="Only this reporting year (default: every open year of the plans in force).")
+        parser.add_argument("--dry-run", action="store_true", help="Print who would get a reminder; send nothing.")
+
+    def handle(self, *args, year=None, dry_run=False, **options):
+        if year is not None:
+            wanted = parse_year(year)
+            if wanted is None or not any(plan.contains_year(wanted) for plan in queue.plans_in_force(deadlines=False)):
+                raise CommandError(f"“{year[:10]}” is not a year of a plan in force.")
+            year = wanted
+        letters = notices.reminder_letters(year=year)
+        if dry_run:
+            for letter in letters:
+                address = letter.user.email or "(no e-mail address)"
+                self.stdout.write(f"would send to {letter.user.get_username()} <{address}>: {letter.subject}")
+                if options["verbosity"] > 1:
+                    self.stdout.write(letter.body)
+            self.stdout.write(f"Dry run: {len(letters)} reminder(s), none sent.")
+            return
+        delivery = notices.deliver(letters)
+        self.stdout.write(f"Sent {len(delivery.sent)} reminder(s).")
+        if delivery.without_address:
+            self.stdout.write("No e-mail address, not sent: " + ", ".join(delivery.without_address))
+        if delivery.failed:
+            raise CommandError("Could not send to: " + ", ".join(delivery.failed) + " (see the log).")

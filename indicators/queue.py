@@ -1,0 +1,280 @@
+"""What waits for whom in the reporting season: the reporters' years and the reviewers' figures.
+
+A reporter's department owes, for every plan in force and every plan year up to the year being
+reported now (``selection.reporting_year``), one figure per indicator it leads; each is to fill
+(nothing entered, or a blank draft), a draft, returned, submitted or approved, and the year has a
+deadline (``Plan.deadline``).  A reviewer's queue is every submitted figure, per department and
+year, oldest first.  ``badge_count`` is the number the header shows on every page (README,
+"Pages": what it counts and why).
+
+Every function here costs a fixed number of queries whatever the number of plans, departments,
+indicators or figures: counts are aggregated in the database, never row by row in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Count, F, Min, Q
+
+from indicators.models import Actual, ActualStatus, Indicator, Plan, PlanStatus
+from indicators.permissions import may_review
+from indicators import selection
+from indicators.selection import reporting_year
+
+# Reminders go out from this many days before a year's deadline (and every run after it).
+REMINDER_DAYS = 14
+
+_REPORTED = Q(value__isnull=False) | Q(not_carried_out=True)
+
+
+def person_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass
+class ReturnedFigure:
+    pk: int
+    indicator_name: str
+    year: int
+    reason: str
+    returned_by: str
+    returned_at: datetime | None
+
+
+@dataclass
+class YearQueue:
+    """One department's figures of one plan year, by where they stand."""
+
+    plan: Plan
+    department_id: int
+    year: int
+    deadline: date
+    today: date
+    total: int  # indicators the department leads in the plan
+    drafts: int = 0  # entered, not submitted
+    returned: int = 0
+    submitted: int = 0
+    approved: int = 0
+    returned_figures: list[ReturnedFigure] = field(default_factory=list)
+
+    @property
+    def to_fill(self) -> int:
+        return max(self.total - self.drafts - self.returned - self.submitted - self.approved, 0)
+
+    @property
+    def unsubmitted(self) -> int:
+        """Still with the department before a first submission: to fill and drafts."""
+        return self.to_fill + self.drafts
+
+    @property
+    def open(self) -> int:
+        """What the department still has to do for this year: unsubmitted and returned figures."""
+        return self.unsubmitted + self.returned
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.approved == self.total
+
+    @property
+    def days_left(self) -> int:
+        """Days until the deadline; negative once it has passed."""
+        return (self.deadline - self.today).days
+
+    @property
+    def days_overdue(self) -> int:
+        return max(-self.days_left, 0)
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0 and self.open > 0
+
+    @property
+    def due_soon(self) -> bool:
+        """Open work within ``REMINDER_DAYS`` of the deadline, or past it: what reminders are sent for."""
+        return self.open > 0 and self.days_left <= REMINDER_DAYS
+
+
+def plans_in_force(*, deadlines: bool = True) -> list[Plan]:
+    """Plans being reported on (status 执行中): drafts are still being set up, closed plans are frozen."""
+    plans = Plan.objects.filter(status=PlanStatus.ACTIVE)
+    if deadlines:
+        plans = plans.prefetch_related("deadlines")
+    return list(plans)
+
+
+def reporting_years(
+    department_ids: list[int] | None = None, *, today: date | None = None, details: bool = True
+) -> dict[int, list[YearQueue]]:
+    """Department id -> its ``YearQueue``s, latest year first, for the plans in force.
+
+    ``department_ids`` None: every department that leads an indicator (for the reminders).
+    ``details``: also list the returned figures with reason and reviewer (one more query).
+    Queries: plans, their deadlines, indicator totals, figure counts (+ returned figures).
+    """
+    today = today or selection.shanghai_today()
+    plans = {plan.pk: plan for plan in plans_in_force()}
+    if not plans:
+        return {}
+    last = {pk: reporting_year(plan, today) for pk, plan in plans.items()}
+    indicators = Indicator.objects.filter(plan__in=list(plans))
+    figures = Actual.objects.filter(
+        indicator__plan__in=list(plans),
+        year__gte=min(p.first_year for p in plans.values()),
+        year__lte=max(last.values()),
+    )
+    if department_ids is not None:
+        indicators = indicators.filter(lead_department_id__in=department_ids)
+        figures = figures.filter(indicator__lead_department_id__in=department_ids)
+
+    queues: dict[tuple[int, int, int], YearQueue] = {}
+    for plan_id, department_id, total in (
+        indicators.order_by().values_list("plan_id", "lead_department_id").annotate(total=Count("pk"))
+    ):
+        plan = plans[plan_id]
+        for year in range(plan.first_year, last[plan_id] + 1):
+            queues[(department_id, plan_id, year)] = YearQueue(
+                plan=plan, department_id=department_id, year=year, deadline=plan.deadline(year), today=today, total=total
+            )
+    for department_id, plan_id, year, status, count, reported in (
+        figures.order_by()
+        .values_list("indicator__lead_department_id", "indicator__plan_id", "year", "status")
+        .annotate(count=Count("pk"), reported=Count("pk", filter=_REPORTED))
+    ):
+        queue = queues.get((department_id, plan_id, year))
+        if queue is None:
+            continue  # a year after the reporting year
+        if status == ActualStatus.DRAFT:
+            queue.drafts += reported  # a blank draft is still to fill
+        elif status == ActualStatus.RETURNED:
+            queue.returned += count
+        elif status == ActualStatus.SUBMITTED:
+            queue.submitted += count
+        elif status == ActualStatus.APPROVED:
+            queue.approved += count
+    if details:
+        returned = (
+            figures.filter(status=ActualStatus.RETURNED)
+            .select_related("indicator", "reviewed_by")
+            .order_by("year", "indicator__order")
+        )
+        for actual in returned:
+            queue = queues.get((actual.indicator.lead_department_id, actual.indicator.plan_id, actual.year))
+            if queue is not None:
+                queue.returned_figures.append(
+                    ReturnedFigure(
+                        pk=actual.pk,
+                        indicator_name=actual.indicator.name,
+                        year=actual.year,
+                        reason=actual.return_reason,
+                        returned_by=person_name(actual.reviewed_by),
+                        returned_at=actual.reviewed_at,
+                    )
+                )
+    by_department: dict[int, list[YearQueue]] = {}
+    for queue in sorted(queues.values(), key=lambda q: (-q.year, q.plan.first_year, q.plan.pk)):
+        by_department.setdefault(queue.department_id, []).append(queue)
+    return by_department
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Submitted figures of one department and year, waiting for a reviewer."""
+
+    plan_id: int
+    plan_code: str
+    department_code: str
+    department_name: str
+    year: int
+    count: int
+    oldest: datetime | None  # when the longest-waiting one was submitted (None: not recorded)
+
+
+def waiting_for_review() -> list[Waiting]:
+    """Every department and year with submitted figures, the longest-waiting first (one query)."""
+    rows = (
+        Actual.objects.filter(status=ActualStatus.SUBMITTED)
+        .order_by()
+        .values(
+            "year",
+            plan_id=F("indicator__plan_id"),
+            plan_code=F("indicator__plan__code"),
+            department_code=F("indicator__lead_department__code"),
+            department_name=F("indicator__lead_department__name"),
+            department_order=F("indicator__lead_department__order"),
+        )
+        .annotate(count=Count("pk"), oldest=Min("submitted_at"))
+        .order_by(F("oldest").asc(nulls_first=True), "year", "department_order", "department_code")
+    )
+    return [
+        Waiting(
+            plan_id=row["plan_id"],
+            plan_code=row["plan_code"],
+            department_code=row["department_code"],
+            department_name=row["department_name"],
+            year=row["year"],
+            count=row["count"],
+            oldest=row["oldest"],
+        )
+        for row in rows
+    ]
+
+
+def reporter_badge(department_id: int, today: date | None = None) -> int:
+    """Figures waiting for a reporter: returned ones of any open year, and those not yet
+    submitted (blank or draft) of the year being reported now.  Two queries."""
+    today = today or selection.shanghai_today()
+    totals, plans = {}, {}
+    for plan_id, first_year, last_year, total in (
+        Indicator.objects.filter(plan__status=PlanStatus.ACTIVE, lead_department_id=department_id)
+        .order_by()
+        .values_list("plan_id", "plan__first_year", "plan__last_year")
+        .annotate(total=Count("pk"))
+    ):
+        totals[plan_id] = total
+        plans[plan_id] = reporting_year(Plan(first_year=first_year, last_year=last_year), today)
+    if not totals:
+        return 0
+    waiting = dict(totals)  # of the reporting year: every indicator, less what has been sent
+    returned = 0
+    for plan_id, year, status, count in (
+        Actual.objects.filter(indicator__plan__in=list(plans), indicator__lead_department_id=department_id)
+        .filter(status__in=[ActualStatus.SUBMITTED, ActualStatus.APPROVED, ActualStatus.RETURNED])
+        .order_by()
+        .values_list("indicator__plan_id", "year", "status")
+        .annotate(count=Count("pk"))
+    ):
+        if year > plans[plan_id]:
+            continue
+        if status == ActualStatus.RETURNED:
+            returned += count
+        if year == plans[plan_id]:
+            waiting[plan_id] -= count  # returned ones are counted once, above
+    return returned + sum(max(n, 0) for n in waiting.values())
+
+
+def reviewer_badge() -> int:
+    """Submitted figures waiting for a reviewer (one query)."""
+    return Actual.objects.filter(status=ActualStatus.SUBMITTED).count()
+
+
+def has_queue(user) -> bool:
+    """Does anything ever wait for this person (a reporter with a department, or someone who reviews)?"""
+    return user.is_authenticated and (user.is_reporter or may_review(user))
+
+
+def badge_count(user, today: date | None = None) -> int:
+    count = 0
+    if user.is_reporter:
+        count += reporter_badge(user.department_id, today)
+    if may_review(user):
+        count += reviewer_badge()
+    return count
+
+
+def lands_on_queue(user) -> bool:
+    """After logging in: reporters and reviewers start on 我的待办; leaders and administrators on the overview."""
+    return has_queue(user) and not (user.is_administrator or user.is_leader)

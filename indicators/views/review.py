@@ -1,0 +1,243 @@
+"""The review desk (``/review/<year>/``): every submitted figure of a year, by lead department.
+
+Each row shows what a reviewer needs to decide without opening the figure: the value with its
+unit, that year's target, last year's value, the status it would get (``rows.build_rows``, the
+same rows as the dashboards and the workbook), the note, the evidence and the plausibility
+flags (``plausibility.check``; a figure the reporter confirmed despite a warning is flagged
+too).  A row is approved, or returned with a reason; a department's figures are approved with
+one POST that carries each figure's id and the version shown, so a figure changed since the
+page was drawn is skipped and named instead of approved unseen.  Writes go through
+``workflow``; the page costs a fixed number of queries whatever the plan's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from indicators import plausibility, workflow
+from indicators.models import Actual, ActualStatus, Department, Evidence
+from indicators.notices import delivery_problems
+from indicators.permissions import may_review
+from indicators.queue import person_name
+from indicators.rows import IndicatorRow, build_rows
+from indicators.selection import choose_plan, parse_id, parse_page, reporting_year, requested_department
+from indicators.values import format_with_units, printed_with_units
+
+DESK_ROWS = 50  # figures a page: the whole real plan (29 indicators) fits on one
+
+
+@dataclass
+class DeskRow:
+    actual: Actual
+    row: IndicatorRow
+    value: str
+    target: str
+    last_year: str
+    last_year_label: str
+    last_year_pending: bool
+    flags: list[str]
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def submitter(self) -> str:
+        return person_name(self.actual.submitted_by) or "—"
+
+
+@dataclass
+class DeskGroup:
+    department: Department
+    rows: list[DeskRow] = field(default_factory=list)
+
+    @property
+    def seen(self) -> list[str]:
+        """What the bulk approval posts: each figure's id and the version the page showed."""
+        return [f"{r.actual.pk}:{r.actual.version}" for r in self.rows]
+
+
+def _desk_row(actual: Actual, row: IndicatorRow, year: int, plan) -> DeskRow:
+    indicator = row.indicator
+    units = indicator.units
+    previous = row.cells.get(year - 1)
+    if previous is None:  # the plan's first year: last year is the baseline year
+        last_text, label, pending = str(indicator.baseline_printed), _("Baseline %(year)s") % {"year": plan.baseline_year}, False
+        last_value = None
+    else:
+        record = previous.actual if previous.reported else None
+        last_value = record.year_value if record is not None else None
+        last_text = (
+            format_with_units(record.value, record.second_value, units, not_carried_out=record.not_carried_out) if record else ""
+        )
+        label, pending = str(year - 1), previous.pending
+    flags = [
+        flag.message for flag in plausibility.check(row.spec, units, year, actual.year_value, last_value)
+    ]
+    if actual.outlier_confirmed:
+        flags.append(_("The reporter confirmed this value despite a plausibility warning."))
+    return DeskRow(
+        actual=actual,
+        row=row,
+        value=format_with_units(actual.value, actual.second_value, units, not_carried_out=actual.not_carried_out),
+        target=printed_with_units(row.current.target, units),
+        last_year=last_text,
+        last_year_label=label,
+        last_year_pending=pending,
+        flags=flags,
+    )
+
+
+def _groups(plan, year, user, department, page_number):
+    """The page's submitted figures, grouped by lead department (display order), and the page.
+
+    At most ``DESK_ROWS`` figures a page, in department and table order, so a plan of any size
+    costs the same few queries and a page that renders in a moment; a department larger than a
+    page continues on the next (its bulk approval covers the figures shown).
+    """
+    submitted = Actual.objects.filter(indicator__plan=plan, year=year, status=ActualStatus.SUBMITTED)
+    if department is not None:
+        submitted = submitted.filter(indicator__lead_department=department)
+    ordered = submitted.select_related("submitted_by").order_by(
+        "indicator__lead_department__order", "indicator__lead_department__code", "indicator__order", "pk"
+    )
+    page = Paginator(ordered, DESK_ROWS).get_page(page_number)
+    actuals = list(page.object_list)
+    if not actuals:
+        return [], page
+    rows = {row.indicator.pk: row for row in build_rows(plan, year, viewer=user, indicator_ids=[a.indicator_id for a in actuals])}
+    files: dict[int, list[Evidence]] = {}
+    for item in Evidence.objects.filter(actual__in=[a.pk for a in actuals]).order_by("uploaded_at", "pk"):
+        files.setdefault(item.actual_id, []).append(item)
+    groups: dict[int, DeskGroup] = {}
+    for actual in actuals:
+        row = rows[actual.indicator_id]
+        actual.indicator = row.indicator  # for names and labels: no query per row
+        desk_row = _desk_row(actual, row, year, plan)
+        desk_row.evidence = files.get(actual.pk, [])
+        lead = row.lead_department
+        groups.setdefault(lead.pk, DeskGroup(lead)).rows.append(desk_row)
+    return list(groups.values()), page
+
+
+@login_required
+def review_default(request):
+    """``/review/``: the desk of the year being reported now."""
+    if not may_review(request.user):
+        raise PermissionDenied
+    plan = choose_plan(request)
+    return redirect(reverse("review_desk", args=[reporting_year(plan)]) + f"?plan={plan.pk}")
+
+
+@login_required
+def review_desk(request, year):
+    user = request.user
+    if not may_review(user):
+        raise PermissionDenied
+    plan = choose_plan(request, year=year)
+    department = requested_department(request)
+    if request.method == "POST":
+        _act(request)
+        return HttpResponseRedirect(_next(request))
+    groups, page = _groups(plan, year, user, department, parse_page(request.GET.get("page")))
+    waiting_years = dict(
+        Actual.objects.filter(indicator__plan=plan, status=ActualStatus.SUBMITTED)
+        .order_by()
+        .values_list("year")
+        .annotate(count=Count("pk"))
+    )
+    context = {
+        "plan": plan,
+        "year": year,
+        "department": department,
+        "groups": groups,
+        "total": page.paginator.count,
+        "page": page,
+        "action": request.get_full_path(),  # every form posts back here, and comes back to this page
+        "page_links": list(page.paginator.get_elided_page_range(page.number)) if page.paginator.num_pages > 1 else [],
+        "ellipsis": Paginator.ELLIPSIS,
+        "years": [(y, waiting_years.get(y, 0)) for y in plan.years],
+        "query": f"plan={plan.pk}" + (f"&department={department.code}" if department else ""),
+    }
+    return render(request, "queue/review.html", context)
+
+
+def _next(request) -> str:
+    """Back where the reviewer acted: the ``next`` they came from when it is ours, else this page."""
+    wanted = request.POST.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return wanted
+    return request.get_full_path()
+
+
+def _seen(values) -> dict[int, int] | None:
+    """``["12:3", …]`` -> ``{12: 3}``; None when any item is not ``<id>:<version>`` in plain digits."""
+    seen = {}
+    for value in values:
+        pk, _sep, version = str(value).partition(":")
+        pk, version = parse_id(pk), parse_id(version)
+        if pk is None or version is None:
+            return None
+        seen[pk] = version
+    return seen
+
+
+def _act(request):
+    action = request.POST.get("action", "")
+    user = request.user
+    if action in ("approve", "approve_all"):
+        values = request.POST.getlist("figure") if action == "approve_all" else [request.POST.get("figure", "")]
+        seen = _seen(values)
+        if not seen:
+            messages.error(request, _("The form did not say which figures you saw. Reload the page and try again."))
+            return
+        try:
+            approved, skipped = workflow.approve_unchanged(user, seen)
+        except workflow.WorkflowError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return
+        if approved:
+            messages.success(
+                request,
+                ngettext("Approved %(count)d figure.", "Approved %(count)d figures.", len(approved)) % {"count": len(approved)},
+            )
+        if skipped:
+            messages.warning(
+                request,
+                _("Not approved, because they changed after the page was drawn; check them again: %(figures)s")
+                % {"figures": "；".join(str(problem) for problem in skipped)},
+            )
+        return
+    if action == "return":
+        seen = _seen([request.POST.get("figure", "")])
+        actual = (
+            Actual.objects.select_related("indicator__plan", "submitted_by", "entered_by").filter(pk__in=list(seen)).first()
+            if seen
+            else None
+        )
+        if actual is None:
+            messages.error(request, _("This figure was deleted by someone else. Reload the page."))
+            return
+        actual.version = seen[actual.pk]  # the version the page showed: a figure changed since is refused
+        try:
+            result = workflow.return_with_notice(user, [actual], request.POST.get("reason", ""))
+        except workflow.WorkflowError as exc:
+            messages.error(request, _("Not returned: %(problems)s") % {"problems": "；".join(exc.messages)})
+            return
+        messages.success(
+            request,
+            _("Returned “%(indicator)s” (%(year)s) to the department.") % {"indicator": actual.indicator.name, "year": actual.year},
+        )
+        for problem in delivery_problems(result.delivery):
+            messages.warning(request, problem)
+        return
+    messages.error(request, _("Unknown action."))
