@@ -185,6 +185,6 @@ def test_the_admin_shows_figures_and_targets_in_their_natural_precision(czj, pla
     read_only = czj.get(f"/admin/indicators/actual/{figure.pk}/change/").content.decode()  # submitted: the reporter reads it
     listing = czj.get("/admin/indicators/actual/?year__exact=2024").content.decode()
     indicator = czj.get(f"/admin/indicators/indicator/{pledge.pk}/change/").content.decode()  # read-only for reporters
-    for page in (read_only, listing):
-        assert "5600.5/4" in page and ".0000" not in page
+    assert "5600.5/4" in listing and ".0000" not in listing
+    assert "5600.5 万元 / 4 笔" in read_only and ".0000" not in read_only  # with its units on the figure's own page
     assert "5217/8" in indicator and ".0000" not in indicator
