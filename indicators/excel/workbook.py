@@ -3,7 +3,7 @@
 Leaders, reviewers and administrators (and the management command, ``viewer=None``)
 get the whole workbook: 量化指标完成情况, one sheet per lead department and 部门汇总,
 with unapproved figures marked 待审核.  A reporter gets one sheet: the indicators their
-department leads.  Rows come from ``indicators.dashboard.build_rows``, so the workbook
+department leads.  Rows come from ``indicators.rows.build_rows``, so the workbook
 and the dashboards always agree, and the whole file costs a fixed number of queries.
 """
 
@@ -26,7 +26,7 @@ from indicators.excel.sheets import (
     plan_heading,
     status_words,
 )
-from indicators.excel.xlsx import sheet_title
+from indicators.excel.xlsx import SheetWriter, Styles, sheet_title
 
 
 class AssessmentWorkbook(BaseExporter):
@@ -101,8 +101,9 @@ class AssessmentWorkbook(BaseExporter):
     def build(self) -> Workbook:
         workbook = Workbook()
         workbook.remove(workbook.active)
+        styles = Styles(workbook)
         for sheet in self.sheets():
-            sheet.write(workbook.create_sheet(sheet.name))
+            sheet.write(SheetWriter(workbook.create_sheet(sheet.name), styles))
         workbook.active = 0
         workbook.properties.title = self.title()
         workbook.properties.creator = "ipzone"

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import math
 import re
-import weakref
 from copy import copy
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
+
+from indicators.text import clean_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_TEXT_MAX = 32767  # characters in a cell, as openpyxl's setter truncates
@@ -105,61 +106,6 @@ def _wrapped_lines(text: str, width: float) -> int:
     return total
 
 
-def clean_text(text) -> str:
-    """Drop control characters XML 1.0 cannot hold (openpyxl would refuse the whole file)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", str(text))
-
-
-_STYLE_NAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def apply_style(cell, *, font=BODY_FONT, alignment=WRAP_LEFT, border=BORDER, fill=None, number_format="General"):
-    """Give ``cell`` this combination of font, alignment, border, fill and number format.
-
-    Setting the attributes one by one makes openpyxl hash each style object for every cell,
-    which dominated the time of a 2,900-row workbook.  Each combination becomes one named
-    style of the workbook; the first cell takes it by name and the style array openpyxl
-    derived is then copied to every later cell — the same copy openpyxl's own
-    ``WorksheetCopy`` makes, and a tenth of the cost.
-    """
-    workbook = cell.parent.parent
-    cache = _STYLE_NAMES.setdefault(workbook, {})
-    # Keyed by identity (hashing the style objects is the cost being avoided); the entry keeps
-    # the objects alive, so an id cannot be reused by another object while the workbook exists.
-    key = (id(font), id(alignment), id(border), id(fill), number_format)
-    found = cache.get(key)
-    if found is None:
-        name = f"ipzone {len(cache) + 1}"
-        style = NamedStyle(name=name, font=font, alignment=alignment, border=border, number_format=number_format)
-        if fill is not None:
-            style.fill = fill
-        workbook.add_named_style(style)
-        cell.style = name
-        cache[key] = (copy(cell._style), (font, alignment, border, fill))
-    else:
-        cell._style = copy(found[0])
-    return cell
-
-
-def put_text(cell, text, *, font=BODY_FONT, alignment=WRAP_LEFT, border=BORDER, fill=None):
-    """Write ``text`` as a string cell, never a formula.
-
-    openpyxl turns any string starting with ``=`` into a formula; notes are typed by users,
-    so the type is forced back to text.  ``quotePrefix`` keeps Excel and WPS from
-    re-reading ``+3``, ``-2`` or ``@SUM(A1)`` as a formula when someone edits the cell.
-    """
-    text = clean_text(text)[:XLSX_TEXT_MAX] if text is not None else ""
-    # Set directly: clean_text already removed what openpyxl's value setter would refuse, and that
-    # setter scans every string again with a large regular expression (a third of the build time
-    # of a 100× workbook).  data_type "s" is the setter's own result for a string, minus formulas.
-    cell._value = text
-    cell.data_type = "s"
-    apply_style(cell, font=font, alignment=alignment, border=border, fill=fill)
-    if text.startswith(FORMULA_PREFIXES):
-        cell.quotePrefix = True
-    return cell
-
-
 def as_number(value: Decimal | int | float | None):
     """A Decimal as an Excel number: int when whole (no ``12.0000`` noise), else float."""
     if value is None:
@@ -169,65 +115,123 @@ def as_number(value: Decimal | int | float | None):
     return value
 
 
-def put_number(cell, value, *, number_format="General", font=BODY_FONT, alignment=WRAP_RIGHT, border=BORDER, fill=None):
-    cell.value = as_number(value)
-    return apply_style(cell, font=font, alignment=alignment, border=border, fill=fill, number_format=number_format)
+class Styles:
+    """The cell styles of one workbook, as openpyxl named styles made on first use.
 
-
-def style_blank(cell, *, font=BODY_FONT, alignment=WRAP_LEFT, border=BORDER, fill=None):
-    return apply_style(cell, font=font, alignment=alignment, border=border, fill=fill)
-
-
-class _StyledMergedRange(MergedCellRange):
-    """A merged range whose cells were styled by this module already (or are blank on purpose).
-
-    openpyxl copies the bottom-right cell's border onto the top-left cell, and ``merge_cells``
-    re-borders every edge cell; each copy hashes ``Border`` objects, which took a second for the
-    132 sheets of a 100× workbook and changed nothing here: the cells of a merged task group
-    all carry the same full border, and a merged text row (title, footnote) has none.
+    Each combination of font, alignment, border, fill, number format and protection becomes one
+    ``NamedStyle``; a cell is created with that style whole.  Setting font, border, … one by one
+    makes openpyxl look each style object up (hashing it) for every cell, which dominated the
+    time of a 2,900-row workbook.  Combinations are told apart by the identity of the style
+    objects — the module's constants — so asking costs one dict look-up, not a hash of each.
     """
 
-    def _get_borders(self):
-        self.start_cell = self.ws._cells.get((self.min_row, self.min_col)) or self.ws.cell(row=self.min_row, column=self.min_col)
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.named: dict[tuple, tuple[NamedStyle, tuple]] = {}
+
+    def get(self, font=BODY_FONT, alignment=WRAP_LEFT, border=BORDER, fill=None, number_format="General", protection=None):
+        key = (id(font), id(alignment), id(border), id(fill), number_format, id(protection))
+        found = self.named.get(key)
+        if found is None:
+            style = NamedStyle(name=f"ipzone {len(self.named) + 1}", font=font, alignment=alignment, border=border,
+                               number_format=number_format)
+            if fill is not None:
+                style.fill = fill
+            if protection is not None:
+                style.protection = protection
+            self.workbook.add_named_style(style)
+            # The objects are kept with the style, so their ids cannot be reused by others.
+            found = self.named[key] = (style, (font, alignment, border, fill, protection))
+        return found[0]
 
 
-def merge(ws: Worksheet, coords):
-    """Merge ranges such as ``"A4:A7"`` that do not overlap each other.
+class SheetWriter:
+    """Writes one worksheet from the top down, a row at a time (``Worksheet.append``).
 
-    ``Worksheet.merge_cells`` compares every new range with every existing one, which is
-    quadratic in the number of task groups; the ranges here are disjoint by construction.
-    The covered cells stay as written (blank, bordered, or not written at all), which is
-    what Excel itself saves.
+    Rows are lists of cells made by ``text``, ``number`` and ``blank``; ``append`` adds one and
+    sets its height.  Merged ranges are collected and given to the sheet at the end (``finish``).
     """
-    ranges = ws.merged_cells.ranges
-    for coord in coords:
-        ranges.add(_StyledMergedRange(ws, coord))
+
+    def __init__(self, ws: Worksheet, styles: Styles):
+        self.ws = ws
+        self.styles = styles
+        self.row = 0  # the last row written
+        self.merges: list[str] = []
+
+    def cell(self, value, style: NamedStyle) -> Cell:
+        # The constructor takes the named style's array (a copy: quotePrefix is set per cell).
+        return Cell(self.ws, value=value, style_array=copy(style.as_tuple()))
+
+    def text(self, text, *, font=BODY_FONT, alignment=WRAP_LEFT, border=BORDER, fill=None, protection=None) -> Cell:
+        """``text`` as a string cell, never a formula.
+
+        openpyxl turns any string starting with ``=`` into a formula; notes are typed by users,
+        so the type is forced back to text.  ``quotePrefix`` keeps Excel and WPS from re-reading
+        ``+3``, ``-2`` or ``@SUM(A1)`` as a formula when someone edits the cell.  What a file cannot
+        hold is dropped first (``indicators.text.clean_text``).
+        """
+        text = clean_text(text)[:XLSX_TEXT_MAX] if text is not None else ""
+        cell = self.cell(text, self.styles.get(font, alignment, border, fill, "General", protection))
+        if text.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        return cell
+
+    def number(self, value, *, number_format="General", font=BODY_FONT, alignment=WRAP_RIGHT, border=BORDER, fill=None,
+               protection=None) -> Cell:
+        return self.cell(as_number(value), self.styles.get(font, alignment, border, fill, number_format, protection))
+
+    def blank(self, *, font=BODY_FONT, alignment=WRAP_LEFT, border=BORDER, fill=None, protection=None) -> Cell:
+        return self.cell(None, self.styles.get(font, alignment, border, fill, "General", protection))
+
+    def append(self, cells, *, height: float | None = None) -> int:
+        """Write ``cells`` (``None`` leaves a column empty) as the next row; its number."""
+        self.ws.append(cells)
+        self.row += 1
+        if height is not None:
+            self.ws.row_dimensions[self.row].height = height
+        return self.row
+
+    def merge(self, coord: str):
+        self.merges.append(coord)
+
+    def merged_text_row(self, columns: int, text, *, font=BODY_FONT, alignment=TOP_LEFT, widths=None) -> int:
+        """A line of text over the whole table width (titles, footnotes).
+
+        Spreadsheet programs never grow merged rows to fit their text, so the height is set
+        here from the text's estimated line count.
+        """
+        height = None
+        if widths:
+            scale = font.sz / BODY_FONT.sz if font.sz else 1
+            lines = wrapped_lines(text, sum(widths) / scale)
+            height = max(lines * LINE_HEIGHT * scale, LINE_HEIGHT * scale) + 4
+        row = self.append([self.text(text, font=font, alignment=alignment, border=NO_BORDER)], height=height)
+        if columns > 1:
+            self.merge(f"A{row}:{get_column_letter(columns)}{row}")  # the rest of the row is never written
+        return row
+
+    def finish(self):
+        """Give the sheet its merged ranges.
+
+        They are disjoint by construction, so they are handed over as one ``MultiCellRange``:
+        ``Worksheet.merge_cells`` compares each new range with every earlier one (quadratic in
+        the number of task groups) and re-borders the edge cells one by one.  The covered cells
+        keep the style they were written with (blank and bordered, or not written at all),
+        which is what Excel itself saves.
+        """
+        if self.merges:
+            self.ws.merged_cells = MultiCellRange([CellRange(coord) for coord in self.merges])
 
 
-def merged_text_row(ws: Worksheet, row: int, columns: int, text, *, font=BODY_FONT, alignment=TOP_LEFT, widths=None):
-    """A line of text over the whole table width (titles, footnotes).
-
-    Spreadsheet programs never grow merged rows to fit their text, so the height is set
-    here from the text's estimated line count.
-    """
-    cell = put_text(ws.cell(row=row, column=1), text, font=font, alignment=alignment, border=NO_BORDER)
-    if columns > 1:
-        merge(ws, [f"A{row}:{get_column_letter(columns)}{row}"])  # the rest of the row is never written
-    if widths:
-        scale = font.sz / BODY_FONT.sz if font.sz else 1
-        lines = wrapped_lines(text, sum(widths) / scale)
-        ws.row_dimensions[row].height = max(lines * LINE_HEIGHT * scale, LINE_HEIGHT * scale) + 4
-    return cell
-
-
-def fit_height(ws: Worksheet, row: int, texts, widths):
-    """Set a row's height from the wrapped lines of its texts (one per column).
+def row_height(texts, widths) -> float:
+    """A row's height from the wrapped lines of its texts (one per column).
 
     LibreOffice does not grow rows to fit wrapped text when it opens a generated file,
     and Excel does not always either, so long department lists would overlap the next row.
     """
     lines = max((wrapped_lines(text, width) for text, width in zip(texts, widths, strict=False) if text), default=1)
-    ws.row_dimensions[row].height = min(lines * LINE_HEIGHT + 3, MAX_ROW_HEIGHT)
+    return min(lines * LINE_HEIGHT + 3, MAX_ROW_HEIGHT)
 
 
 def set_widths(ws: Worksheet, widths: list[float]):
