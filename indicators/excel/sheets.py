@@ -15,6 +15,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from django.utils import translation
+from django.utils.functional import cached_property
 
 from indicators import values as V
 from indicators.rows import DepartmentSummary, IndicatorRow, YearCell
@@ -26,13 +27,12 @@ from indicators.excel.xlsx import (
     TITLE_FONT,
     WRAP_CENTER,
     WRAP_LEFT,
-    SheetWriter,
     fill,
     fit_width,
     print_setup,
-    row_height,
     set_widths,
 )
+from indicators.excel.writer import SheetWriter, row_height
 from indicators.models import ActualStatus, Measure, Plan
 from indicators.progress import SEVERITY, STATUS_COLOURS, Status
 
@@ -137,33 +137,45 @@ class IndicatorSheet:
             return V.format_pair(actual.value, actual.second_value) + (PENDING if pending else ""), None
         return actual.value, NUMBER_FORMATS[(indicator.measure == Measure.RATE, pending)]
 
+    @cached_property
+    def shown(self) -> list[list[tuple]]:
+        """Per row, per plan year: ``(value, number_format, text)``, the text as it is printed.
+
+        Worked out once for the column widths and the cells; years after the as-of year are blank.
+        """
+        shown = []
+        for row in self.rows:
+            line = []
+            for year in self.plan.years:
+                value, number_format = self.year_value(row.indicator, row.cells.get(year)) if year <= self.year else (None, None)
+                if value is None:
+                    text = ""
+                elif number_format is None:
+                    text = value
+                else:
+                    text = _as_text(value) + (PENDING if PENDING in number_format else "")
+                line.append((value, number_format, text))
+            shown.append(line)
+        return shown
+
     def widths(self) -> list[float]:
         names = [row.indicator.name for row in self.rows]
         departments = [row.department_names for row in self.rows]
         notes = [row.current.actual.note if row.current.actual is not None else "" for row in self.rows]
         printed = [row.indicator.baseline_printed for row in self.rows] + [row.indicator.target_printed for row in self.rows]
+        # What a year column shows, the 待审核 mark included (a pair with the mark needs 16 units).
+        years = [fit_width([line[index][2] for line in self.shown], minimum=8, maximum=16) for index in range(len(self.plan.years))]
         return [
             7.0,
             fit_width(names, minimum=16, maximum=30),
             fit_width(printed, minimum=9, maximum=11, header=self.headers[2]),
-            *[fit_width(self.year_texts(year), minimum=8, maximum=16) for year in self.plan.years],
+            *years,
             fit_width(printed, minimum=9, maximum=11, header=self.headers[-5]),
             8.0,
             8.0,
             fit_width(departments, minimum=14, maximum=30),
             fit_width(notes, minimum=18, maximum=32),
         ]
-
-    def year_texts(self, year: int) -> list[str]:
-        """What a year column shows, the 待审核 mark included (a pair with the mark needs 16 units)."""
-        if year > self.year:
-            return []
-        texts = []
-        for row in self.rows:
-            value, number_format = self.year_value(row.indicator, row.cells.get(year))
-            if value is not None:
-                texts.append(_as_text(value) + (PENDING if number_format and PENDING in number_format else ""))
-        return texts
 
     # -- writing ----------------------------------------------------------------------------
     def write(self, out: SheetWriter):
@@ -176,9 +188,16 @@ class IndicatorSheet:
             [out.text(header, font=BOLD_FONT, alignment=WRAP_CENTER, fill=HEADER_FILL) for header in self.headers],
             height=row_height(self.headers, [w - 1 for w in widths]),  # bold is a little wider
         )
+        # The styles of the data cells, looked up once for the sheet.
+        self.left, self.center = out.style(), out.style(alignment=WRAP_CENTER)
+        self.numbers = {
+            number_format: out.style(alignment=WRAP_CENTER, number_format=number_format)
+            for number_format in ("General", COMPLETION_FORMAT, *NUMBER_FORMATS.values())
+        }
+        self.statuses = {status: out.style(alignment=WRAP_CENTER, fill=colour) for status, colour in STATUS_FILLS.items()}
         task = None
-        for row in self.rows:
-            self.write_row(out, row, first_of_task=row.indicator.task_number != task)
+        for row, shown in zip(self.rows, self.shown, strict=True):
+            self.write_row(out, row, shown, first_of_task=row.indicator.task_number != task)
             task = row.indicator.task_number
         self.merge_tasks(out)
         out.append([])
@@ -188,41 +207,35 @@ class IndicatorSheet:
         out.finish()
         print_setup(out.ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", freeze=f"C{FIRST_DATA_ROW}")
 
-    def write_row(self, out: SheetWriter, row: IndicatorRow, first_of_task: bool = True):
+    def write_row(self, out: SheetWriter, row: IndicatorRow, shown: list[tuple], first_of_task: bool = True):
         indicator = row.indicator
-        cells, texts = [], []  # the cells, and what each shows (for the row height)
-
-        def text(value, alignment=WRAP_LEFT, fill=None):
-            texts.append(value)
-            cells.append(out.text(value, alignment=alignment, fill=fill))
-
-        if first_of_task:
-            cells.append(out.number(indicator.task_number, alignment=WRAP_CENTER))
-        else:
-            cells.append(out.blank(alignment=WRAP_CENTER))  # covered by the group's merged cell
-        texts.append("")
-        text(indicator.name)
-        text(indicator.baseline_printed, WRAP_CENTER)
-        for year in self.year_columns:
-            value, number_format = self.year_value(indicator, row.cells.get(year) if year <= self.year else None)
-            if value is None:
-                cells.append(out.blank(alignment=WRAP_CENTER))
-                texts.append("")
-            elif number_format is None:
-                text(value, WRAP_CENTER)
-            else:
-                cells.append(out.number(value, number_format=number_format, alignment=WRAP_CENTER))
-                texts.append(_as_text(value) + (PENDING if PENDING in number_format else ""))
-        text(indicator.target_printed, WRAP_CENTER)
+        left, center, numbers = self.left, self.center, self.numbers
         completion = row.assessment.completion
-        if completion is None:
-            cells.append(out.blank(alignment=WRAP_CENTER))
-        else:
-            cells.append(out.number(completion, number_format=COMPLETION_FORMAT, alignment=WRAP_CENTER))
-        texts.append("")
-        text(self.words[row.status], WRAP_CENTER, STATUS_FILLS[row.status])
-        text(row.department_names)
-        text(row.current.actual.note if row.current.actual is not None else "")
+        status = self.words[row.status]
+        note = row.current.actual.note if row.current.actual is not None else ""
+        cells = [
+            # 主要任务序号 once per group; the rest of the group is covered by its merged cell
+            out.number(indicator.task_number, numbers["General"]) if first_of_task else out.blank(center),
+            out.text(indicator.name, left),
+            out.text(indicator.baseline_printed, center),
+        ]
+        for value, number_format, _text in shown:
+            if value is None:
+                cells.append(out.blank(center))
+            elif number_format is None:
+                cells.append(out.text(value, center))
+            else:
+                cells.append(out.number(value, numbers[number_format]))
+        cells += [
+            out.text(indicator.target_printed, center),
+            out.blank(center) if completion is None else out.number(completion, numbers[COMPLETION_FORMAT]),
+            out.text(status, self.statuses[row.status]),
+            out.text(row.department_names, left),
+            out.text(note, left),
+        ]
+        # What each cell shows, for the row height.
+        texts = ["", indicator.name, indicator.baseline_printed, *[text for _v, _f, text in shown],
+                 indicator.target_printed, "", status, row.department_names, note]
         out.append(cells, height=row_height(texts, self.widths_used))
 
     def merge_tasks(self, out: SheetWriter):

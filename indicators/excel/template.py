@@ -14,7 +14,6 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -29,11 +28,9 @@ from indicators.excel.xlsx import (
     TITLE_FONT,
     WRAP_CENTER,
     WRAP_LEFT,
-    SheetWriter,
-    Styles,
-    row_height,
     set_widths,
 )
+from indicators.excel.writer import BookWriter, SheetWriter, row_height
 from indicators.models import Actual, Indicator, Measure
 from indicators.progress import yearly_target
 
@@ -112,17 +109,13 @@ class ImportTemplate(BaseExporter):
         ]
 
     def write(self, handle) -> None:
-        workbook = Workbook()
-        styles = Styles(workbook)
-        ws = workbook.active
-        ws.title = TEMPLATE_SHEET
-        self.write_sheet(SheetWriter(ws, styles))
-        help_sheet = SheetWriter(workbook.create_sheet(HELP_SHEET), styles)
+        book = BookWriter()
+        self.write_sheet(book.sheet(TEMPLATE_SHEET))
+        help_sheet = book.sheet(HELP_SHEET)
         help_sheet.ws.column_dimensions["A"].width = 110
         for line in HELP_LINES:
             help_sheet.append([help_sheet.text(line, border=NO_BORDER)])
-        workbook.active = 0
-        workbook.save(handle)
+        book.save(handle)
 
     def write_sheet(self, out: SheetWriter):
         ws = out.ws

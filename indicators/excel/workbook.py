@@ -14,7 +14,6 @@ from itertools import groupby
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from indicators.rows import IndicatorRow, build_rows, department_summary
 from indicators.excel.base import BaseExporter
@@ -26,7 +25,8 @@ from indicators.excel.sheets import (
     plan_heading,
     status_words,
 )
-from indicators.excel.xlsx import SheetWriter, Styles, sheet_title
+from indicators.excel.writer import BookWriter, collection_paused
+from indicators.excel.xlsx import sheet_title
 
 
 class AssessmentWorkbook(BaseExporter):
@@ -98,16 +98,14 @@ class AssessmentWorkbook(BaseExporter):
         summaries = department_summary(self.plan, self.year, self.rows)
         yield SummarySheet(self.plan, self.year, summaries, title=self.title("部门汇总"), info=self.info(), words=words)
 
-    def build(self) -> Workbook:
-        workbook = Workbook()
-        workbook.remove(workbook.active)
-        styles = Styles(workbook)
+    def build(self) -> BookWriter:
+        book = BookWriter()
         for sheet in self.sheets():
-            sheet.write(SheetWriter(workbook.create_sheet(sheet.name), styles))
-        workbook.active = 0
-        workbook.properties.title = self.title()
-        workbook.properties.creator = "ipzone"
-        return workbook
+            sheet.write(book.sheet(sheet.name))
+        book.workbook.properties.title = self.title()
+        book.workbook.properties.creator = "ipzone"
+        return book
 
     def write(self, handle) -> None:
-        self.build().save(handle)
+        with collection_paused():
+            self.build().save(handle)

@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import math
 import re
-from copy import copy
-from decimal import Decimal
 from functools import lru_cache
 
-from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.text import clean_text
@@ -104,134 +100,6 @@ def _wrapped_lines(text: str, width: float) -> int:
     for line in text.split("\n"):
         total += max(1, math.ceil(_line_width(line) / usable))
     return total
-
-
-def as_number(value: Decimal | int | float | None):
-    """A Decimal as an Excel number: int when whole (no ``12.0000`` noise), else float."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-class Styles:
-    """The cell styles of one workbook, as openpyxl named styles made on first use.
-
-    Each combination of font, alignment, border, fill, number format and protection becomes one
-    ``NamedStyle``; a cell is created with that style whole.  Setting font, border, … one by one
-    makes openpyxl look each style object up (hashing it) for every cell, which dominated the
-    time of a 2,900-row workbook.  Combinations are told apart by the identity of the style
-    objects — the module's constants — so asking costs one dict look-up, not a hash of each.
-    """
-
-    def __init__(self, workbook):
-        self.workbook = workbook
-        self.named: dict[tuple, tuple[NamedStyle, tuple]] = {}
-
-    def get(self, font=BODY_FONT, alignment=WRAP_LEFT, border=BORDER, fill=None, number_format="General", protection=None):
-        key = (id(font), id(alignment), id(border), id(fill), number_format, id(protection))
-        found = self.named.get(key)
-        if found is None:
-            style = NamedStyle(name=f"ipzone {len(self.named) + 1}", font=font, alignment=alignment, border=border,
-                               number_format=number_format)
-            if fill is not None:
-                style.fill = fill
-            if protection is not None:
-                style.protection = protection
-            self.workbook.add_named_style(style)
-            # The objects are kept with the style, so their ids cannot be reused by others.
-            found = self.named[key] = (style, (font, alignment, border, fill, protection))
-        return found[0]
-
-
-class SheetWriter:
-    """Writes one worksheet from the top down, a row at a time (``Worksheet.append``).
-
-    Rows are lists of cells made by ``text``, ``number`` and ``blank``; ``append`` adds one and
-    sets its height.  Merged ranges are collected and given to the sheet at the end (``finish``).
-    """
-
-    def __init__(self, ws: Worksheet, styles: Styles):
-        self.ws = ws
-        self.styles = styles
-        self.row = 0  # the last row written
-        self.merges: list[str] = []
-
-    def cell(self, value, style: NamedStyle) -> Cell:
-        # The constructor takes the named style's array (a copy: quotePrefix is set per cell).
-        return Cell(self.ws, value=value, style_array=copy(style.as_tuple()))
-
-    def text(self, text, *, font=BODY_FONT, alignment=WRAP_LEFT, border=BORDER, fill=None, protection=None) -> Cell:
-        """``text`` as a string cell, never a formula.
-
-        openpyxl turns any string starting with ``=`` into a formula; notes are typed by users,
-        so the type is forced back to text.  ``quotePrefix`` keeps Excel and WPS from re-reading
-        ``+3``, ``-2`` or ``@SUM(A1)`` as a formula when someone edits the cell.  What a file cannot
-        hold is dropped first (``indicators.text.clean_text``).
-        """
-        text = clean_text(text)[:XLSX_TEXT_MAX] if text is not None else ""
-        cell = self.cell(text, self.styles.get(font, alignment, border, fill, "General", protection))
-        if text.startswith(FORMULA_PREFIXES):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        return cell
-
-    def number(self, value, *, number_format="General", font=BODY_FONT, alignment=WRAP_RIGHT, border=BORDER, fill=None,
-               protection=None) -> Cell:
-        return self.cell(as_number(value), self.styles.get(font, alignment, border, fill, number_format, protection))
-
-    def blank(self, *, font=BODY_FONT, alignment=WRAP_LEFT, border=BORDER, fill=None, protection=None) -> Cell:
-        return self.cell(None, self.styles.get(font, alignment, border, fill, "General", protection))
-
-    def append(self, cells, *, height: float | None = None) -> int:
-        """Write ``cells`` (``None`` leaves a column empty) as the next row; its number."""
-        self.ws.append(cells)
-        self.row += 1
-        if height is not None:
-            self.ws.row_dimensions[self.row].height = height
-        return self.row
-
-    def merge(self, coord: str):
-        self.merges.append(coord)
-
-    def merged_text_row(self, columns: int, text, *, font=BODY_FONT, alignment=TOP_LEFT, widths=None) -> int:
-        """A line of text over the whole table width (titles, footnotes).
-
-        Spreadsheet programs never grow merged rows to fit their text, so the height is set
-        here from the text's estimated line count.
-        """
-        height = None
-        if widths:
-            scale = font.sz / BODY_FONT.sz if font.sz else 1
-            lines = wrapped_lines(text, sum(widths) / scale)
-            height = max(lines * LINE_HEIGHT * scale, LINE_HEIGHT * scale) + 4
-        row = self.append([self.text(text, font=font, alignment=alignment, border=NO_BORDER)], height=height)
-        if columns > 1:
-            self.merge(f"A{row}:{get_column_letter(columns)}{row}")  # the rest of the row is never written
-        return row
-
-    def finish(self):
-        """Give the sheet its merged ranges.
-
-        They are disjoint by construction, so they are handed over as one ``MultiCellRange``:
-        ``Worksheet.merge_cells`` compares each new range with every earlier one (quadratic in
-        the number of task groups) and re-borders the edge cells one by one.  The covered cells
-        keep the style they were written with (blank and bordered, or not written at all),
-        which is what Excel itself saves.
-        """
-        if self.merges:
-            self.ws.merged_cells = MultiCellRange([CellRange(coord) for coord in self.merges])
-
-
-def row_height(texts, widths) -> float:
-    """A row's height from the wrapped lines of its texts (one per column).
-
-    LibreOffice does not grow rows to fit wrapped text when it opens a generated file,
-    and Excel does not always either, so long department lists would overlap the next row.
-    """
-    lines = max((wrapped_lines(text, width) for text, width in zip(texts, widths, strict=False) if text), default=1)
-    return min(lines * LINE_HEIGHT + 3, MAX_ROW_HEIGHT)
 
 
 def set_widths(ws: Worksheet, widths: list[float]):
