@@ -102,7 +102,7 @@ class AssessmentWorkbook(BaseExporter):
         book = BookWriter()
         for sheet in self.sheets():
             sheet.write(book.sheet(sheet.name))
-        book.workbook.properties.title = self.title()
+        book.workbook.properties.title = book.clean(self.title())
         book.workbook.properties.creator = "ipzone"
         return book
 
