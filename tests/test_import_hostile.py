@@ -18,10 +18,11 @@ from decimal import Decimal
 import pytest
 
 from indicators.excel.importer import max_rows
+from indicators.excel.template import TEMPLATE_SHEET
 from indicators.models import Actual
 from tests.figures import make_figures
-from tests.test_import import VALUE, as_bytes, czj, client_en, indicator, refused, rows_by_id, state, template, upload  # noqa: F401
-from indicators.excel.template import TEMPLATE_SHEET
+# The upload helpers and the 财政局 client (``czj``, built on ``client_en``) of the import tests.
+from tests.test_import import VALUE, as_bytes, client_en, czj, indicator, refused, rows_by_id, state, template, upload  # noqa: F401
 
 SHEET = "xl/worksheets/sheet1.xml"  # the template's first sheet, 填报
 SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
@@ -40,16 +41,18 @@ def filled(czj, plan):
     return as_bytes(book), row
 
 
-def edit(data, sheet=None, add=None, content_types=None):
-    """The workbook with its first sheet's XML changed by ``sheet(xml)``, parts added, content types changed."""
+def edit(data, sheet=None, add=None, content_types=None, parts=None, drop=()):
+    """The workbook with its first sheet's XML changed by ``sheet(xml)``, content types by
+    ``content_types(xml)``, other parts by ``parts[name](xml)``, parts added and parts dropped."""
+    changes = {**(parts or {}), SHEET: sheet, "[Content_Types].xml": content_types}
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            if info.filename in drop:
+                continue
             body = source.read(info)
-            if info.filename == SHEET and sheet:
-                body = sheet(body.decode()).encode()
-            if info.filename == "[Content_Types].xml" and content_types:
-                body = content_types(body.decode()).encode()
+            if changes.get(info.filename):
+                body = changes[info.filename](body.decode()).encode()
             target.writestr(info.filename, body)
         for name, body in (add or {}).items():
             target.writestr(name, body)
@@ -171,12 +174,7 @@ def test_a_styles_part_with_a_hundred_thousand_formats_is_refused(czj, plan, fil
     def styles(body):
         return re.sub(r'<cellXfs count="\d+">', f'<cellXfs count="{100_000}">' + xfs, body, count=1)
 
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            body = source.read(info)
-            target.writestr(info.filename, styles(body.decode()).encode() if info.filename == "xl/styles.xml" else body)
-    refused(czj, out.getvalue(), TOO_MUCH)
+    refused(czj, edit(data, parts={"xl/styles.xml": styles}), TOO_MUCH)
 
 
 def test_a_dtd_with_entities_is_refused(czj, plan, filled):
@@ -219,13 +217,8 @@ def test_a_row_number_that_is_not_a_number_means_a_damaged_file(czj, plan, fille
 
 def test_a_missing_sheet_part_is_a_clear_refusal(czj, plan, filled):
     data, _row = filled
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            if info.filename != SHEET:
-                target.writestr(info.filename, source.read(info))
     # openpyxl skips a sheet whose part is missing; the help sheet that is left has no header row.
-    refused(czj, out.getvalue(), "does not have the template's header row")
+    refused(czj, edit(data, drop={SHEET}), "does not have the template's header row")
 
 
 # -- formulas ------------------------------------------------------------------------------------------
