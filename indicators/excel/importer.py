@@ -1,12 +1,13 @@
 """Reading a filled-in template back: every row checked, all saved or none.
 
 The file is read by ``reading.read_sheet`` (checked first: size, zip, macros, zip
-bombs, rows beyond what a template of the plan holds; formulas as the results stored
-with them, never evaluated by us; any file openpyxl cannot read is "damaged").  Each row becomes a ``workflow.Entry`` labelled “第 N 行” with the
-Excel row number and the version the reporter downloaded; ``workflow.save_entries``
-applies the same rules as the admin form and saves in one transaction, recording the
-history.  Any problem — in the file or in any row — raises ``ImportFailed`` listing
-every problem by row, and nothing is saved.
+bombs, rows beyond the template the uploader fills in; formulas as the results stored
+with them, never evaluated by us; any file openpyxl cannot read is "damaged").  Each
+row becomes a ``workflow.Entry`` labelled “第 N 行” with the Excel row number and the
+version the reporter downloaded; ``workflow.save_entries`` applies the same rules as the
+admin form and saves in one transaction, recording the history.  Any problem — in the
+file or in any row — raises ``ImportFailed`` listing every problem by row, and nothing
+is saved.
 """
 
 from __future__ import annotations
