@@ -148,8 +148,8 @@ class SheetWriter:
         return self.book.style(**looks)
 
     def cell(self, value, style: StyleArray) -> Cell:
-        # Each cell gets its own copy of the array (text() may set quotePrefix on it).
-        return Cell(self.ws, value=value, style_array=StyleArray(style))
+        # openpyxl gives each cell its own copy of the array (text() may set quotePrefix on it).
+        return Cell(self.ws, value=value, style_array=style)
 
     def text(self, text, style: StyleArray | None = None, **looks) -> Cell:
         """``text`` as a string cell, never a formula.
