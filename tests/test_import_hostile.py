@@ -166,6 +166,21 @@ def test_a_giant_shared_strings_part_is_refused_before_openpyxl_reads_it(czj, pl
     refused(czj, data, TOO_MUCH)
 
 
+def test_shared_strings_may_grow_with_the_rows_like_a_sheet(czj, plan, filled):
+    """Office programs keep every text of a sheet there: more than a small part holds, within the sheet's budget."""
+    data, _row = filled
+    strings = "".join(f"<si><t>情况说明{n}</t></si>" for n in range(4_000))  # 8,000 elements
+    sst = f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{strings}</sst>'
+    data = edit(
+        data,
+        add={"xl/sharedStrings.xml": sst},
+        content_types=lambda xml: xml.replace("</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST_TYPE}"/></Types>'),
+    )
+    response = upload(czj, data)
+    assert response.status_code == 302
+    assert saved_value(plan) == 120
+
+
 def test_a_styles_part_with_a_hundred_thousand_formats_is_refused(czj, plan, filled):
     data, _row = filled
     rng = random.Random(2022)
