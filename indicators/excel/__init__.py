@@ -5,7 +5,7 @@ Public API::
     AssessmentWorkbook(plan, year, viewer=None)   # .get_filename(), .render() -> bytes, .response()
     ImportTemplate(plan, year, department)        # the template a department fills in
     import_actuals(user, plan, year, data)        # -> ImportResult; raises ImportFailed, saves nothing then
-    check_xlsx(data), check_size(n)               # raise UnsafeFile before openpyxl opens anything
+    check_xlsx(data, max_rows=n), check_size(n)   # raise UnsafeFile before openpyxl opens anything
 """
 
 from indicators.excel.base import BaseExporter, content_disposition

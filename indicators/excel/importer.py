@@ -1,30 +1,26 @@
 """Reading a filled-in template back: every row checked, all saved or none.
 
-The file is first checked by ``xlsx_safety`` (size, zip, macros, zip bombs), then
-opened read-only with cached values only (``data_only``: formulas are never
-evaluated by us).  Each row becomes a ``workflow.Entry`` labelled “第 N 行” with the
-Excel row number and the version the reporter downloaded; ``workflow.save_entries``
-applies the same rules as the admin form and saves in one transaction, recording the
-history.  Any problem — in the file or in any row — raises ``ImportFailed`` listing
-every problem by row, and nothing is saved.
+The file is read by ``reading.read_sheet`` (checked first: size, zip, macros, zip
+bombs, rows beyond the template the uploader fills in; formulas as the results stored
+with them, never evaluated by us; any file openpyxl cannot read is "damaged").  Each
+row becomes a ``workflow.Entry`` labelled “第 N 行” with the Excel row number and the
+version the reporter downloaded; ``workflow.save_entries`` applies the same rules as the
+admin form and saves in one transaction, recording the history.  Any problem — in the
+file or in any row — raises ``ImportFailed`` listing every problem by row, and nothing
+is saved.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 import math
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from indicators import workflow
-from indicators.permissions import can_edit
+from indicators.permissions import can_edit, entry_indicators
 from indicators.workflow import Problem
 from indicators.excel.template import (
     DEPARTMENT_LABEL,
@@ -33,18 +29,17 @@ from indicators.excel.template import (
     NOTE,
     PLAN_LABEL,
     REQUIRED_HEADERS,
-    TEMPLATE_SHEET,
     VALUE,
     VERSION,
     COUNT,
     YEAR_LABEL,
 )
-from indicators.excel.safety import UnsafeFile, check_xlsx
+from indicators.excel.reading import NoSheet, read_sheet
+from indicators.excel.safety import UnsafeFile
 from indicators.models import Indicator
 
 HEADER_SEARCH_ROWS = 10  # the header is on row 3 of the template; allow a few inserted rows
-MAX_DATA_ROWS = 3000  # far more than any department leads; bounds the work per upload
-MAX_COLUMNS = 40
+ROW_MARGIN = 500  # empty or formatted rows people leave below the table
 YES_WORDS = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "未开展"}
 NO_WORDS = {"", "否", "n", "no", "false", "0"}
 
@@ -129,30 +124,26 @@ def whole_number(value) -> int | None:
 
 
 # -- the sheet -------------------------------------------------------------------------------------
-def open_workbook(data: bytes):
-    check_xlsx(data)
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    # openpyxl reports broken parts with these (missing part, bad XML, bad attribute values).
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, ParseError, OSError):
-        raise UnsafeFile(_("The file is damaged or is not an Excel workbook (.xlsx).")) from None
+def max_rows(user, plan) -> int:
+    """How deep a template ``user`` fills in can reach: its header, one row per indicator they enter, a margin.
 
-
-def _find_sheet(workbook):
-    if TEMPLATE_SHEET in workbook.sheetnames:
-        return workbook[TEMPLATE_SHEET]
-    return workbook.worksheets[0] if workbook.worksheets else None
+    Nothing in an upload may lie below (``safety.check_xlsx``): reading rows costs time whether
+    they hold anything or not.
+    """
+    return HEADER_SEARCH_ROWS + entry_indicators(user, plan).count() + ROW_MARGIN
 
 
 def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def read_rows(worksheet):
+def read_rows(sheet_rows):
     """``(meta, columns, rows)``: labels above the header, header positions, and data rows with their numbers."""
     meta, columns, rows = {}, None, []
-    for number, cells in enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+    for number, cells in sheet_rows:
         if columns is None:
+            if number > HEADER_SEARCH_ROWS:
+                break
             texts = [_text(cell.value) for cell in cells]
             if all(header in texts for header in REQUIRED_HEADERS):
                 columns = {header: texts.index(header) for header in REQUIRED_HEADERS}
@@ -161,13 +152,9 @@ def read_rows(worksheet):
                 if text in (YEAR_LABEL, DEPARTMENT_LABEL, PLAN_LABEL):
                     following = next((c.value for c in cells[index + 1:] if c.value not in (None, "")), None)
                     meta[text] = following
-            if number >= HEADER_SEARCH_ROWS:
-                break
             continue
-        if all(cell.value in (None, "") for cell in cells):
+        if all(cell.value in (None, "") and not cell.formula for cell in cells):
             continue  # Excel and WPS often keep formatted empty rows below a table
-        if len(rows) >= MAX_DATA_ROWS:
-            raise ImportFailed(_("The sheet has more than %(max)s rows; upload the template of one department.") % {"max": MAX_DATA_ROWS})
         rows.append((number, cells))
     return meta, columns, rows
 
@@ -179,6 +166,15 @@ def _cell(cells, index):
 def _value(cells, index):
     cell = _cell(cells, index)
     return None if cell is None else cell.value
+
+
+def _formula_without_result(cells, columns) -> str | None:
+    """The first of the row's template columns that holds a formula without a stored result."""
+    for header in (ID, VERSION, VALUE, COUNT, NOT_CARRIED_OUT, NOTE):
+        cell = _cell(cells, columns[header])
+        if cell is not None and cell.formula_without_result:
+            return header
+    return None
 
 
 class TemplateReader:
@@ -209,12 +205,8 @@ class TemplateReader:
         if code and code != self.plan.code:
             raise ImportFailed(_("This template belongs to the plan %(found)s, not %(plan)s.") % {"found": code, "plan": self.plan.code})
 
-    def entries(self, worksheet) -> tuple[list[workflow.Entry], int]:
-        try:
-            meta, columns, rows = read_rows(worksheet)
-        # Read-only mode parses the sheet's XML only now, so a broken part shows up here.
-        except (KeyError, ValueError, TypeError, ParseError, zipfile.BadZipFile, OSError):
-            raise ImportFailed(_("The file is damaged or is not an Excel workbook (.xlsx).")) from None
+    def entries(self, sheet_rows) -> tuple[list[workflow.Entry], int]:
+        meta, columns, rows = read_rows(sheet_rows)
         if columns is None:
             raise ImportFailed(
                 _("The sheet does not have the template's header row (%(headers)s). Download the template again and fill it in.")
@@ -252,6 +244,13 @@ class TemplateReader:
 
     def entry(self, number, cells, columns, indicators, seen) -> workflow.Entry | None:
         label = row_label(number)
+        formula = _formula_without_result(cells, columns)
+        if formula is not None:
+            self.errors.append(problem(number, _(
+                "“%(column)s” holds a formula without a computed result. Type the number (or text) itself, "
+                "or open the file in Excel or WPS, let it calculate, save it and upload it again."
+            ) % {"column": formula}))
+            return None
         raw_id = _value(cells, columns[ID])
         inputs = [_value(cells, columns[name]) for name in (VALUE, COUNT, NOT_CARRIED_OUT, NOTE)]
         if _text(raw_id) == "":
@@ -320,17 +319,13 @@ class TemplateReader:
 def import_actuals(user, plan, year: int, data: bytes) -> ImportResult:
     """Check and save a filled template; raises ``ImportFailed`` (nothing saved) or returns what changed."""
     try:
-        workbook = open_workbook(data)
+        sheet_rows = read_sheet(data, max_rows=max_rows(user, plan))
     except UnsafeFile as exc:
         raise ImportFailed(exc.message) from None
+    except NoSheet:
+        raise ImportFailed(_("The workbook has no sheet.")) from None
     reader = TemplateReader(user, plan, year)
-    try:
-        worksheet = _find_sheet(workbook)
-        if worksheet is None:
-            raise ImportFailed(_("The workbook has no sheet."))
-        entries, count = reader.entries(worksheet)
-    finally:
-        workbook.close()
+    entries, count = reader.entries(sheet_rows)
     if reader.errors:
         reader.check_entries(entries)
         raise ImportFailed(reader.errors)

@@ -2,7 +2,7 @@
 
 ``IndicatorSheet`` is the plan's table with the year's figures — used for the main
 sheet 量化指标完成情况 and, with fewer rows, for each department's sheet.
-``SummarySheet`` is 部门汇总.  Both take rows built by ``indicators.dashboard`` and do
+``SummarySheet`` is 部门汇总.  Both take rows built by ``indicators.rows`` and do
 no queries, so a workbook costs the same number of queries however large it is.
 
 The column headers, sheet names and markers are the fixed Chinese of the printed
@@ -15,11 +15,12 @@ from decimal import Decimal
 from itertools import groupby
 
 from django.utils import translation
-from openpyxl.worksheet.worksheet import Worksheet
+from django.utils.functional import cached_property
 
 from indicators import values as V
 from indicators.rows import DepartmentSummary, IndicatorRow, YearCell
 from indicators.excel.xlsx import (
+    BODY_FONT,
     BOLD_FONT,
     HEADER_FILL,
     SMALL_FONT,
@@ -27,16 +28,11 @@ from indicators.excel.xlsx import (
     WRAP_CENTER,
     WRAP_LEFT,
     fill,
-    fit_height,
     fit_width,
-    merge,
-    merged_text_row,
     print_setup,
-    put_number,
-    put_text,
     set_widths,
-    style_blank,
 )
+from indicators.excel.writer import SheetWriter, row_height
 from indicators.models import ActualStatus, Measure, Plan
 from indicators.progress import SEVERITY, STATUS_COLOURS, Status
 
@@ -141,16 +137,39 @@ class IndicatorSheet:
             return V.format_pair(actual.value, actual.second_value) + (PENDING if pending else ""), None
         return actual.value, NUMBER_FORMATS[(indicator.measure == Measure.RATE, pending)]
 
+    @cached_property
+    def shown(self) -> list[list[tuple]]:
+        """Per row, per plan year: ``(value, number_format, text)``, the text as it is printed.
+
+        Worked out once for the column widths and the cells; years after the as-of year are blank.
+        """
+        shown = []
+        for row in self.rows:
+            line = []
+            for year in self.plan.years:
+                value, number_format = self.year_value(row.indicator, row.cells.get(year)) if year <= self.year else (None, None)
+                if value is None:
+                    text = ""
+                elif number_format is None:
+                    text = value
+                else:
+                    text = _as_text(value) + (PENDING if PENDING in number_format else "")
+                line.append((value, number_format, text))
+            shown.append(line)
+        return shown
+
     def widths(self) -> list[float]:
         names = [row.indicator.name for row in self.rows]
         departments = [row.department_names for row in self.rows]
         notes = [row.current.actual.note if row.current.actual is not None else "" for row in self.rows]
         printed = [row.indicator.baseline_printed for row in self.rows] + [row.indicator.target_printed for row in self.rows]
+        # What a year column shows, the 待审核 mark included (a pair with the mark needs 16 units).
+        years = [fit_width([line[index][2] for line in self.shown], minimum=8, maximum=16) for index in range(len(self.plan.years))]
         return [
             7.0,
             fit_width(names, minimum=16, maximum=30),
             fit_width(printed, minimum=9, maximum=11, header=self.headers[2]),
-            *[fit_width(self.year_texts(year), minimum=8, maximum=16) for year in self.plan.years],
+            *years,
             fit_width(printed, minimum=9, maximum=11, header=self.headers[-5]),
             8.0,
             8.0,
@@ -158,92 +177,75 @@ class IndicatorSheet:
             fit_width(notes, minimum=18, maximum=32),
         ]
 
-    def year_texts(self, year: int) -> list[str]:
-        """What a year column shows, the 待审核 mark included (a pair with the mark needs 16 units)."""
-        if year > self.year:
-            return []
-        texts = []
-        for row in self.rows:
-            value, number_format = self.year_value(row.indicator, row.cells.get(year))
-            if value is not None:
-                texts.append(_as_text(value) + (PENDING if number_format and PENDING in number_format else ""))
-        return texts
-
     # -- writing ----------------------------------------------------------------------------
-    def write(self, ws: Worksheet):
+    def write(self, out: SheetWriter):
         columns = len(self.headers)
         widths = self.widths_used = self.widths()
-        set_widths(ws, widths)
-        merged_text_row(ws, TITLE_ROW, columns, self.title, font=TITLE_FONT, alignment=WRAP_CENTER, widths=widths)
-        merged_text_row(ws, INFO_ROW, columns, self.info, font=SMALL_FONT, widths=widths)
-        for column, header in enumerate(self.headers, start=1):
-            put_text(ws.cell(row=HEADER_ROW, column=column), header, font=BOLD_FONT, alignment=WRAP_CENTER, fill=HEADER_FILL)
-        fit_height(ws, HEADER_ROW, self.headers, [w - 1 for w in widths])  # bold is a little wider
-        row_number, task = FIRST_DATA_ROW, None
-        for row in self.rows:
-            self.write_row(ws, row_number, row, first_of_task=row.indicator.task_number != task)
+        set_widths(out.ws, widths)
+        out.merged_text_row(columns, self.title, font=TITLE_FONT, alignment=WRAP_CENTER, widths=widths)
+        out.merged_text_row(columns, self.info, font=SMALL_FONT, widths=widths)
+        out.append(
+            [out.text(header, font=BOLD_FONT, alignment=WRAP_CENTER, fill=HEADER_FILL) for header in self.headers],
+            height=row_height(self.headers, [w - 1 for w in widths]),  # bold is a little wider
+        )
+        # The styles of the data cells, looked up once for the sheet.
+        self.left, self.center = out.style(), out.style(alignment=WRAP_CENTER)
+        self.numbers = {
+            number_format: out.style(alignment=WRAP_CENTER, number_format=number_format)
+            for number_format in ("General", COMPLETION_FORMAT, *NUMBER_FORMATS.values())
+        }
+        self.statuses = {status: out.style(alignment=WRAP_CENTER, fill=colour) for status, colour in STATUS_FILLS.items()}
+        task = None
+        for row, shown in zip(self.rows, self.shown, strict=True):
+            self.write_row(out, row, shown, first_of_task=row.indicator.task_number != task)
             task = row.indicator.task_number
-            row_number += 1
-        self.merge_tasks(ws)
-        self.write_footnotes(ws, row_number + 1, widths)
-        print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", freeze=f"C{FIRST_DATA_ROW}")
+        self.merge_tasks(out)
+        out.append([])
+        for index, note in enumerate(self.plan.footnotes):
+            prefix = "注：" if index == 0 else "　　"
+            out.merged_text_row(columns, prefix + note, widths=widths)
+        out.finish()
+        print_setup(out.ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", freeze=f"C{FIRST_DATA_ROW}")
 
-    def write_row(self, ws: Worksheet, r: int, row: IndicatorRow, first_of_task: bool = True):
+    def write_row(self, out: SheetWriter, row: IndicatorRow, shown: list[tuple], first_of_task: bool = True):
         indicator = row.indicator
-        texts = []  # what each cell shows, for the row height
-
-        def text(column, value, alignment=WRAP_LEFT):
-            texts.append(value)
-            return put_text(ws.cell(row=r, column=column), value, alignment=alignment)
-
-        task_cell = ws.cell(row=r, column=1)
-        if first_of_task:
-            put_number(task_cell, indicator.task_number, alignment=WRAP_CENTER)
-        else:
-            style_blank(task_cell, alignment=WRAP_CENTER)  # covered by the group's merged cell
-        texts.append("")
-        text(2, indicator.name)
-        text(3, indicator.baseline_printed, WRAP_CENTER)
-        for year, column in self.year_columns.items():
-            cell = ws.cell(row=r, column=column)
-            value, number_format = self.year_value(indicator, row.cells.get(year) if year <= self.year else None)
-            if value is None:
-                style_blank(cell, alignment=WRAP_CENTER)
-                texts.append("")
-            elif number_format is None:
-                text(column, value, WRAP_CENTER)
-            else:
-                put_number(cell, value, number_format=number_format, alignment=WRAP_CENTER)
-                texts.append(_as_text(value) + (PENDING if PENDING in number_format else ""))
-        column = 4 + len(self.year_columns)
-        text(column, indicator.target_printed, WRAP_CENTER)
+        left, center, numbers = self.left, self.center, self.numbers
         completion = row.assessment.completion
-        cell = ws.cell(row=r, column=column + 1)
-        if completion is None:
-            style_blank(cell, alignment=WRAP_CENTER)
-        else:
-            put_number(cell, completion, number_format=COMPLETION_FORMAT, alignment=WRAP_CENTER)
-        texts.append("")
-        texts.append(self.words[row.status])
-        put_text(ws.cell(row=r, column=column + 2), self.words[row.status], alignment=WRAP_CENTER, fill=STATUS_FILLS[row.status])
-        text(column + 3, row.department_names)
-        text(column + 4, row.current.actual.note if row.current.actual is not None else "")
-        fit_height(ws, r, texts, self.widths_used)
+        status = self.words[row.status]
+        note = row.current.actual.note if row.current.actual is not None else ""
+        cells = [
+            # 主要任务序号 once per group; the rest of the group is covered by its merged cell
+            out.number(indicator.task_number, numbers["General"]) if first_of_task else out.blank(center),
+            out.text(indicator.name, left),
+            out.text(indicator.baseline_printed, center),
+        ]
+        for value, number_format, _text in shown:
+            if value is None:
+                cells.append(out.blank(center))
+            elif number_format is None:
+                cells.append(out.text(value, center))
+            else:
+                cells.append(out.number(value, numbers[number_format]))
+        cells += [
+            out.text(indicator.target_printed, center),
+            out.blank(center) if completion is None else out.number(completion, numbers[COMPLETION_FORMAT]),
+            out.text(status, self.statuses[row.status]),
+            out.text(row.department_names, left),
+            out.text(note, left),
+        ]
+        # What each cell shows, for the row height.
+        texts = ["", indicator.name, indicator.baseline_printed, *[text for _v, _f, text in shown],
+                 indicator.target_printed, "", status, row.department_names, note]
+        out.append(cells, height=row_height(texts, self.widths_used))
 
-    def merge_tasks(self, ws: Worksheet):
+    def merge_tasks(self, out: SheetWriter):
         """主要任务序号 is printed once per group, merged down its rows as in the plan."""
-        r, ranges = FIRST_DATA_ROW, []
+        r = FIRST_DATA_ROW
         for _task, group in groupby(self.rows, key=lambda row: row.indicator.task_number):
             size = len(list(group))
             if size > 1:
-                ranges.append(f"A{r}:A{r + size - 1}")
+                out.merge(f"A{r}:A{r + size - 1}")
             r += size
-        merge(ws, ranges)
-
-    def write_footnotes(self, ws: Worksheet, first: int, widths):
-        for index, note in enumerate(self.plan.footnotes):
-            prefix = "注：" if index == 0 else "　　"
-            merged_text_row(ws, first + index, len(self.headers), prefix + note, widths=widths)
 
 
 SUMMARY_HEADERS = ["部门", "牵头指标数"]
@@ -279,42 +281,42 @@ class SummarySheet:
             summary.deadline.isoformat(),
         ]
 
-    def write(self, ws: Worksheet):
+    def write(self, out: SheetWriter):
         headers = self.headers
         widths = [fit_width([s.department.name for s in self.summaries], minimum=14, maximum=34)] + [
             fit_width([], minimum=8, maximum=12, header=h) for h in headers[1:]
         ]
         widths[-1] = 12.0
-        set_widths(ws, widths)
-        merged_text_row(ws, TITLE_ROW, len(headers), self.title, font=TITLE_FONT, alignment=WRAP_CENTER, widths=widths)
-        merged_text_row(ws, INFO_ROW, len(headers), self.info, font=SMALL_FONT, widths=widths)
+        set_widths(out.ws, widths)
+        out.merged_text_row(len(headers), self.title, font=TITLE_FONT, alignment=WRAP_CENTER, widths=widths)
+        out.merged_text_row(len(headers), self.info, font=SMALL_FONT, widths=widths)
         status_columns = {3 + index: status for index, status in enumerate(SEVERITY)}
-        for column, header in enumerate(headers, start=1):
-            cell = put_text(ws.cell(row=HEADER_ROW, column=column), header, font=BOLD_FONT, alignment=WRAP_CENTER)
-            status = status_columns.get(column)
-            cell.fill = STATUS_FILLS[status] if status else HEADER_FILL
-        fit_height(ws, HEADER_ROW, headers, [w - 1 for w in widths])
-        r = FIRST_DATA_ROW
+        out.append(
+            [
+                out.text(header, font=BOLD_FONT, alignment=WRAP_CENTER, fill=STATUS_FILLS[status_columns[column]]
+                         if column in status_columns else HEADER_FILL)
+                for column, header in enumerate(headers, start=1)
+            ],
+            height=row_height(headers, [w - 1 for w in widths]),
+        )
         lines = [self.line(summary) for summary in self.summaries]
         for line in lines:
-            self.write_line(ws, r, line)
-            fit_height(ws, r, [line[0]], widths)
-            r += 1
+            self.write_line(out, line, height=row_height([line[0]], widths))
         totals = ["合计"] + [sum(line[i] for line in lines) for i in range(1, len(headers) - 1)] + [""]
-        self.write_line(ws, r, totals, font=BOLD_FONT)
-        fit_height(ws, r, [], widths)
-        print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", freeze=f"B{FIRST_DATA_ROW}")
+        self.write_line(out, totals, font=BOLD_FONT, height=row_height([], widths))
+        out.finish()
+        print_setup(out.ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", freeze=f"B{FIRST_DATA_ROW}")
 
     @staticmethod
-    def write_line(ws: Worksheet, r: int, values: list, *, font=None):
-        for column, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=column)
-            if isinstance(value, int):
-                put_number(cell, value, alignment=WRAP_CENTER)
-            else:
-                put_text(cell, value, alignment=WRAP_LEFT if column == 1 else WRAP_CENTER)
-            if font is not None:
-                cell.font = font
+    def write_line(out: SheetWriter, values: list, *, font=BODY_FONT, height=None):
+        out.append(
+            [
+                out.number(value, font=font, alignment=WRAP_CENTER) if isinstance(value, int)
+                else out.text(value, font=font, alignment=WRAP_LEFT if column == 1 else WRAP_CENTER)
+                for column, value in enumerate(values, start=1)
+            ],
+            height=height,
+        )
 
 
 def actual_status_words() -> dict[str, str]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -29,18 +28,15 @@ from indicators.excel.xlsx import (
     TITLE_FONT,
     WRAP_CENTER,
     WRAP_LEFT,
-    fit_height,
-    merged_text_row,
-    put_number,
-    put_text,
     set_widths,
-    style_blank,
 )
+from indicators.excel.writer import BookWriter, SheetWriter, row_height
 from indicators.models import Actual, Indicator, Measure
 from indicators.progress import yearly_target
 
 TEMPLATE_SHEET = "填报"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+EDITABLE = Protection(locked=False)
 HELP_SHEET = "填报说明"
 
 # Header texts the importer looks for (exactly these words, in any column order).
@@ -113,67 +109,61 @@ class ImportTemplate(BaseExporter):
         ]
 
     def write(self, handle) -> None:
-        workbook = Workbook()
-        ws = workbook.active
-        ws.title = TEMPLATE_SHEET
-        self.write_sheet(ws)
-        help_sheet = workbook.create_sheet(HELP_SHEET)
-        help_sheet.column_dimensions["A"].width = 110
-        for index, line in enumerate(HELP_LINES, start=1):
-            put_text(help_sheet.cell(row=index, column=1), line, border=NO_BORDER)
-        workbook.active = 0
-        workbook.save(handle)
+        book = BookWriter()
+        self.write_sheet(book.sheet(TEMPLATE_SHEET))
+        help_sheet = book.sheet(HELP_SHEET)
+        help_sheet.ws.column_dimensions["A"].width = 110
+        for line in HELP_LINES:
+            help_sheet.append([help_sheet.text(line, border=NO_BORDER)])
+        book.save(handle)
 
-    def write_sheet(self, ws):
+    def write_sheet(self, out: SheetWriter):
+        ws = out.ws
         headers = self.headers()
         widths = [width for _text, width in headers]
         set_widths(ws, widths)
         title = f"{self.department.name}{self.year}年量化指标填报表（{self.plan.code}）"
-        merged_text_row(ws, TITLE_ROW, len(headers), title, font=TITLE_FONT, alignment=WRAP_CENTER, widths=widths)
+        out.merged_text_row(len(headers), title, font=TITLE_FONT, alignment=WRAP_CENTER, widths=widths)
         # The year, department and plan: the importer reads the cell right of each label.
-        meta = [(3, YEAR_LABEL), (4, self.year), (5, DEPARTMENT_LABEL), (6, self.department.name),
-                (8, PLAN_LABEL), (9, self.plan.code)]
-        for column, value in meta:
-            cell = ws.cell(row=META_ROW, column=column)
-            if isinstance(value, int):
-                put_number(cell, value, font=BOLD_FONT, alignment=WRAP_LEFT, border=NO_BORDER)
-            else:
-                put_text(cell, value, font=BOLD_FONT if column in (4, 6, 9) else SMALL_FONT, border=NO_BORDER)
-        ws.merge_cells(start_row=META_ROW, start_column=9, end_row=META_ROW, end_column=11)
-        for column, (text, _width) in enumerate(headers, start=1):
-            put_text(ws.cell(row=HEADER_ROW, column=column), text, font=BOLD_FONT, alignment=WRAP_CENTER).fill = HEADER_FILL
-        fit_height(ws, HEADER_ROW, [text for text, _width in headers], widths)
+        meta = [None, None, out.text(YEAR_LABEL, font=SMALL_FONT, border=NO_BORDER),
+                out.number(self.year, font=BOLD_FONT, alignment=WRAP_LEFT, border=NO_BORDER),
+                out.text(DEPARTMENT_LABEL, font=SMALL_FONT, border=NO_BORDER),
+                out.text(self.department.name, font=BOLD_FONT, border=NO_BORDER), None,
+                out.text(PLAN_LABEL, font=SMALL_FONT, border=NO_BORDER),
+                out.text(self.plan.code, font=BOLD_FONT, border=NO_BORDER)]
+        row = out.append(meta)
+        out.merge(f"I{row}:K{row}")
+        out.append(
+            [out.text(text, font=BOLD_FONT, alignment=WRAP_CENTER, fill=HEADER_FILL) for text, _width in headers],
+            height=row_height([text for text, _width in headers], widths),
+        )
 
         statuses = actual_status_words()
         yes_no = DataValidation(type="list", formula1=f'"{YES}"', allow_blank=True, showDropDown=False)
         yes_no.error = "填“是”或留空"
         yes_no.prompt = "当年未开展该项工作时填“是”，并在情况说明中写明原因"
         ws.add_data_validation(yes_no)
-        editable = Protection(locked=False)
-        for r, (indicator, actual) in enumerate(self.rows, start=FIRST_ROW):
+        for indicator, actual in self.rows:
             can_edit = actual is None or actual.is_editable
             target = yearly_target(indicator.spec(indicator.yearly_targets.all()), self.year)
             unit = f"{indicator.unit} / {indicator.second_unit}" if indicator.is_pair else indicator.unit
-            put_number(ws.cell(row=r, column=1), indicator.pk)
-            put_number(ws.cell(row=r, column=2), actual.version if actual is not None else 0)
-            put_number(ws.cell(row=r, column=3), indicator.order, alignment=WRAP_CENTER)
-            put_text(ws.cell(row=r, column=4), indicator.name)
-            put_text(ws.cell(row=r, column=5), unit, alignment=WRAP_CENTER)
-            put_text(ws.cell(row=r, column=6), MEASURE_WORDS.get(indicator.measure, ""), alignment=WRAP_CENTER)
-            put_text(ws.cell(row=r, column=7), str(target), alignment=WRAP_CENTER)
-            put_text(ws.cell(row=r, column=8), indicator.target_printed, alignment=WRAP_CENTER)
-            put_text(ws.cell(row=r, column=9), statuses[actual.status] if actual is not None else "", alignment=WRAP_CENTER)
-            self.write_inputs(ws, r, indicator, actual)
-            for column in range(1, 14):
-                cell = ws.cell(row=r, column=column)
-                if column >= 10 and can_edit and (column != 11 or indicator.is_pair):
-                    cell.protection = editable
-                    cell.fill = INPUT_FILL  # where to type, at a glance
-                else:
-                    cell.fill = LOCKED_FILL
+            locked = {"fill": LOCKED_FILL}
+            cells = [
+                out.number(indicator.pk, **locked),
+                out.number(actual.version if actual is not None else 0, **locked),
+                out.number(indicator.order, alignment=WRAP_CENTER, **locked),
+                out.text(indicator.name, **locked),
+                out.text(unit, alignment=WRAP_CENTER, **locked),
+                out.text(MEASURE_WORDS.get(indicator.measure, ""), alignment=WRAP_CENTER, **locked),
+                out.text(str(target), alignment=WRAP_CENTER, **locked),
+                out.text(indicator.target_printed, alignment=WRAP_CENTER, **locked),
+                out.text(statuses[actual.status] if actual is not None else "", alignment=WRAP_CENTER, **locked),
+                *self.inputs(out, indicator, actual, can_edit),
+            ]
+            row = out.append(cells, height=row_height([cell.value for cell in cells], widths))
             if can_edit:
-                yes_no.add(f"L{r}")
-            fit_height(ws, r, [c.value for c in ws[r]], widths)
+                yes_no.add(f"L{row}")
+        out.finish()
         for column in ("A", "B"):
             ws.column_dimensions[column].hidden = True
         ws.freeze_panes = f"E{FIRST_ROW}"
@@ -188,16 +178,19 @@ class ImportTemplate(BaseExporter):
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
     @staticmethod
-    def write_inputs(ws, r, indicator, actual):
-        value_cell, count_cell = ws.cell(row=r, column=10), ws.cell(row=r, column=11)
-        flag_cell, note_cell = ws.cell(row=r, column=12), ws.cell(row=r, column=13)
-        if actual is not None and actual.value is not None:
-            put_number(value_cell, actual.value)
-        else:
-            style_blank(value_cell)
-        if actual is not None and indicator.is_pair and actual.second_value is not None:
-            put_number(count_cell, actual.second_value)
-        else:
-            style_blank(count_cell)
-        put_text(flag_cell, YES if actual is not None and actual.not_carried_out else "", alignment=WRAP_CENTER)
-        put_text(note_cell, actual.note if actual is not None else "")
+    def inputs(out: SheetWriter, indicator, actual, can_edit: bool) -> list:
+        """数值, 件数/笔数, 未开展 and 情况说明: unlocked and tinted where the reporter may type."""
+        def where(column):
+            if can_edit and (column != COUNT or indicator.is_pair):
+                return {"fill": INPUT_FILL, "protection": EDITABLE}  # where to type, at a glance
+            return {"fill": LOCKED_FILL}
+
+        value = actual.value if actual is not None else None
+        count = actual.second_value if actual is not None and indicator.is_pair else None
+        return [
+            out.blank(**where(VALUE)) if value is None else out.number(value, **where(VALUE)),
+            out.blank(**where(COUNT)) if count is None else out.number(count, **where(COUNT)),
+            out.text(YES if actual is not None and actual.not_carried_out else "", alignment=WRAP_CENTER,
+                     **where(NOT_CARRIED_OUT)),
+            out.text(actual.note if actual is not None else "", **where(NOTE)),
+        ]

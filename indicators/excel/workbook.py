@@ -3,7 +3,7 @@
 Leaders, reviewers and administrators (and the management command, ``viewer=None``)
 get the whole workbook: 量化指标完成情况, one sheet per lead department and 部门汇总,
 with unapproved figures marked 待审核.  A reporter gets one sheet: the indicators their
-department leads.  Rows come from ``indicators.dashboard.build_rows``, so the workbook
+department leads.  Rows come from ``indicators.rows.build_rows``, so the workbook
 and the dashboards always agree, and the whole file costs a fixed number of queries.
 """
 
@@ -14,7 +14,6 @@ from itertools import groupby
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from indicators.rows import IndicatorRow, build_rows, department_summary
 from indicators.excel.base import BaseExporter
@@ -26,6 +25,7 @@ from indicators.excel.sheets import (
     plan_heading,
     status_words,
 )
+from indicators.excel.writer import BookWriter, collection_paused
 from indicators.excel.xlsx import sheet_title
 
 
@@ -98,15 +98,14 @@ class AssessmentWorkbook(BaseExporter):
         summaries = department_summary(self.plan, self.year, self.rows)
         yield SummarySheet(self.plan, self.year, summaries, title=self.title("部门汇总"), info=self.info(), words=words)
 
-    def build(self) -> Workbook:
-        workbook = Workbook()
-        workbook.remove(workbook.active)
+    def build(self) -> BookWriter:
+        book = BookWriter()
         for sheet in self.sheets():
-            sheet.write(workbook.create_sheet(sheet.name))
-        workbook.active = 0
-        workbook.properties.title = self.title()
-        workbook.properties.creator = "ipzone"
-        return workbook
+            sheet.write(book.sheet(sheet.name))
+        book.workbook.properties.title = book.clean(self.title())
+        book.workbook.properties.creator = "ipzone"
+        return book
 
     def write(self, handle) -> None:
-        self.build().save(handle)
+        with collection_paused():
+            self.build().save(handle)

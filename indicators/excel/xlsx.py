@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import math
 import re
-import weakref
-from copy import copy
 from functools import lru_cache
-from decimal import Decimal
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
+
+from indicators.text import clean_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_TEXT_MAX = 32767  # characters in a cell, as openpyxl's setter truncates
@@ -103,131 +100,6 @@ def _wrapped_lines(text: str, width: float) -> int:
     for line in text.split("\n"):
         total += max(1, math.ceil(_line_width(line) / usable))
     return total
-
-
-def clean_text(text) -> str:
-    """Drop control characters XML 1.0 cannot hold (openpyxl would refuse the whole file)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", str(text))
-
-
-_STYLE_NAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def apply_style(cell, *, font=BODY_FONT, alignment=WRAP_LEFT, border=BORDER, fill=None, number_format="General"):
-    """Give ``cell`` this combination of font, alignment, border, fill and number format.
-
-    Setting the attributes one by one makes openpyxl hash each style object for every cell,
-    which dominated the time of a 2,900-row workbook.  Each combination becomes one named
-    style of the workbook; the first cell takes it by name and the style array openpyxl
-    derived is then copied to every later cell — the same copy openpyxl's own
-    ``WorksheetCopy`` makes, and a tenth of the cost.
-    """
-    workbook = cell.parent.parent
-    cache = _STYLE_NAMES.setdefault(workbook, {})
-    # Keyed by identity (hashing the style objects is the cost being avoided); the entry keeps
-    # the objects alive, so an id cannot be reused by another object while the workbook exists.
-    key = (id(font), id(alignment), id(border), id(fill), number_format)
-    found = cache.get(key)
-    if found is None:
-        name = f"ipzone {len(cache) + 1}"
-        style = NamedStyle(name=name, font=font, alignment=alignment, border=border, number_format=number_format)
-        if fill is not None:
-            style.fill = fill
-        workbook.add_named_style(style)
-        cell.style = name
-        cache[key] = (copy(cell._style), (font, alignment, border, fill))
-    else:
-        cell._style = copy(found[0])
-    return cell
-
-
-def put_text(cell, text, *, font=BODY_FONT, alignment=WRAP_LEFT, border=BORDER, fill=None):
-    """Write ``text`` as a string cell, never a formula.
-
-    openpyxl turns any string starting with ``=`` into a formula; notes are typed by users,
-    so the type is forced back to text.  ``quotePrefix`` keeps Excel and WPS from
-    re-reading ``+3``, ``-2`` or ``@SUM(A1)`` as a formula when someone edits the cell.
-    """
-    text = clean_text(text)[:XLSX_TEXT_MAX] if text is not None else ""
-    # Set directly: clean_text already removed what openpyxl's value setter would refuse, and that
-    # setter scans every string again with a large regular expression (a third of the build time
-    # of a 100× workbook).  data_type "s" is the setter's own result for a string, minus formulas.
-    cell._value = text
-    cell.data_type = "s"
-    apply_style(cell, font=font, alignment=alignment, border=border, fill=fill)
-    if text.startswith(FORMULA_PREFIXES):
-        cell.quotePrefix = True
-    return cell
-
-
-def as_number(value: Decimal | int | float | None):
-    """A Decimal as an Excel number: int when whole (no ``12.0000`` noise), else float."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-def put_number(cell, value, *, number_format="General", font=BODY_FONT, alignment=WRAP_RIGHT, border=BORDER, fill=None):
-    cell.value = as_number(value)
-    return apply_style(cell, font=font, alignment=alignment, border=border, fill=fill, number_format=number_format)
-
-
-def style_blank(cell, *, font=BODY_FONT, alignment=WRAP_LEFT, border=BORDER, fill=None):
-    return apply_style(cell, font=font, alignment=alignment, border=border, fill=fill)
-
-
-class _StyledMergedRange(MergedCellRange):
-    """A merged range whose cells were styled by this module already (or are blank on purpose).
-
-    openpyxl copies the bottom-right cell's border onto the top-left cell, and ``merge_cells``
-    re-borders every edge cell; each copy hashes ``Border`` objects, which took a second for the
-    132 sheets of a 100× workbook and changed nothing here: the cells of a merged task group
-    all carry the same full border, and a merged text row (title, footnote) has none.
-    """
-
-    def _get_borders(self):
-        self.start_cell = self.ws._cells.get((self.min_row, self.min_col)) or self.ws.cell(row=self.min_row, column=self.min_col)
-
-
-def merge(ws: Worksheet, coords):
-    """Merge ranges such as ``"A4:A7"`` that do not overlap each other.
-
-    ``Worksheet.merge_cells`` compares every new range with every existing one, which is
-    quadratic in the number of task groups; the ranges here are disjoint by construction.
-    The covered cells stay as written (blank, bordered, or not written at all), which is
-    what Excel itself saves.
-    """
-    ranges = ws.merged_cells.ranges
-    for coord in coords:
-        ranges.add(_StyledMergedRange(ws, coord))
-
-
-def merged_text_row(ws: Worksheet, row: int, columns: int, text, *, font=BODY_FONT, alignment=TOP_LEFT, widths=None):
-    """A line of text over the whole table width (titles, footnotes).
-
-    Spreadsheet programs never grow merged rows to fit their text, so the height is set
-    here from the text's estimated line count.
-    """
-    cell = put_text(ws.cell(row=row, column=1), text, font=font, alignment=alignment, border=NO_BORDER)
-    if columns > 1:
-        merge(ws, [f"A{row}:{get_column_letter(columns)}{row}"])  # the rest of the row is never written
-    if widths:
-        scale = font.sz / BODY_FONT.sz if font.sz else 1
-        lines = wrapped_lines(text, sum(widths) / scale)
-        ws.row_dimensions[row].height = max(lines * LINE_HEIGHT * scale, LINE_HEIGHT * scale) + 4
-    return cell
-
-
-def fit_height(ws: Worksheet, row: int, texts, widths):
-    """Set a row's height from the wrapped lines of its texts (one per column).
-
-    LibreOffice does not grow rows to fit wrapped text when it opens a generated file,
-    and Excel does not always either, so long department lists would overlap the next row.
-    """
-    lines = max((wrapped_lines(text, width) for text, width in zip(texts, widths, strict=False) if text), default=1)
-    ws.row_dimensions[row].height = min(lines * LINE_HEIGHT + 3, MAX_ROW_HEIGHT)
 
 
 def set_widths(ws: Worksheet, widths: list[float]):
