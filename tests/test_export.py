@@ -1,6 +1,7 @@
 """The assessment workbook: reopened with openpyxl and checked cell by cell."""
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -19,7 +20,7 @@ from tests.test_plan_fixture import ROWS
 
 HEADERS = [
     "主要任务序号", "指标内容", "2021年基础值", "2022年", "2023年", "2024年", "2025年",
-    "2025年目标值", "完成率", "进度状态", "责任部门", "情况说明",
+    "2025年目标值", "年度完成率", "目标完成率", "进度状态", "责任部门", "情况说明",
 ]
 HEADER_ROW, FIRST = 3, 4
 COL = {name: index for index, name in enumerate(HEADERS, start=1)}
@@ -53,12 +54,12 @@ def value(ws, order, header):
     return ws.cell(row=row_of(ws, order), column=COL[header]).value
 
 
-def test_the_main_sheet_has_a_title_naming_the_plan_and_year_then_the_twelve_columns(main, plan):
+def test_the_main_sheet_has_a_title_naming_the_plan_and_year_then_the_thirteen_columns(main, plan):
     title = main["A1"].value
     assert plan.code in title and plan.title in title and "截至2024年" in title
-    assert [c.value for c in main[HEADER_ROW]][:12] == HEADERS
-    assert main.max_column == 12
-    assert "A1:L1" in {str(r) for r in main.merged_cells.ranges}
+    assert [c.value for c in main[HEADER_ROW]][:13] == HEADERS
+    assert main.max_column == 13
+    assert "A1:M1" in {str(r) for r in main.merged_cells.ranges}
 
 
 def test_all_29_rows_match_the_plans_table_in_order(main):
@@ -112,12 +113,24 @@ def test_unapproved_values_are_marked_待审核(main):
     assert "待审核" in main["A2"].value  # the info line explains the mark
 
 
-def test_completion_is_a_percentage_number(main):
-    cell = main.cell(row=row_of(main, 26), column=COL["完成率"])
+def test_completion_is_a_percentage_number_against_the_year_and_the_final_target(main):
+    cell = main.cell(row=row_of(main, 26), column=COL["目标完成率"])
     assert cell.value == pytest.approx(28 / 30)
     assert cell.number_format == "0.0%"
     assert cell.data_type == "n"
-    assert value(main, 3, "完成率") is None  # no numeric target
+    year = main.cell(row=row_of(main, 26), column=COL["年度完成率"])
+    assert year.value is not None and year.value >= cell.value and year.number_format == "0.0%"
+    assert value(main, 3, "目标完成率") is None and value(main, 3, "年度完成率") is None  # no numeric target
+
+
+def test_a_pair_shows_the_completion_of_both_parts(main):
+    assert re.fullmatch(r"(\d+\.\d%|—)／(\d+\.\d%|—)", value(main, 19, "目标完成率"))
+
+
+def test_the_info_line_states_each_formula(main):
+    info = main["A2"].value
+    assert "年度完成率 = 实际值 ÷ 当年目标值" in info and "目标完成率 = 实际值 ÷ 2025年目标值" in info
+    assert "（实际值 − 基期值）÷（目标值 − 基期值）" in info
 
 
 def test_status_words_are_chinese_and_filled_with_the_status_colours(main):
@@ -141,7 +154,7 @@ def test_the_footnotes_注1_to_3_are_under_the_table(main, plan):
     assert notes[0] == "注：" + plan.footnotes[0]
     for note, footnote in zip(notes, plan.footnotes, strict=True):
         assert note.endswith(footnote)
-    assert f"A{after}:L{after}" in {str(r) for r in main.merged_cells.ranges}
+    assert f"A{after}:M{after}" in {str(r) for r in main.merged_cells.ranges}
 
 
 def test_print_setup_is_a4_landscape_one_page_wide_with_header_rows_repeated(book):
@@ -157,7 +170,7 @@ def test_print_setup_is_a4_landscape_one_page_wide_with_header_rows_repeated(boo
 
 def test_columns_are_wide_enough_for_chinese_and_text_wraps(main):
     assert main.column_dimensions["B"].width >= 16
-    assert main.column_dimensions["K"].width >= 14
+    assert main.column_dimensions["L"].width >= 14  # 责任部门
     cell = main.cell(row=row_of(main, 28), column=COL["责任部门"])
     assert cell.alignment.wrap_text
     assert cell.border.left.style == "thin"
@@ -256,7 +269,7 @@ def test_a_2026_2030_plan_gets_its_own_year_columns(plan, leader, make_user):
     ws = open_book(AssessmentWorkbook(later, 2027, leader).render())[MAIN_SHEET]
     assert [c.value for c in ws[HEADER_ROW]] == [
         "主要任务序号", "指标内容", "2025年基础值", "2026年", "2027年", "2028年", "2029年", "2030年",
-        "2030年目标值", "完成率", "进度状态", "责任部门", "情况说明",
+        "2030年目标值", "年度完成率", "目标完成率", "进度状态", "责任部门", "情况说明",
     ]
     assert ws.cell(row=FIRST, column=2).value == "新指标（件）"
     assert ws.cell(row=FIRST + 2, column=1).value == "注：1. 说明。"

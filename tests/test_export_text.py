@@ -23,7 +23,7 @@ from indicators.text import clean_text
 from tests.figures import make_figures
 from tests.test_plan_fixture import ROWS
 
-FIRST, NAME, NOTE = 4, 2, 12  # first data row, 指标内容 and 情况说明 of the main sheet
+FIRST, NAME, NOTE = 4, 2, 13  # first data row, 指标内容 and 情况说明 of the main sheet
 TEMPLATE_FIRST, TEMPLATE_NAME, TEMPLATE_NOTE = 4, 4, 13
 # Characters that broke or changed workbooks: not XML 1.0 (C0 controls, U+FFFE/U+FFFF), C1
 # controls, direction overrides and zero-width characters, line ends, formula starters, and

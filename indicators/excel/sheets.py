@@ -99,11 +99,27 @@ def main_headers(plan: Plan) -> list[str]:
         f"{plan.baseline_year}年基础值",
         *[f"{year}年" for year in plan.years],
         f"{plan.last_year}年目标值",
-        "完成率",
+        YEAR_COMPLETION,
+        FINAL_COMPLETION,
         "进度状态",
         "责任部门",
         "情况说明",
     ]
+
+
+YEAR_COMPLETION, FINAL_COMPLETION = "年度完成率", "目标完成率"
+
+
+def completion_text(fraction) -> str:
+    return "—" if fraction is None else f"{fraction * 100:.1f}%"
+
+
+def completions(row: IndicatorRow) -> tuple:
+    """年度完成率 and 目标完成率 of a row: a fraction each, or for a pair a text with both parts."""
+    parts = row.assessment.parts
+    if len(parts) == 1:
+        return parts[0].year_completion, parts[0].completion
+    return tuple("／".join(completion_text(getattr(part, name)) for part in parts) for name in ("year_completion", "completion"))
 
 
 def _as_text(value) -> str:
@@ -158,6 +174,15 @@ class IndicatorSheet:
             shown.append(line)
         return shown
 
+    @cached_property
+    def completions(self) -> list[tuple]:
+        return [completions(row) for row in self.rows]
+
+    def completion_widths(self) -> list[float]:
+        # A pair's completion is a text of both parts (“86.5%／50.0%”); a single one a number.
+        columns = list(zip(*self.completions)) or [(), ()]
+        return [fit_width([v for v in column if isinstance(v, str)], minimum=8, maximum=14) for column in columns]
+
     def widths(self) -> list[float]:
         names = [row.indicator.name for row in self.rows]
         departments = [row.department_names for row in self.rows]
@@ -170,8 +195,8 @@ class IndicatorSheet:
             fit_width(names, minimum=16, maximum=30),
             fit_width(printed, minimum=9, maximum=11, header=self.headers[2]),
             *years,
-            fit_width(printed, minimum=9, maximum=11, header=self.headers[-5]),
-            8.0,
+            fit_width(printed, minimum=9, maximum=11, header=self.headers[-6]),
+            *self.completion_widths(),
             8.0,
             fit_width(departments, minimum=14, maximum=30),
             fit_width(notes, minimum=18, maximum=32),
@@ -196,8 +221,8 @@ class IndicatorSheet:
         }
         self.statuses = {status: out.style(alignment=WRAP_CENTER, fill=colour) for status, colour in STATUS_FILLS.items()}
         task = None
-        for row, shown in zip(self.rows, self.shown, strict=True):
-            self.write_row(out, row, shown, first_of_task=row.indicator.task_number != task)
+        for row, shown, completion in zip(self.rows, self.shown, self.completions, strict=True):
+            self.write_row(out, row, shown, first_of_task=row.indicator.task_number != task, completions=completion)
             task = row.indicator.task_number
         self.merge_tasks(out)
         out.append([])
@@ -207,10 +232,16 @@ class IndicatorSheet:
         out.finish()
         print_setup(out.ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", freeze=f"C{FIRST_DATA_ROW}")
 
-    def write_row(self, out: SheetWriter, row: IndicatorRow, shown: list[tuple], first_of_task: bool = True):
+    def completion_cell(self, out: SheetWriter, value):
+        if value is None:
+            return out.blank(self.center)
+        if isinstance(value, str):  # a pair: both parts as text
+            return out.text(value, self.center)
+        return out.number(value, self.numbers[COMPLETION_FORMAT])
+
+    def write_row(self, out: SheetWriter, row: IndicatorRow, shown: list[tuple], first_of_task: bool = True, completions=(None, None)):
         indicator = row.indicator
         left, center, numbers = self.left, self.center, self.numbers
-        completion = row.assessment.completion
         status = self.words[row.status]
         note = row.current.actual.note if row.current.actual is not None else ""
         cells = [
@@ -228,14 +259,15 @@ class IndicatorSheet:
                 cells.append(out.number(value, numbers[number_format]))
         cells += [
             out.text(indicator.target_printed, center),
-            out.blank(center) if completion is None else out.number(completion, numbers[COMPLETION_FORMAT]),
+            *[self.completion_cell(out, value) for value in completions],
             out.text(status, self.statuses[row.status]),
             out.text(row.department_names, left),
             out.text(note, left),
         ]
         # What each cell shows, for the row height.
         texts = ["", indicator.name, indicator.baseline_printed, *[text for _v, _f, text in shown],
-                 indicator.target_printed, "", status, row.department_names, note]
+                 indicator.target_printed, *[value if isinstance(value, str) else "" for value in completions],
+                 status, row.department_names, note]
         out.append(cells, height=row_height(texts, self.widths_used))
 
     def merge_tasks(self, out: SheetWriter):

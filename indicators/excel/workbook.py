@@ -71,8 +71,10 @@ class AssessmentWorkbook(BaseExporter):
         stamp = timezone.localtime(self.now).strftime("%Y-%m-%d %H:%M")
         return (
             f"截至{self.year}年底；导出时间 {stamp}（北京时间）。数值后标“{PENDING}”的尚未经审核。"
-            f"完成率 = 实际值 ÷ {self.plan.last_year}年目标值（累计口径按累计值）；"
-            f"进度状态按当年目标判定，未单独设定年度目标的按基础值到目标值线性推算。"
+            f"年度完成率 = 实际值 ÷ 当年目标值，目标完成率 = 实际值 ÷ {self.plan.last_year}年目标值"
+            f"（累计口径的实际值为方案期内累计值）；比率类指标按从基期值到目标值已走完的比例计算，"
+            f"即（实际值 − 基期值）÷（目标值 − 基期值）；成对指标依次列出金额与件（笔）数两部分。"
+            f"进度状态按当年目标判定，未单独设定年度目标的按基期值到目标值线性推算（整数单位向下取整）。"
         )
 
     def sheets(self):
