@@ -26,7 +26,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipzone.settings")
 
 PAGES = [
     "healthz", "overview", "department", "indicator", "year_entry", "admin_changelist", "export", "import",
-    "overview_uncached", "department_uncached",  # the first view after a write (no cached fragment)
+    "overview_uncached", "department_uncached", "indicator_uncached",  # the first view after a write
 ]
 
 
