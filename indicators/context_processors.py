@@ -3,33 +3,23 @@
 from django.template.loader import render_to_string
 
 
-class _CachedMenu:
+class _DepartmentMenu:
     """HTML made only when a template prints it (``__html__``), then kept for the request."""
 
-    def __init__(self, request):
-        self.request = request
+    def __init__(self):
         self.html = None
 
     def __html__(self):
         if self.html is None:
-            from indicators import page_cache
             from indicators.models import Department
 
-            self.html = page_cache.fragment(
-                self.request,
-                "nav-departments",
-                (),
-                lambda: render_to_string("_nav_departments.html", {"departments": Department.objects.only("code", "name", "order")}),
-            )
+            departments = Department.objects.only("code", "name", "order")
+            self.html = render_to_string("_nav_departments.html", {"departments": departments})
         return self.html
 
     __str__ = __html__
 
 
 def navigation(request):
-    """The departments menu in the header, queried only when a template shows it.
-
-    The links depend on nothing but the departments and the language, so the rendered list is
-    a fragment cached under the data version (``indicators.page_cache``) like the dashboards.
-    """
-    return {"nav_department_links": _CachedMenu(request)}
+    """The departments menu in the header, queried only when a template shows it (not on the admin's pages)."""
+    return {"nav_department_links": _DepartmentMenu()}

@@ -10,15 +10,20 @@ from django.test.utils import CaptureQueriesContext
 from indicators.rows import COOPERATING, LEAD, build_rows, department_summary, status_counts
 from indicators.selection import default_year, latest_reported_year
 from indicators.models import ActualStatus, CooperatingDepartment, Department, Indicator, ReportingDeadline, YearlyTarget
-from indicators.progress import Status, assess, count_by_status
+from indicators.progress import Status, assess, count_by_status, project
 from benchmarks.sizing import grow_plan
 from tests.dashboard_helpers import report, report_sample
 
 
-def independent_status(indicator, year):
-    """The status computed the slow, obvious way: one indicator at a time, straight from the models."""
-    values = {actual.year: actual.year_value for actual in indicator.actuals.all()}
-    return assess(indicator.spec(), values, year).status
+def independent_values(record):
+    """The figures and spec of a row's indicator, the slow, obvious way: straight from the models."""
+    indicator = Indicator.objects.get(pk=record.pk)
+    return indicator.spec(), {actual.year: actual.year_value for actual in indicator.actuals.all()}
+
+
+def independent_status(record, year):
+    spec, values = independent_values(record)
+    return assess(spec, values, year).status
 
 
 def test_rows_come_one_per_indicator_in_table_order(plan):
@@ -37,6 +42,34 @@ def test_every_row_status_agrees_with_progress_assess_for_every_year(plan):
             assert row.status == independent_status(row.indicator, year), (row.indicator.order, year)
             for cell_year, cell in row.cells.items():
                 assert cell.assessment.status == independent_status(row.indicator, cell_year)
+
+
+def test_a_rows_indicator_answers_every_field_and_derived_value_as_the_model_does(plan):
+    Indicator.objects.filter(plan=plan, order=2).update(baseline_unreported=True)
+    Indicator.objects.filter(plan=plan, order=3).update(predecessor=Indicator.objects.get(plan=plan, order=1))
+    models = {indicator.pk: indicator for indicator in Indicator.objects.filter(plan=plan).select_related("plan", "lead_department")}
+    fields = [field.attname for field in Indicator._meta.concrete_fields]
+    for row in build_rows(plan, 2022):
+        record, model = row.indicator, models[row.indicator.pk]
+        for name in [*fields, "pk", "plan", "lead_department", "is_pair", "parts", "baseline", "target", "units"]:
+            assert getattr(record, name) == getattr(model, name), (model.order, name)
+        assert record.whole_number() == model.whole_number()
+        assert record.get_measure_display() == model.get_measure_display()
+        assert record.get_target_basis_display() == model.get_target_basis_display()
+        assert str(record) == str(model)
+
+
+def test_a_rows_projection_is_the_least_squares_line_of_the_figures_the_viewer_sees(plan, reporter, other_reporter):
+    report_sample(plan)  # approved: everybody sees them
+    report(plan, 19, 2024, 5000, 6, status=ActualStatus.DRAFT)  # 财政局's draft
+    for viewer in (None, reporter):  # the system, and 财政局's reporter, see the draft
+        for row in build_rows(plan, 2024, viewer=viewer):
+            spec, values = independent_values(row.indicator)
+            assert row.projection == project(spec, values, 2024), row.indicator.order
+    pledge = {viewer: next(row for row in build_rows(plan, 2024, viewer=viewer) if row.indicator.order == 19) for viewer in (reporter, other_reporter)}
+    # 3500/4, 4200/5 and the draft 5000/6: mean 4233.33 in 2023, +750/+1 a year; without the draft +700/+1 from 4200/5.
+    assert [part.value for part in pledge[reporter].projection.parts] == [D("5733.33"), D("7.00")]
+    assert [part.value for part in pledge[other_reporter].projection.parts] == [D("5600.00"), D("7.00")]
 
 
 def test_a_row_carries_display_values_targets_and_pending_marks(plan):

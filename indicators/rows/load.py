@@ -3,11 +3,13 @@
 ``load_table(plan, indicators)`` costs six queries however many indicators, departments or years there
 are — indicators, departments, co-operation links, yearly targets, actuals, and the plan's
 deadlines (kept on ``plan``) — and builds only what a page needs.  At 100× the seed (2,900
-indicators, 10,000 actuals) ``prefetch_related`` spent over a second making a ``Department`` per co-operation link, a ``Plan`` (with its JSON footnotes) per
-indicator and an ``Actual`` per figure; here each department is one shared object, every
-indicator points at the caller's plan, actuals arrive as ``values_list`` tuples wrapped in
-``ActualRecord``, and indicators whose printed values and targets are the same share one
-``IndicatorSpec``.
+indicators, 10,000 actuals) making model instances was most of the time: ``prefetch_related``
+made a ``Department`` per co-operation link and a ``Plan`` (with its JSON footnotes) per
+indicator, and even a plain queryset spent ~40 % of loading on 2,900 ``Indicator`` objects.
+Here each department is one shared object, indicators and actuals arrive as ``values_list``
+tuples wrapped in read-only records (``IndicatorRecord``, ``ActualRecord``) that share their
+derived properties with the models, and indicators whose printed values and targets are the
+same share one ``IndicatorSpec``.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet, prefetch_related_objects
 
-from indicators.models import Actual, ActualStatus, CooperatingDepartment, Department, Indicator, Plan
-from indicators.models.plan import YearlyTarget, build_spec
+from indicators.models import Actual, ActualStatus, CooperatingDepartment, Department, Measure, Plan, TargetBasis
+from indicators.models.plan import IndicatorReading, YearlyTarget, build_spec
 from indicators.models.reporting import FigureReading
 from indicators.progress import IndicatorSpec
 from indicators.values import PrintedValue
@@ -56,10 +58,57 @@ class ActualRecord(FigureReading):
         return ActualStatus(self.status).label
 
 
+class IndicatorRecord(IndicatorReading):
+    """A read-only snapshot of one ``Indicator`` row, with its plan and lead department attached.
+
+    It answers the model's attribute names (``pk``, ``order``, ``name``, ``units``,
+    ``whole_number()``, ``lead_department`` …; the derived ones from ``IndicatorReading``, the
+    model's own definitions), so templates, tables, charts and the workbook read it like an
+    ``Indicator``; anything that writes uses the model.
+    """
+
+    COLUMNS = (
+        "id", "order", "task_number", "name", "unit", "second_unit", "baseline_printed", "target_printed",
+        "measure", "target_basis", "higher_is_better", "baseline_unreported", "lead_department_id", "predecessor_id",
+    )  # fmt: skip
+    __slots__ = (*(("pk",) + COLUMNS[1:]), "plan", "lead_department")
+
+    def __init__(self, plan: Plan, departments: dict[int, Department], values: tuple):
+        (
+            self.pk, self.order, self.task_number, self.name, self.unit, self.second_unit, self.baseline_printed,
+            self.target_printed, self.measure, self.target_basis, self.higher_is_better, self.baseline_unreported,
+            self.lead_department_id, self.predecessor_id,
+        ) = values  # fmt: skip
+        self.plan = plan
+        self.lead_department = departments[self.lead_department_id]
+
+    def __repr__(self):
+        return f"<IndicatorRecord {self.pk}: {self}>"
+
+    @property
+    def id(self):
+        return self.pk
+
+    @property
+    def plan_id(self):
+        return self.plan.pk
+
+    def get_measure_display(self):
+        return _label(Measure, self.measure)
+
+    def get_target_basis_display(self):
+        return _label(TargetBasis, self.target_basis)
+
+
+def _label(choices, value):
+    # As the model's get_FOO_display(): the choice's label, or the stored value when it is not a choice.
+    return choices(value).label if value in choices.values else value
+
+
 @dataclass
 class PlanTable:
-    indicators: list[Indicator]  # table order; ``plan`` and ``lead_department`` set, no queries behind them
-    departments: dict[int, list[Department]]  # indicator id -> printed order, the lead first
+    indicators: list[IndicatorRecord]  # table order
+    departments: dict[int, tuple[Department, ...]]  # indicator id -> printed order, the lead first (shared)
     specs: dict[int, IndicatorSpec]  # indicator id -> what progress.assess needs
     actuals: dict[int, dict[int, ActualRecord]]  # indicator id -> year -> entered figure (every state)
 
@@ -67,9 +116,8 @@ class PlanTable:
 def load_table(plan: Plan, indicators: QuerySet) -> PlanTable:
     """The indicators of ``indicators`` (a queryset of ``plan``'s indicators) with everything dashboards show."""
     indicator_ids = indicators.values("pk")
-    # order_by(): the models' default orderings join other tables for nothing here.
-    rows = list(indicators.order_by("order"))
     departments = {department.pk: department for department in Department.objects.order_by()}
+    rows = [IndicatorRecord(plan, departments, values) for values in indicators.order_by("order").values_list(*IndicatorRecord.COLUMNS)]
     links: dict[int, list[Department]] = {}
     for indicator_id, department_id in (
         CooperatingDepartment.objects.filter(indicator__in=indicator_ids)
@@ -97,16 +145,16 @@ def load_table(plan: Plan, indicators: QuerySet) -> PlanTable:
     prefetch_related_objects([plan], "deadlines")
 
     shared_specs: dict[tuple, IndicatorSpec] = {}
+    shared_departments: dict[tuple, tuple[Department, ...]] = {}
     specs, responsible = {}, {}
     for indicator in rows:
-        indicator.plan = plan
-        indicator.lead_department = departments[indicator.lead_department_id]
-        responsible[indicator.pk] = [indicator.lead_department, *links.get(indicator.pk, ())]
+        printed = (indicator.lead_department, *links.get(indicator.pk, ()))
+        responsible[indicator.pk] = shared_departments.setdefault(tuple(d.pk for d in printed), printed)
         specs[indicator.pk] = _spec(plan, indicator, targets.get(indicator.pk, {}), shared_specs)
     return PlanTable(indicators=rows, departments=responsible, specs=specs, actuals=actuals)
 
 
-def _spec(plan: Plan, indicator: Indicator, yearly: dict[int, PrintedValue], shared: dict) -> IndicatorSpec:
+def _spec(plan: Plan, indicator: IndicatorRecord, yearly: dict[int, PrintedValue], shared: dict) -> IndicatorSpec:
     """``build_spec`` remembered per distinct printed values and targets (IndicatorSpec is immutable)."""
     key = (
         indicator.baseline_printed,

@@ -1,28 +1,28 @@
 """The leaders' dashboards: overview, department page, indicator page.
 
-Every figure comes from ``indicators.dashboard`` so the pages agree with each other and
-with the Excel export.  Each view costs a fixed number of queries, whatever the plan's size,
-and lists a bounded number of rows: the overview shows every indicator's bar for a plan of
-up to ``FULL_LIST_LIMIT`` indicators (the real plan has 29) and pages them beyond that; the
+Every figure comes from ``indicators.rows`` so the pages agree with each other and with the
+Excel export.  Each view costs a fixed number of queries, whatever the plan's size, and
+lists a bounded number of rows: the overview shows every indicator's bar for a plan of up to
+``FULL_LIST_LIMIT`` indicators (the real plan has 29) and pages them beyond that; the
 department table pages at ``TABLE_PER_PAGE`` rows.  Counts, roll-ups and status charts always
-cover every row.  The costly part of the overview and department pages is a fragment cached
-under the data version (``indicators.page_cache``); the page around it is rendered per request.
+cover every row.  Nothing is cached: every page is built from the database as it is at that
+request, so a figure saved a moment ago is always on the next page (README, Performance).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
+
+import re
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
-from indicators import charts, page_cache, selection
+from indicators import charts, selection
 from indicators import values as V
 from indicators.history import change_history
 from indicators.models import ActualStatus, Department, Evidence, Indicator, Plan
@@ -39,13 +39,8 @@ TABLE_PER_PAGE = 50
 # ---- choosing the plan and the as-of year -------------------------------------------
 
 
-def _default_year(request, plan: Plan):
-    # The latest reported year depends on the data and on whose drafts the viewer sees: both in the key.
-    return lambda: page_cache.remember(request, "default-year", (plan.pk,), lambda: default_year(plan, viewer=request.user))
-
-
 def choose_year(request, plan: Plan) -> tuple[int, str]:
-    return selection.choose_year(request, plan, _default_year(request, plan))
+    return selection.choose_year(request, plan, lambda: default_year(plan, viewer=request.user))
 
 
 def _selection_context(plans, plan, year, notice):
@@ -57,6 +52,52 @@ def _selection_context(plans, plan, year, notice):
         "notice": notice,
         "status_colours": STATUS_COLOURS,
     }
+
+
+_INDENTATION = re.compile(rb"\n[ \t]+")
+
+
+def _page(request, template: str, context: dict):
+    """The rendered page without the templates' indentation: a quarter of the overview's bytes, and invisible.
+
+    A newline stays where there was one, so the text keeps its spaces (HTML shows any run of
+    white space as one); only ``<pre>`` and ``<textarea>`` show it as typed, and these pages have none.
+    """
+    response = render(request, template, context)
+    if b"<pre" not in response.content and b"<textarea" not in response.content:
+        response.content = _INDENTATION.sub(b"\n", response.content)
+    return response
+
+
+# ---- pages of a long list ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageLink:
+    label: str
+    url: str  # "" for the ellipsis
+    css: str = ""  # "active", "previous", "next", "ellipsis"
+
+
+def page_links(request, page: Page, anchor: str) -> list[PageLink]:
+    """Links to the pages around ``page`` (elided), keeping the rest of the query string."""
+
+    def url(number) -> str:
+        query = request.GET.copy()
+        query["page"] = number
+        return f"?{query.urlencode()}#{anchor}"
+
+    links = []
+    if page.has_previous():
+        links.append(PageLink(_("previous"), url(page.previous_page_number()), "previous"))
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == Paginator.ELLIPSIS:
+            links.append(PageLink(str(number), "", "ellipsis"))
+        else:
+            links.append(PageLink(str(number), url(number), "active" if number == page.number else ""))
+    if page.has_next():
+        links.append(PageLink(_("next"), url(page.next_page_number()), "next"))
+    return links
 
 
 # ---- progress bars on the overview ---------------------------------------------------
@@ -74,11 +115,24 @@ class ProgressBar:
     status: Status
     cumulative: bool
 
-    @property
+    @cached_property
     def scale(self) -> Decimal:
         # The longest of the three fills the bar; a little headroom keeps the end marker visible.
         biggest = max((n for n in (self.value, self.year_target, self.target) if n is not None), default=Decimal(0))
         return biggest * Decimal("1.05") if biggest > 0 else Decimal(1)
+
+    # The numbers as printed ("" when there is none), read here rather than through a filter per bar.
+    @property
+    def value_text(self) -> str:
+        return V.format_number(self.value) if self.value is not None else ""
+
+    @property
+    def year_target_text(self) -> str:
+        return V.format_number(self.year_target) if self.year_target is not None else ""
+
+    @property
+    def target_text(self) -> str:
+        return V.format_number(self.target) if self.target is not None else ""
 
     def _width(self, number: Decimal | None) -> str | None:
         if number is None:
@@ -138,39 +192,21 @@ def _task_groups(rows: list[IndicatorRow]):
 # ---- pages -----------------------------------------------------------------------------
 
 
-def _plans(request) -> list[Plan]:
-    # Every dashboard needs the plans for its selector; they change only with the data version.
-    return page_cache.remember(request, "plans", (), lambda: list(Plan.objects.all()))
-
-
 @login_required
 def overview(request):
-    plans = _plans(request)
+    plans = selection.all_plans()
     if not plans:
         return render(request, "dashboards/no_plan.html")
     plan = choose_plan(request, plans)
     year, notice = choose_year(request, plan)
-    page = parse_page(request.GET.get("page"))
-    # The heading and the selector are in the fragment too (a quarter of a cached page's time), so
-    # is the notice about a year that was asked for and does not exist; the plans' ids are in the key
-    # because the selector lists them.
-    body = page_cache.fragment(
-        request, "overview", (tuple(p.pk for p in plans), plan.pk, year, page, notice),
-        lambda: _overview_body(request, plans, plan, year, page, notice),
-    )
-    return render(request, "dashboards/overview.html", {"plan": plan, "year": year, "body": body})
-
-
-def _overview_body(request, plans, plan, year, page, notice):
     rows = build_rows(plan, year, viewer=request.user)
     summaries = department_summary(plan, year, rows)
-    shown, pager, page_links = rows, None, []
+    shown, pager, links = rows, None, []
     if len(rows) > FULL_LIST_LIMIT:
         # Thousands of bars help nobody: counts and roll-ups cover every row, the bars come a page at a time.
-        paginator = Paginator(rows, BARS_PER_PAGE)
-        pager = paginator.get_page(page)
+        pager = Paginator(rows, BARS_PER_PAGE).get_page(parse_page(request.GET.get("page")))
         shown = list(pager.object_list)
-        page_links = list(paginator.get_elided_page_range(pager.number, on_each_side=2, on_ends=1))
+        links = page_links(request, pager, "progress-title")
     context = _selection_context(plans, plan, year, notice)
     context.update(
         rows=rows,
@@ -178,63 +214,46 @@ def _overview_body(request, plans, plan, year, page, notice):
         summaries=summaries,
         groups=_task_groups(shown),
         pager=pager,
-        page_links=page_links,
-        ellipsis=Paginator.ELLIPSIS,
+        page_links=links,
+        pager_label=_("Progress by indicator"),
         department_chart=charts.status_by_department(summaries),
         deadline=plan.deadline(year),
         any_overdue=any(summary.overdue for summary in summaries),
     )
-    # No request: context processors (CSRF token, user, messages) must never reach a cached fragment.
-    return render_to_string("dashboards/_overview_body.html", context)
+    return _page(request, "dashboards/overview.html", context)
 
 
 @login_required
 def department(request, code):
     department = get_object_or_404(Department, code=code)
-    plans = _plans(request)
+    plans = selection.all_plans()
     if not plans:
         return render(request, "dashboards/no_plan.html")
     plan = choose_plan(request, plans)
     year, notice = choose_year(request, plan)
-    # The table's sort and page links repeat the query string, so all of it is part of the key.
-    query = tuple(sorted((key, tuple(values)) for key, values in request.GET.lists()))
-    lead_count, total, body = page_cache.remember(
-        request, "department", (department.pk, plan.pk, year, query), lambda: _department_body(request, plans, plan, year, department)
-    )
-    context = _selection_context(plans, plan, year, notice)
-    context.update(department=department, lead_count=lead_count, total=total, body=mark_safe(body))
-    return render(request, "dashboards/department.html", context)
-
-
-def _department_body(request, plans, plan, year, department) -> tuple[int, int, str]:
-    """``(lead indicators, all indicators, HTML)``: the heading's counts and the fragment below it."""
     rows = build_rows(plan, year, department=department, viewer=request.user)
     lead_rows = [row for row in rows if row.role == LEAD]
     summary = next(iter(department_summary(plan, year, lead_rows)), None)
-    table = DepartmentIndicatorTable(rows, plan=plan, year=year)
-    RequestConfig(request, paginate=False).configure(table)  # sorting, from ?sort=
-    # Paged here rather than by RequestConfig, which would also take any ?per_page= asked for.
-    try:
-        table.paginate(page=parse_page(request.GET.get("page")), per_page=TABLE_PER_PAGE)
-    except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=TABLE_PER_PAGE)
+    table = DepartmentIndicatorTable(rows, plan=plan, year=year, query=request.GET)  # sorted by ?sort=
+    pager = table.paginate(parse_page(request.GET.get("page")), TABLE_PER_PAGE)  # never ?per_page=
     # The completion chart shows the rows the table shows (all of them for a plan of normal size).
-    on_page = {id(bound.record) for bound in table.page.object_list}
-    context = _selection_context(plans, plan, year, "")
+    on_page = {id(row) for row in pager.object_list}
+    context = _selection_context(plans, plan, year, notice)
     context.update(
         department=department,
         rows=rows,
         lead_count=len(lead_rows),
+        total=len(rows),
         summary=summary,
         counts=status_counts(lead_rows),
         table=table,
+        pager=pager if pager.paginator.num_pages > 1 else None,
+        page_links=page_links(request, pager, "table-title"),
+        pager_label=_("Indicators"),
         status_chart=charts.department_statuses(summary),
         completion_chart=charts.completion_by_indicator([row for row in rows if id(row) in on_page]),
     )
-    # The table's sort links need the request (django-tables2 reads its query string); the
-    # fragment's template uses nothing else of it — see test_page_cache.
-    html = render_to_string("dashboards/_department_body.html", context, request=request)
-    return len(lead_rows), len(rows), page_cache.squeeze_indentation(html)
+    return _page(request, "dashboards/department.html", context)
 
 
 @login_required
@@ -265,9 +284,9 @@ def indicator(request, pk):
             }
         )
     projections = [
-        {"value": part.projection, "unit": unit, "status": part.projected_status}
-        for part, unit in zip(row.assessment.parts, indicator.units)
-        if part.projection is not None
+        {"value": part.value, "unit": unit, "status": part.status}
+        for part, unit in zip(row.projection.parts, indicator.units)
+        if part.value is not None
     ]
     trends = charts.trends(row)
     for number, trend in enumerate(trends, start=1):
@@ -283,4 +302,4 @@ def indicator(request, pk):
         cumulative=row.spec.basis == TargetBasis.CUMULATIVE,
         history=change_history(indicator, request.user),
     )
-    return render(request, "dashboards/indicator.html", context)
+    return _page(request, "dashboards/indicator.html", context)
