@@ -126,6 +126,15 @@ class DepartmentIndicatorTable:
             self.rows.sort(key=column.sort_key, reverse=wanted.startswith("-"))
             self.order_by = wanted
         self.page: Page = Paginator(self.rows, len(self.rows) or 1).page(1)
+        self.shown: list[IndicatorRow] | None = None  # rows to show in place of the page's (``show``)
+
+    @staticmethod
+    def sorts_by_an_earlier_year(query: QueryDict, year: int) -> bool:
+        """Does ``?sort=`` ask for a year column before ``year``?  Only then does sorting need
+        every row's earlier figures (``build_rows(all_years=True)``); the others sort by what
+        decides ``year``."""
+        column = query.get(SORT_PARAMETER, "").removeprefix("-")
+        return column.startswith("y") and column[1:].isdigit() and int(column[1:]) < year
 
     def _sortable(self) -> dict[str, Column]:
         return {column.name: column for column in self.columns if column.sort_key is not None}
@@ -133,7 +142,14 @@ class DepartmentIndicatorTable:
     def paginate(self, page: int, per_page: int) -> Page:
         """Show page ``page`` (clamped to the last one) of ``per_page`` rows."""
         self.page = Paginator(self.rows, per_page).get_page(page)
+        self.shown = None
         return self.page
+
+    def show(self, rows: Sequence[IndicatorRow]) -> None:
+        """Show ``rows`` in place of the page's rows: the same ones, in the same order, with every year."""
+        if [row.indicator.pk for row in rows] != [row.indicator.pk for row in self.page.object_list]:
+            raise ValueError("show() takes the rows of the page shown, in its order")
+        self.shown = list(rows)
 
     def url(self, **replace) -> str:
         """This page's query string with ``replace`` put in (``?sort=…``, ``?page=…``)."""
@@ -161,8 +177,9 @@ class DepartmentIndicatorTable:
     @property
     def body(self) -> list[list[tuple[str, str]]]:
         """The shown page's rows, each a list of ``(td class, HTML)``."""
-        return [[(column.td_class, column.html(row)) for column in self.columns] for row in self.page.object_list]
+        shown = self.page.object_list if self.shown is None else self.shown
+        return [[(column.td_class, column.html(row)) for column in self.columns] for row in shown]
 
     def as_values(self) -> list[list]:
-        """Header and every row (not only the shown page) as plain values, for an export."""
+        """Header and every row (not only the shown page) as plain values, for an export (rows with every year)."""
         return [[str(column.header) for column in self.columns]] + [[column.text(row) for column in self.columns] for row in self.rows]

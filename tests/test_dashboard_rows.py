@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators.rows import COOPERATING, LEAD, build_rows, department_summary, status_counts
+from indicators.rows import COOPERATING, LEAD, build_rows, department_summary, status_counts, with_every_year
 from indicators.selection import default_year, latest_reported_year
 from indicators.models import ActualStatus, CooperatingDepartment, Department, Indicator, ReportingDeadline, YearlyTarget
 from indicators.progress import Status, assess, count_by_status, project
@@ -70,6 +70,40 @@ def test_a_rows_projection_is_the_least_squares_line_of_the_figures_the_viewer_s
     # 3500/4, 4200/5 and the draft 5000/6: mean 4233.33 in 2023, +750/+1 a year; without the draft +700/+1 from 4200/5.
     assert [part.value for part in pledge[reporter].projection.parts] == [D("5733.33"), D("7.00")]
     assert [part.value for part in pledge[other_reporter].projection.parts] == [D("5600.00"), D("7.00")]
+
+
+def test_rows_of_one_year_judge_and_show_that_year_exactly_as_rows_of_the_whole_plan(plan, reporter):
+    report_sample(plan)
+    report(plan, 23, 2024, 1, status=ActualStatus.DRAFT)  # cumulative: 2022 + 2023 + this draft
+    report(plan, 19, 2024, 5000, 6, status=ActualStatus.RETURNED)
+    for viewer in (None, reporter):
+        for year in plan.years:
+            whole, one = build_rows(plan, year, viewer=viewer), build_rows(plan, year, viewer=viewer, all_years=False)
+            assert [row.assessment for row in one] == [row.assessment for row in whole], (viewer, year)
+            assert [(row.current.text, row.current.pending) for row in one] == [(row.current.text, row.current.pending) for row in whole]
+            assert department_summary(plan, year, one) == department_summary(plan, year, whole)
+            assert all(list(row.cells) == [year] for row in one)
+    with pytest.raises(ValueError):
+        build_rows(plan, 2023, all_years=False)[0].projection  # no earlier years to fit a line through
+
+
+def test_rows_of_one_year_given_every_year_again_are_the_rows_of_the_whole_plan(plan, reporter):
+    report_sample(plan)
+    report(plan, 19, 2024, 5000, 6, status=ActualStatus.DRAFT)  # 财政局's draft
+    report(plan, 9, 2022, 12, status=ActualStatus.RETURNED)  # 工业和信息化局's, hidden from 财政局
+    scjg = Department.objects.get(code="scjg")  # leads or co-operates on every row
+    for viewer in (None, reporter):
+        whole = build_rows(plan, 2024, department=scjg, viewer=viewer)
+        some = [row for row in build_rows(plan, 2024, department=scjg, viewer=viewer, all_years=False) if row.indicator.order in (1, 9, 19, 23)]
+        again = with_every_year(plan, some, viewer=viewer)
+        expected = [row for row in whole if row.indicator.pk in {r.indicator.pk for r in some}]
+        assert [row.indicator.pk for row in again] == [row.indicator.pk for row in expected]
+        for got, want in zip(again, expected):
+            assert got.role == want.role and got.departments == want.departments
+            assert [(y, c.text, c.pending, c.assessment) for y, c in got.cells.items()] == [
+                (y, c.text, c.pending, c.assessment) for y, c in want.cells.items()
+            ]
+            assert got.projection == want.projection
 
 
 def test_a_row_carries_display_values_targets_and_pending_marks(plan):

@@ -172,6 +172,8 @@ class IndicatorRow:
     def projection(self) -> Projection:
         """Where the visible values up to ``year`` lead by the plan's last year."""
         if self._projection is None:
+            if len(self._years) < self.spec.last_year - self.spec.first_year + 1:
+                raise ValueError("rows built with all_years=False have no earlier years to project from")
             self._projection = project(self.spec, self.visible, self.year)
         return self._projection
 
@@ -223,6 +225,7 @@ def build_rows(
     department: Department | None = None,
     viewer=None,
     indicator_ids: Iterable[int] | None = None,
+    all_years: bool = True,
 ) -> list[IndicatorRow]:
     """Assess the plan's indicators as of ``year`` for ``viewer``.
 
@@ -232,6 +235,9 @@ def build_rows(
     * ``viewer`` – the signed-in user; hides other departments' drafts from reporters.
       ``None`` shows every entered value.
     * ``indicator_ids`` – restrict to these indicators (the indicator page asks for one).
+    * ``all_years=False`` – only what ``year``'s statuses need: the figures of ``year`` (and of
+      the years before it where a running total is compared), and ``cells`` holds ``year``
+      alone.  The overview's rows: a third of the figures at the end of the plan.
 
     Every row carries a ``YearCell`` for each plan year (its own as-of-that-year assessment),
     so a caller can show the whole trend; ``row.assessment`` is the one for ``year``;
@@ -241,28 +247,56 @@ def build_rows(
     """
     if not plan.contains_year(year):
         raise ValueError(f"{year} is outside the plan's years {plan.first_year}–{plan.last_year}")
-    table = load.load_table(plan, _indicators(plan, department, indicator_ids))
+    table = load.load_table(plan, _indicators(plan, department, indicator_ids), as_of=None if all_years else year)
     visibility = Visibility.for_viewer(viewer)
     targets: dict = {}  # (spec, year) -> yearly target, shared by every row of this build
-    years, no_figures = plan.years, {}
-    rows = []
-    for indicator in table.indicators:
-        lead_id = indicator.lead_department_id
-        visible = table.actuals.get(indicator.pk, no_figures)
-        if not visibility.allows(lead_id):
-            visible = {actual_year: actual for actual_year, actual in visible.items() if visibility.shows(actual, lead_id)}
-        rows.append(
-            IndicatorRow(
-                indicator,
-                year,
-                table.specs[indicator.pk],
-                years=years,
-                visible=visible,
-                departments=table.departments[indicator.pk],
-                role=LEAD if department is None or lead_id == department.pk else COOPERATING,
-                targets=targets,
-            )
+    years = plan.years if all_years else range(year, year + 1)
+    rows = [
+        IndicatorRow(
+            indicator,
+            year,
+            table.specs[indicator.pk],
+            years=years,
+            visible=_visible(table.actuals.get(indicator.pk), visibility, indicator.lead_department_id),
+            departments=table.departments[indicator.pk],
+            role=LEAD if department is None or indicator.lead_department_id == department.pk else COOPERATING,
+            targets=targets,
         )
+        for indicator in table.indicators
+    ]
     if department is not None:
         rows.sort(key=lambda row: (row.role != LEAD, row.indicator.order))
     return rows
+
+
+def with_every_year(plan: Plan, rows: list[IndicatorRow], *, viewer=None) -> list[IndicatorRow]:
+    """``rows`` (built with ``all_years=False``, for the same ``viewer``) again with every plan
+    year's figures and cells, in the same order: one query, for the few rows a page shows of many."""
+    figures = load.load_figures(plan, [row.indicator.pk for row in rows])
+    visibility = Visibility.for_viewer(viewer)
+    targets: dict = {}
+    return [
+        IndicatorRow(
+            row.indicator,
+            row.year,
+            row.spec,
+            years=plan.years,
+            visible=_visible(figures.get(row.indicator.pk), visibility, row.indicator.lead_department_id),
+            departments=row.departments,
+            role=row.role,
+            targets=targets,
+        )
+        for row in rows
+    ]
+
+
+_NO_FIGURES: dict = {}
+
+
+def _visible(figures: dict[int, ActualRecord] | None, visibility: Visibility, lead_id: int) -> dict[int, ActualRecord]:
+    """Year -> the figure the viewer may see (shared with the load when every one is visible)."""
+    if figures is None:
+        return _NO_FIGURES
+    if visibility.allows(lead_id):
+        return figures
+    return {year: actual for year, actual in figures.items() if visibility.shows(actual, lead_id)}

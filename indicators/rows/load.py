@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from indicators.models import Actual, ActualStatus, CooperatingDepartment, Department, Measure, Plan, TargetBasis
 from indicators.models.plan import IndicatorReading, YearlyTarget, build_spec
@@ -113,18 +113,21 @@ class PlanTable:
     actuals: dict[int, dict[int, ActualRecord]]  # indicator id -> year -> entered figure (every state)
 
 
-def load_table(plan: Plan, indicators: QuerySet) -> PlanTable:
-    """The indicators of ``indicators`` (a queryset of ``plan``'s indicators) with everything dashboards show."""
+def load_table(plan: Plan, indicators: QuerySet, *, as_of: int | None = None) -> PlanTable:
+    """The indicators of ``indicators`` (a queryset of ``plan``'s indicators) with everything dashboards show.
+
+    With ``as_of`` only the figures that decide that year's statuses are loaded (``load_figures``).
+    """
     indicator_ids = indicators.values("pk")
     departments = {department.pk: department for department in Department.objects.order_by()}
     rows = [IndicatorRecord(plan, departments, values) for values in indicators.order_by("order").values_list(*IndicatorRecord.COLUMNS)]
-    links: dict[int, list[Department]] = {}
+    links: dict[int, list[int]] = {}
     for indicator_id, department_id in (
         CooperatingDepartment.objects.filter(indicator__in=indicator_ids)
         .order_by("indicator_id", "position", "pk")
         .values_list("indicator_id", "department_id")
     ):
-        links.setdefault(indicator_id, []).append(departments[department_id])
+        links.setdefault(indicator_id, []).append(department_id)
     targets: dict[int, dict[int, PrintedValue]] = {}
     for indicator_id, year, undecided, value, second_value in (
         YearlyTarget.objects.filter(indicator__in=indicator_ids)
@@ -132,14 +135,7 @@ def load_table(plan: Plan, indicators: QuerySet) -> PlanTable:
         .values_list("indicator_id", "year", "undecided", "value", "second_value")
     ):
         targets.setdefault(indicator_id, {})[year] = YearlyTarget.printed_of(undecided, value, second_value)
-    actuals: dict[int, dict[int, ActualRecord]] = {}
-    for values in (
-        Actual.objects.filter(indicator__in=indicator_ids, year__gte=plan.first_year, year__lte=plan.last_year)
-        .order_by()
-        .values_list(*ActualRecord.COLUMNS)
-    ):
-        record = ActualRecord(*values)
-        actuals.setdefault(record.indicator_id, {})[record.year] = record
+    actuals = load_figures(plan, indicator_ids, as_of=as_of)
     # Read every time (a plan object may outlive a request) and kept on the plan for department_summary.
     getattr(plan, "_prefetched_objects_cache", {}).pop("deadlines", None)
     prefetch_related_objects([plan], "deadlines")
@@ -148,10 +144,29 @@ def load_table(plan: Plan, indicators: QuerySet) -> PlanTable:
     shared_departments: dict[tuple, tuple[Department, ...]] = {}
     specs, responsible = {}, {}
     for indicator in rows:
-        printed = (indicator.lead_department, *links.get(indicator.pk, ()))
-        responsible[indicator.pk] = shared_departments.setdefault(tuple(d.pk for d in printed), printed)
+        printed = (indicator.lead_department_id, *links.get(indicator.pk, ()))
+        found = shared_departments.get(printed)
+        if found is None:
+            found = shared_departments[printed] = tuple(departments[pk] for pk in printed)
+        responsible[indicator.pk] = found
         specs[indicator.pk] = _spec(plan, indicator, targets.get(indicator.pk, {}), shared_specs)
     return PlanTable(indicators=rows, departments=responsible, specs=specs, actuals=actuals)
+
+
+def load_figures(plan: Plan, indicator_ids, *, as_of: int | None = None) -> dict[int, dict[int, ActualRecord]]:
+    """Entered figures (every state) of the plan's years: indicator id -> year -> record, in one query.
+
+    ``indicator_ids``: ids, or a queryset of them.  With ``as_of`` only the figures that decide
+    that year's statuses: that year's, and the earlier years' of indicators counted as a running total.
+    """
+    figures = Actual.objects.filter(indicator__in=indicator_ids, year__gte=plan.first_year, year__lte=plan.last_year)
+    if as_of is not None:
+        figures = figures.filter(Q(year=as_of) | Q(year__lt=as_of, indicator__target_basis=TargetBasis.CUMULATIVE))
+    actuals: dict[int, dict[int, ActualRecord]] = {}
+    for values in figures.order_by().values_list(*ActualRecord.COLUMNS):
+        record = ActualRecord(*values)
+        actuals.setdefault(record.indicator_id, {})[record.year] = record
+    return actuals
 
 
 def _spec(plan: Plan, indicator: IndicatorRecord, yearly: dict[int, PrintedValue], shared: dict) -> IndicatorSpec:

@@ -27,13 +27,13 @@ from indicators import values as V
 from indicators.history import change_history
 from indicators.models import ActualStatus, Department, Evidence, Indicator, Plan
 from indicators.progress import STATUS_COLOURS, Status, TargetBasis
-from indicators.rows import LEAD, IndicatorRow, build_rows, department_summary, status_counts
+from indicators.rows import LEAD, IndicatorRow, build_rows, department_summary, status_counts, with_every_year
 from indicators.selection import choose_plan, default_year, parse_page
 from indicators.tables import DepartmentIndicatorTable
 from indicators.templatetags.ipzone_tags import percent
 
 FULL_LIST_LIMIT = 100  # plans up to this size show every indicator's bar on one overview page
-BARS_PER_PAGE = 100
+BARS_PER_PAGE = 50  # as many as the department table shows rows
 TABLE_PER_PAGE = 50
 
 # ---- choosing the plan and the as-of year -------------------------------------------
@@ -199,7 +199,7 @@ def overview(request):
         return render(request, "dashboards/no_plan.html")
     plan = choose_plan(request, plans)
     year, notice = choose_year(request, plan)
-    rows = build_rows(plan, year, viewer=request.user)
+    rows = build_rows(plan, year, viewer=request.user, all_years=False)  # one status each: no trends
     summaries = department_summary(plan, year, rows)
     shown, pager, links = rows, None, []
     if len(rows) > FULL_LIST_LIMIT:
@@ -231,13 +231,19 @@ def department(request, code):
         return render(request, "dashboards/no_plan.html")
     plan = choose_plan(request, plans)
     year, notice = choose_year(request, plan)
-    rows = build_rows(plan, year, department=department, viewer=request.user)
+    # Every row is counted and sorted, fifty are shown: all rows need only what decides ``year``
+    # (unless the table is sorted by an earlier year's figure); the shown ones are built again
+    # with every year, for their year columns.
+    all_years = DepartmentIndicatorTable.sorts_by_an_earlier_year(request.GET, year)
+    rows = build_rows(plan, year, department=department, viewer=request.user, all_years=all_years)
     lead_rows = [row for row in rows if row.role == LEAD]
     summary = next(iter(department_summary(plan, year, lead_rows)), None)
     table = DepartmentIndicatorTable(rows, plan=plan, year=year, query=request.GET)  # sorted by ?sort=
     pager = table.paginate(parse_page(request.GET.get("page")), TABLE_PER_PAGE)  # never ?per_page=
-    # The completion chart shows the rows the table shows (all of them for a plan of normal size).
-    on_page = {id(row) for row in pager.object_list}
+    shown = list(pager.object_list)
+    if not all_years:
+        shown = with_every_year(plan, shown, viewer=request.user)
+        table.show(shown)
     context = _selection_context(plans, plan, year, notice)
     context.update(
         department=department,
@@ -251,7 +257,8 @@ def department(request, code):
         page_links=page_links(request, pager, "table-title"),
         pager_label=_("Indicators"),
         status_chart=charts.department_statuses(summary),
-        completion_chart=charts.completion_by_indicator([row for row in rows if id(row) in on_page]),
+        # The rows the table shows (all of them for a plan of normal size), lead ones first, in table order.
+        completion_chart=charts.completion_by_indicator(sorted(shown, key=lambda row: (row.role != LEAD, row.indicator.order))),
     )
     return _page(request, "dashboards/department.html", context)
 
