@@ -216,6 +216,8 @@ def overview(request):
         pager=pager,
         page_links=links,
         pager_label=_("Progress by indicator"),
+        # The department links name the plan only when there is a choice of plans.
+        plan_parameter=f"&plan={plan.pk}" if len(plans) > 1 else "",
         department_chart=charts.status_by_department(summaries),
         deadline=plan.deadline(year),
         any_overdue=any(summary.overdue for summary in summaries),
