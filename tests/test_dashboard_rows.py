@@ -255,8 +255,17 @@ def count_queries(callable_):
 def test_loading_rows_costs_the_same_queries_at_one_and_ten_times_the_seed(plan, leader):
     grow_plan(plan, 1)
     leader.role_names  # noqa: B018 – the viewer's roles are read once per request, not per row
+
+    def summary_and_departments():
+        rows = build_rows(plan, 2024, viewer=leader)
+        department_summary(plan, 2024, rows)
+        return [row.department_names for row in rows]  # the co-operation links: read once, when first needed
+
     small = count_queries(lambda: department_summary(plan, 2024, build_rows(plan, 2024, viewer=leader)))
+    small_with_departments = count_queries(summary_and_departments)
     grow_plan(plan, 10, extra_departments=5)
     assert Indicator.objects.filter(plan=plan).count() == 290
     large = count_queries(lambda: department_summary(plan, 2024, build_rows(plan, 2024, viewer=leader)))
-    assert small == large == 6
+    large_with_departments = count_queries(summary_and_departments)
+    assert small == large == 5
+    assert small_with_departments == large_with_departments == 6

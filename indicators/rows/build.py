@@ -122,14 +122,15 @@ class IndicatorRow:
     """
 
     __slots__ = (
-        "indicator", "year", "spec", "departments", "role", "visible", "_years", "_targets",
+        "indicator", "year", "spec", "role", "visible", "_responsible", "_years", "_targets",
         "_cells", "_current", "_assessment", "_projection",
     )  # fmt: skip
 
     def __init__(self, indicator: IndicatorRecord, year: int, spec: IndicatorSpec, *, years: range,
-                 visible: dict[int, ActualRecord], departments: tuple[Department, ...], role: str = LEAD,
+                 visible: dict[int, ActualRecord], responsible: load.Responsible, role: str = LEAD,
                  targets: dict | None = None):  # fmt: skip
-        self.indicator, self.year, self.spec, self.departments, self.role = indicator, year, spec, departments, role
+        self.indicator, self.year, self.spec, self.role = indicator, year, spec, role
+        self._responsible = responsible
         self.visible = visible  # year -> the figure the viewer may see; what progress reads (part())
         self._years = years
         self._targets = {} if targets is None else targets  # (spec, year) -> target, shared by the rows of one build
@@ -186,8 +187,12 @@ class IndicatorRow:
         return STATUS_COLOURS[self.status]
 
     @property
+    def departments(self) -> tuple[Department, ...]:
+        return self._responsible(self.indicator)
+
+    @property
     def lead_department(self) -> Department:
-        return self.departments[0]
+        return self.indicator.lead_department
 
     @property
     def department_names(self) -> str:
@@ -241,9 +246,9 @@ def build_rows(
 
     Every row carries a ``YearCell`` for each plan year (its own as-of-that-year assessment),
     so a caller can show the whole trend; ``row.assessment`` is the one for ``year``;
-    ``row.projection`` fits its trend line; each is worked out when first read.  Queries: six
-    (see ``rows.load``) + the viewer's roles once, independent of the plan's size;
-    ``plan.deadlines`` is prefetched on the way.
+    ``row.projection`` fits its trend line; each is worked out when first read.  Queries: five,
+    and one more when a row's ``departments`` are first read (see ``rows.load``), + the
+    viewer's roles once, independent of the plan's size; ``plan.deadlines`` is prefetched on the way.
     """
     if not plan.contains_year(year):
         raise ValueError(f"{year} is outside the plan's years {plan.first_year}–{plan.last_year}")
@@ -258,7 +263,7 @@ def build_rows(
             table.specs[indicator.pk],
             years=years,
             visible=_visible(table.actuals.get(indicator.pk), visibility, indicator.lead_department_id),
-            departments=table.departments[indicator.pk],
+            responsible=table.responsible,
             role=LEAD if department is None or indicator.lead_department_id == department.pk else COOPERATING,
             targets=targets,
         )
@@ -282,7 +287,7 @@ def with_every_year(plan: Plan, rows: list[IndicatorRow], *, viewer=None) -> lis
             row.spec,
             years=plan.years,
             visible=_visible(figures.get(row.indicator.pk), visibility, row.indicator.lead_department_id),
-            departments=row.departments,
+            responsible=row._responsible,
             role=row.role,
             targets=targets,
         )

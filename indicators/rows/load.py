@@ -1,12 +1,13 @@
 """Loading a plan's table (indicators, departments, targets, actuals) in bulk, for rows.
 
-``load_table(plan, indicators)`` costs six queries however many indicators, departments or years there
-are — indicators, departments, co-operation links, yearly targets, actuals, and the plan's
-deadlines (kept on ``plan``) — and builds only what a page needs.  At 100× the seed (2,900
-indicators, 10,000 actuals) making model instances was most of the time: ``prefetch_related``
+``load_table(plan, indicators)`` costs five queries however many indicators, departments or
+years there are — departments, indicators, yearly targets, figures and the plan's deadlines
+(kept on ``plan``) — and a sixth, the co-operation links, only when a row's departments are
+first read (``Responsible``).  It builds only what a page needs.  At 100× the seed (2,900
+indicators, 10,000 figures) making model instances was most of the time: ``prefetch_related``
 made a ``Department`` per co-operation link and a ``Plan`` (with its JSON footnotes) per
 indicator, and even a plain queryset spent ~40 % of loading on 2,900 ``Indicator`` objects.
-Here each department is one shared object, indicators and actuals arrive as ``values_list``
+Here each department is one shared object, indicators and figures arrive as ``values_list``
 tuples wrapped in read-only records (``IndicatorRecord``, ``ActualRecord``) that share their
 derived properties with the models, and indicators whose printed values and targets are the
 same share one ``IndicatorSpec``.
@@ -105,10 +106,38 @@ def _label(choices, value):
     return choices(value).label if value in choices.values else value
 
 
+class Responsible:
+    """Each indicator's departments in printed order, the lead first, as one shared tuple per distinct list.
+
+    The co-operation links are read (one query) when an indicator's list is first asked for:
+    the overview shows lead departments only, and never reads them.
+    """
+
+    def __init__(self, indicator_ids: QuerySet, departments: dict[int, Department]):
+        self.indicator_ids, self.by_pk = indicator_ids, departments
+        self.links: dict[int, list[int]] | None = None
+        self.shared: dict[tuple, tuple[Department, ...]] = {}
+
+    def __call__(self, indicator: IndicatorRecord) -> tuple[Department, ...]:
+        if self.links is None:
+            self.links = {}
+            for indicator_id, department_id in (
+                CooperatingDepartment.objects.filter(indicator__in=self.indicator_ids)
+                .order_by("indicator_id", "position", "pk")
+                .values_list("indicator_id", "department_id")
+            ):
+                self.links.setdefault(indicator_id, []).append(department_id)
+        printed = (indicator.lead_department_id, *self.links.get(indicator.pk, ()))
+        found = self.shared.get(printed)
+        if found is None:
+            found = self.shared[printed] = tuple(self.by_pk[pk] for pk in printed)
+        return found
+
+
 @dataclass
 class PlanTable:
     indicators: list[IndicatorRecord]  # table order
-    departments: dict[int, tuple[Department, ...]]  # indicator id -> printed order, the lead first (shared)
+    responsible: Responsible  # indicator -> its departments, the lead first (the links read on first use)
     specs: dict[int, IndicatorSpec]  # indicator id -> what progress.assess needs
     actuals: dict[int, dict[int, ActualRecord]]  # indicator id -> year -> entered figure (every state)
 
@@ -121,13 +150,6 @@ def load_table(plan: Plan, indicators: QuerySet, *, as_of: int | None = None) ->
     indicator_ids = indicators.values("pk")
     departments = {department.pk: department for department in Department.objects.order_by()}
     rows = [IndicatorRecord(plan, departments, values) for values in indicators.order_by("order").values_list(*IndicatorRecord.COLUMNS)]
-    links: dict[int, list[int]] = {}
-    for indicator_id, department_id in (
-        CooperatingDepartment.objects.filter(indicator__in=indicator_ids)
-        .order_by("indicator_id", "position", "pk")
-        .values_list("indicator_id", "department_id")
-    ):
-        links.setdefault(indicator_id, []).append(department_id)
     targets: dict[int, dict[int, PrintedValue]] = {}
     for indicator_id, year, undecided, value, second_value in (
         YearlyTarget.objects.filter(indicator__in=indicator_ids)
@@ -141,16 +163,8 @@ def load_table(plan: Plan, indicators: QuerySet, *, as_of: int | None = None) ->
     prefetch_related_objects([plan], "deadlines")
 
     shared_specs: dict[tuple, IndicatorSpec] = {}
-    shared_departments: dict[tuple, tuple[Department, ...]] = {}
-    specs, responsible = {}, {}
-    for indicator in rows:
-        printed = (indicator.lead_department_id, *links.get(indicator.pk, ()))
-        found = shared_departments.get(printed)
-        if found is None:
-            found = shared_departments[printed] = tuple(departments[pk] for pk in printed)
-        responsible[indicator.pk] = found
-        specs[indicator.pk] = _spec(plan, indicator, targets.get(indicator.pk, {}), shared_specs)
-    return PlanTable(indicators=rows, departments=responsible, specs=specs, actuals=actuals)
+    specs = {indicator.pk: _spec(plan, indicator, targets.get(indicator.pk, {}), shared_specs) for indicator in rows}
+    return PlanTable(indicators=rows, responsible=Responsible(indicator_ids, departments), specs=specs, actuals=actuals)
 
 
 def load_figures(plan: Plan, indicator_ids, *, as_of: int | None = None) -> dict[int, dict[int, ActualRecord]]:
