@@ -1,6 +1,5 @@
 """Template context every page of the site needs."""
 
-from django.urls import reverse
 from django.utils.html import format_html_join
 
 
@@ -13,12 +12,14 @@ class _DepartmentMenu:
     def __html__(self):
         if self.html is None:
             from indicators.models import Department
+            from indicators.views.dashboards import path_maker
 
             # In Python rather than a template loop: a large installation lists a hundred departments on every page.
+            department_url = path_maker("department", "department-code")
             self.html = format_html_join(
                 "\n",
                 '<li><a href="{}">{}</a></li>',
-                ((reverse("department", args=[code]), name) for code, name in Department.objects.values_list("code", "name")),
+                ((department_url(code), name) for code, name in Department.objects.values_list("code", "name")),
             )
         return self.html
 

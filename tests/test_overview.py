@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from indicators import selection, workflow
@@ -13,7 +14,7 @@ from indicators.rows import build_rows, status_counts
 from indicators.models import ActualStatus, Department, Plan
 from indicators.progress import SEVERITY, Status
 from benchmarks.sizing import grow_plan
-from indicators.views.dashboards import BARS_PER_PAGE, FULL_LIST_LIMIT
+from indicators.views.dashboards import BARS_PER_PAGE, FULL_LIST_LIMIT, path_maker
 from tests.dashboard_helpers import report, report_sample
 
 # Session, user, roles, plans, default year, 5 for the rows (rows.build_rows: the overview reads
@@ -140,6 +141,15 @@ def test_a_figure_saved_by_a_reporter_is_on_the_very_next_overview(client, leade
     after = page(client, leader, "/?year=2022")
     assert counts_on_page(after) != before
     assert statuses_on_page(after)[pledge.pk] != Status.MISSING
+
+
+def test_links_made_without_reverse_per_link_are_the_ones_reverse_makes(plan):
+    Department.objects.create(code="a-1", name="代码带连字符的部门")
+    department_url, indicator_url = path_maker("department", "department-code"), path_maker("indicator", 0)
+    for code in Department.objects.values_list("code", flat=True):
+        assert department_url(code) == reverse("department", args=[code])
+    for pk in plan.indicators.values_list("pk", flat=True):
+        assert indicator_url(pk) == reverse("indicator", args=[pk])
 
 
 def test_the_status_chart_carries_the_same_counts_as_its_table(client, leader, plan):

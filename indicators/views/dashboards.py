@@ -20,6 +20,8 @@ import re
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from indicators import charts, selection
@@ -30,7 +32,7 @@ from indicators.progress import STATUS_COLOURS, Status, TargetBasis
 from indicators.rows import LEAD, IndicatorRow, build_rows, department_summary, status_counts, with_every_year
 from indicators.selection import choose_plan, default_year, parse_page
 from indicators.tables import DepartmentIndicatorTable
-from indicators.templatetags.ipzone_tags import percent
+from indicators.templatetags.ipzone_tags import pending_mark, percent, status_badge
 
 FULL_LIST_LIMIT = 100  # plans up to this size show every indicator's bar on one overview page
 BARS_PER_PAGE = 50  # as many as the department table shows rows
@@ -179,14 +181,61 @@ def progress_bars(row: IndicatorRow) -> list[ProgressBar]:
 
 
 def _task_groups(rows: list[IndicatorRow]):
-    """[(task number, [(row, bars), …]), …] in table order; a task's rows are consecutive."""
+    """[(task number, [item, …]), …] in table order; a task's rows are consecutive.
+
+    Each item is what the template prints, looked up here once: a plain dict reads faster in a
+    template than a chain of attributes, and the overview of a large plan prints fifty of them.
+    """
+    indicator_url = path_maker("indicator", 0)
     groups: list[tuple[int, list]] = []
     for row in rows:
-        task = row.indicator.task_number
+        indicator, current = row.indicator, row.current
+        task = indicator.task_number
         if not groups or groups[-1][0] != task:
             groups.append((task, []))
-        groups[-1][1].append((row, progress_bars(row)))
+        groups[-1][1].append(
+            {
+                "status": row.status.value,
+                "badge": status_badge(row.status),
+                "url": indicator_url(indicator.pk),
+                "title": str(indicator),
+                "lead": indicator.lead_department.name,
+                "reported": current.reported,
+                "text": current.text,
+                "pending": pending_mark(current),
+                "bars": progress_bars(row),
+            }
+        )
     return groups
+
+
+def path_maker(name: str, placeholder):
+    """``lambda value: reverse(name, args=[value])`` for many values, with one ``reverse()``.
+
+    For the overview's hundreds of links to departments and indicators; ``placeholder`` must be
+    a valid value no real one contains (ids and department codes need no quoting in a path).
+    """
+    before, _, after = reverse(name, args=[placeholder]).rpartition(str(placeholder))
+    return lambda value: f"{before}{value}{after}"
+
+
+def _department_rows(summaries, year: int, plan_parameter: str) -> list[dict]:
+    """The overview's two tables by department, one dict per department (see ``_task_groups``)."""
+    department_url = path_maker("department", "department-code")
+    return [
+        {
+            "name": summary.department.name,
+            "url": f"{department_url(summary.department.code)}?year={year}{plan_parameter}",
+            "counts": format_html_join("", '<td class="num">{}</td>', ((count,) for count in summary.counts.values())),
+            "total": summary.total,
+            "reported": summary.reported,
+            "submitted": summary.submitted,
+            "approved": summary.approved,
+            "complete": summary.complete,
+            "overdue": summary.overdue,
+        }
+        for summary in summaries
+    ]
 
 
 # ---- pages -----------------------------------------------------------------------------
@@ -217,7 +266,7 @@ def overview(request):
         page_links=links,
         pager_label=_("Progress by indicator"),
         # The department links name the plan only when there is a choice of plans.
-        plan_parameter=f"&plan={plan.pk}" if len(plans) > 1 else "",
+        department_rows=_department_rows(summaries, year, f"&plan={plan.pk}" if len(plans) > 1 else ""),
         department_chart=charts.status_by_department(summaries),
         deadline=plan.deadline(year),
         any_overdue=any(summary.overdue for summary in summaries),
