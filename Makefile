@@ -79,7 +79,6 @@ system-deps:
 
 run: env
 	$(MANAGE) migrate --noinput
-	$(MANAGE) createcachetable  # only does something with DASHBOARD_CACHE=database
 	$(MANAGE) loaddata plan_2022_2025
 	$(MANAGE) demo_data
 	$(MANAGE) runserver 127.0.0.1:8000

@@ -12,8 +12,8 @@
   sharing the database, the connections split between them; the session made by one is used
   on the other (sessions live in the database).
 * Freshness across processes: a figure changed in the database by another process appears on
-  the very next overview from every worker of every server (the dashboard cache is keyed by
-  the database's data version, see ``indicators.page_cache``).
+  the very next overview from every worker of every server (pages are built from the database
+  on every request).
 * Page weight: what a first visit to the overview transfers — the HTML and every stylesheet and
   script it links, asked for with ``Accept-Encoding: gzip, br`` and counted as served — and a
   repeat visit, where only what the response headers do not let a browser keep is fetched again.

@@ -27,7 +27,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipzone.settings")
 PAGES = [
     "healthz", "overview", "department", "indicator", "year_entry", "admin_changelist", "my", "my_reviewer", "review_desk",
     "export", "import",
-    "overview_uncached", "department_uncached",  # the first view after a write (no cached fragment)
+    "overview_uncached", "department_uncached", "indicator_uncached",  # the first view after a write
 ]
 
 

@@ -20,13 +20,3 @@ class IndicatorsConfig(AppConfig):
 
         # After every migrate (not at import time), so the permissions exist.
         post_migrate.connect(sync_groups, dispatch_uid="indicators.sync_groups")
-        # SQLite drops a table's triggers when a migration rebuilds the table; put them back.
-        post_migrate.connect(install_data_version_triggers, sender=self, dispatch_uid="indicators.data_version")
-
-
-def install_data_version_triggers(using="default", **kwargs):
-    from django.db import connections
-
-    from indicators.data_version import install_triggers
-
-    install_triggers(connections[using])

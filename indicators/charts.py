@@ -1,8 +1,12 @@
 """Plotly figures for the dashboards, built in Python and handed to the page as JSON.
 
-Each function returns ``fig.to_json()``; a template puts it in a
-``<script type="application/json">`` (see ``{% chart %}`` in ``ipzone_tags``) and the static
+Each function returns a figure's JSON (``{"data": [...], "layout": {...}}``); a template puts it
+in a ``<script type="application/json">`` (see ``{% chart %}`` in ``ipzone_tags``) and the static
 ``static/js/charts.js`` draws it, so no page carries inline script code (CSP ``script-src 'self'``).
+The figures are plain dicts in plotly's figure schema, serialised with ``json``: building
+``plotly.graph_objects.Figure`` validates every property on every assignment, which cost more
+than the rest of the page.  The schema is still checked, in the tests: each chart's JSON must
+load into ``plotly.graph_objects.Figure`` (tests/test_charts.py).
 Colours come from ``progress.STATUS_COLOURS``, and every hover names the value, its unit
 and the status word, because colour alone must never carry the meaning.
 Labels are translated when the function runs, so call these inside the request.
@@ -10,9 +14,9 @@ Labels are translated when the function runs, so call these inside the request.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from indicators import values as V
@@ -36,114 +40,123 @@ def number(value: Decimal | None) -> str:
     return V.format_number(value) if value is not None else ""
 
 
-def _layout(fig: go.Figure, *, height: int, **extra) -> go.Figure:
-    fig.update_layout(
-        template="none",  # plotly's default template would add ~7 kB of JSON to every chart
-        height=height,
-        autosize=True,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        font={"family": FONT, "size": 13, "color": INK},
-        paper_bgcolor="#ffffff",
-        plot_bgcolor="#ffffff",
-        hoverlabel={"font": {"family": FONT}},
+def _axis(**options) -> dict:
+    return {"automargin": True, "gridcolor": "#E9ECEF", "zerolinecolor": "#ADB5BD", **options}
+
+
+def _layout(*, height: int, xaxis: dict, yaxis: dict, **extra) -> dict:
+    # No "template": plotly.js then draws with its plain defaults, as plotly.py's template "none" does.
+    return {
+        "height": height,
+        "autosize": True,
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "font": {"family": FONT, "size": 13, "color": INK},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "hoverlabel": {"font": {"family": FONT}},
         # Above the plot: below it the legend collides with the axis title on narrow screens.
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"},
+        "xaxis": _axis(**xaxis),
+        "yaxis": _axis(**yaxis),
         **extra,
-    )
-    fig.update_xaxes(automargin=True, gridcolor="#E9ECEF", zerolinecolor="#ADB5BD")
-    fig.update_yaxes(automargin=True, gridcolor="#E9ECEF", zerolinecolor="#ADB5BD")
-    return fig
+    }
+
+
+def to_json(data: list[dict], layout: dict) -> str:
+    """The figure as charts.js reads it; numbers must already be floats or ints (``allow_nan=False``)."""
+    return json.dumps({"data": data, "layout": layout}, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def status_by_department(summaries: list[DepartmentSummary]) -> str:
     """Stacked horizontal bars: each lead department's indicators by status for the year."""
     names = [wrap(summary.department.name) for summary in summaries]
+    full_names = [summary.department.name for summary in summaries]
     unit = _("indicators")
-    fig = go.Figure()
+    data = []
     for status in SEVERITY:
         counts = [summary.counts[status] for summary in summaries]
         if not any(counts):
             continue
         label = str(status.label)
-        fig.add_trace(
-            go.Bar(
-                name=label,
-                orientation="h",
-                x=counts,
-                y=names,
-                marker={"color": STATUS_COLOURS[status], "line": {"color": "#ffffff", "width": 1}},
-                text=[str(count) if count else "" for count in counts],
-                textposition="inside",
-                insidetextanchor="middle",
-                customdata=[summary.department.name for summary in summaries],
-                hovertemplate=f"%{{customdata}}<br>{label}: %{{x}} {unit}<extra></extra>",
-            )
+        data.append(
+            {
+                "type": "bar",
+                "name": label,
+                "orientation": "h",
+                "x": counts,
+                "y": names,
+                "marker": {"color": STATUS_COLOURS[status], "line": {"color": "#ffffff", "width": 1}},
+                "text": [str(count) if count else "" for count in counts],
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "customdata": full_names,
+                "hovertemplate": f"%{{customdata}}<br>{label}: %{{x}} {unit}<extra></extra>",
+            }
         )
-    _layout(fig, height=90 + 56 * max(len(summaries), 1), barmode="stack")
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title={"text": _("Lead indicators")}, dtick=1 if max((s.total for s in summaries), default=0) <= 12 else None)
-    return fig.to_json()
+    xaxis = {"title": {"text": _("Lead indicators")}}
+    if max((summary.total for summary in summaries), default=0) <= 12:
+        xaxis["dtick"] = 1
+    layout = _layout(height=90 + 56 * max(len(summaries), 1), barmode="stack", xaxis=xaxis, yaxis={"autorange": "reversed"})
+    return to_json(data, layout)
 
 
 def department_statuses(summary: DepartmentSummary | None) -> str:
     """One bar per status: a department's lead indicators for the year."""
     statuses = list(SEVERITY)
     counts = [summary.counts[status] if summary else 0 for status in statuses]
-    labels = [str(status.label) for status in statuses]
     unit = _("indicators")
-    fig = go.Figure(
-        go.Bar(
-            x=labels,
-            y=counts,
-            marker={"color": [STATUS_COLOURS[s] for s in statuses], "line": {"color": INK, "width": 0.5}},
-            text=[str(count) for count in counts],
-            textposition="outside",
-            hovertemplate=f"%{{x}}: %{{y}} {unit}<extra></extra>",
-        )
-    )
-    _layout(fig, height=280, showlegend=False)
-    fig.update_yaxes(title={"text": _("Lead indicators")}, dtick=1, rangemode="tozero")
-    return fig.to_json()
+    bar = {
+        "type": "bar",
+        "x": [str(status.label) for status in statuses],
+        "y": counts,
+        "marker": {"color": [STATUS_COLOURS[s] for s in statuses], "line": {"color": INK, "width": 0.5}},
+        "text": [str(count) for count in counts],
+        "textposition": "outside",
+        "hovertemplate": f"%{{x}}: %{{y}} {unit}<extra></extra>",
+    }
+    yaxis = {"title": {"text": _("Lead indicators")}, "dtick": 1, "rangemode": "tozero"}
+    return to_json([bar], _layout(height=280, showlegend=False, xaxis={}, yaxis=yaxis))
 
 
 def completion_by_indicator(rows: list[IndicatorRow]) -> str:
     """完成率 (a / T) per scored indicator, coloured by status; unscored rows are left out."""
     scored = [row for row in rows if row.assessment.completion is not None]
-    labels = [wrap(f"{row.indicator.order}. {row.indicator.name}", 14) for row in scored]
     percents = [float(row.assessment.completion * 100) for row in scored]
-    fig = go.Figure(
-        go.Bar(
-            orientation="h",
-            x=percents,
-            y=labels,
-            marker={"color": [row.colour for row in scored], "line": {"color": INK, "width": 0.5}},
-            text=[f"{value:.0f}%" for value in percents],
-            textposition="outside",
-            customdata=[
-                [
-                    row.indicator.name,
-                    number(row.assessment.parts[0].value),
-                    number(row.assessment.parts[0].target),
-                    row.indicator.unit,
-                    str(row.status.label),
-                ]
-                for row in scored
-            ],
-            hovertemplate=(
-                "%{customdata[0]}<br>"
-                + _("Completion")
-                + ": %{x:.1f}% (%{customdata[1]} / %{customdata[2]} %{customdata[3]})<br>"
-                + _("Status")
-                + ": %{customdata[4]}<extra></extra>"
-            ),
-        )
-    )
-    _layout(fig, height=90 + 48 * max(len(scored), 1), showlegend=False)
-    fig.update_yaxes(autorange="reversed")
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "x": percents,
+        "y": [wrap(f"{row.indicator.order}. {row.indicator.name}", 14) for row in scored],
+        "marker": {"color": [row.colour for row in scored], "line": {"color": INK, "width": 0.5}},
+        "text": [f"{value:.0f}%" for value in percents],
+        "textposition": "outside",
+        "customdata": [
+            [
+                row.indicator.name,
+                number(row.assessment.parts[0].value),
+                number(row.assessment.parts[0].target),
+                row.indicator.unit,
+                str(row.status.label),
+            ]
+            for row in scored
+        ],
+        "hovertemplate": (
+            "%{customdata[0]}<br>"
+            + _("Completion")
+            + ": %{x:.1f}% (%{customdata[1]} / %{customdata[2]} %{customdata[3]})<br>"
+            + _("Status")
+            + ": %{customdata[4]}<extra></extra>"
+        ),
+    }
     # Room right of the longest bar for its label.
-    fig.update_xaxes(title={"text": _("Completion (%)")}, range=[0, max([100.0, *percents]) * 1.18])
-    fig.add_vline(x=100, line={"color": FINAL_COLOUR, "dash": "dot", "width": 1})
-    return fig.to_json()
+    xaxis = {"title": {"text": _("Completion (%)")}, "range": [0, max([100.0, *percents]) * 1.18]}
+    layout = _layout(height=90 + 48 * max(len(scored), 1), showlegend=False, xaxis=xaxis, yaxis={"autorange": "reversed"})
+    # The 100 % line, across the whole height of the plot.
+    layout["shapes"] = [
+        {"type": "line", "x0": 100, "x1": 100, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+         "line": {"color": FINAL_COLOUR, "dash": "dot", "width": 1}}
+    ]  # fmt: skip
+    return to_json([bar], layout)
 
 
 def _part_label(row: IndicatorRow, index: int) -> str:
@@ -163,7 +176,7 @@ def trend(row: IndicatorRow, index: int = 0) -> str:
     indicator, spec = row.indicator, row.spec
     unit = indicator.units[index]
     cumulative = spec.basis == TargetBasis.CUMULATIVE
-    fig = go.Figure()
+    data = []
     years = list(row.cells)
     # Labels are looked up outside the f-strings below: makemessages cannot see calls inside them.
     status_word = _("Status")
@@ -174,43 +187,46 @@ def trend(row: IndicatorRow, index: int = 0) -> str:
         not_carried_out = _("not carried out")
         baseline_label = _("baseline")
         baseline_note = "" if spec.baseline.is_number else f" ({V.NOT_STARTED} {not_carried_out})"
-        fig.add_trace(
-            go.Scatter(
-                name=_("Baseline %(year)s") % {"year": spec.baseline_year},
-                x=[spec.baseline_year],
-                y=[float(baseline)],
-                mode="markers",
-                marker={"color": TARGET_COLOUR, "size": 10, "symbol": "diamond"},
-                hovertemplate=f"{spec.baseline_year} {baseline_label}: {number(baseline)} {unit}{baseline_note}<extra></extra>",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "name": _("Baseline %(year)s") % {"year": spec.baseline_year},
+                "x": [spec.baseline_year],
+                "y": [float(baseline)],
+                "mode": "markers",
+                "marker": {"color": TARGET_COLOUR, "size": 10, "symbol": "diamond"},
+                "hovertemplate": f"{spec.baseline_year} {baseline_label}: {number(baseline)} {unit}{baseline_note}<extra></extra>",
+            }
         )
 
     target_years = [cell for cell in row.cells.values() if cell.target.is_number and cell.target.part(index) is not None]
     if target_years:
-        fig.add_trace(
-            go.Scatter(
-                name=_("Yearly target"),
-                x=[cell.year for cell in target_years],
-                y=[float(cell.target.part(index)) for cell in target_years],
-                mode="lines+markers",
-                line={"color": TARGET_COLOUR, "dash": "dash", "width": 2},
-                marker={"size": 6},
-                hovertemplate="%{x} " + _("yearly target") + f": %{{y}} {unit}<extra></extra>",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "name": _("Yearly target"),
+                "x": [cell.year for cell in target_years],
+                "y": [float(cell.target.part(index)) for cell in target_years],
+                "mode": "lines+markers",
+                "line": {"color": TARGET_COLOUR, "dash": "dash", "width": 2},
+                "marker": {"size": 6},
+                "hovertemplate": "%{x} " + _("yearly target") + f": %{{y}} {unit}<extra></extra>",
+            }
         )
 
     final = spec.target_part(index)
     if final is not None:
         target_label = _("target")
-        fig.add_trace(
-            go.Scatter(
-                name=_("Final target %(year)s") % {"year": spec.last_year},
-                x=[spec.baseline_year, spec.last_year],
-                y=[float(final), float(final)],
-                mode="lines",
-                line={"color": FINAL_COLOUR, "width": 2},
-                hovertemplate=f"{spec.last_year} {target_label}: {number(final)} {unit}<extra></extra>",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "name": _("Final target %(year)s") % {"year": spec.last_year},
+                "x": [spec.baseline_year, spec.last_year],
+                "y": [float(final), float(final)],
+                "mode": "lines",
+                "line": {"color": FINAL_COLOUR, "width": 2},
+                "hovertemplate": f"{spec.last_year} {target_label}: {number(final)} {unit}<extra></extra>",
+            }
         )
 
     points = [(cell, cell.assessment.parts[index]) for cell in row.cells.values() if cell.reported]
@@ -223,47 +239,47 @@ def trend(row: IndicatorRow, index: int = 0) -> str:
             if cell.pending:
                 text += f"<br>{pending_word}"
             hover.append(text)
-        fig.add_trace(
-            go.Scatter(
-                name=value_label,
-                x=[cell.year for cell, _part in points],
-                y=[float(part.value) for _cell, part in points],
-                mode="lines+markers",
-                line={"color": ACTUAL_COLOUR, "width": 3},
-                marker={
+        data.append(
+            {
+                "type": "scatter",
+                "name": value_label,
+                "x": [cell.year for cell, _part in points],
+                "y": [float(part.value) for _cell, part in points],
+                "mode": "lines+markers",
+                "line": {"color": ACTUAL_COLOUR, "width": 3},
+                "marker": {
                     "size": 12,
                     "color": [STATUS_COLOURS[part.status] for _cell, part in points],
                     "symbol": ["circle-open" if cell.pending else "circle" for cell, _part in points],
                     "line": {"color": ACTUAL_COLOUR, "width": 2},
                 },
-                text=hover,
-                hoverinfo="text",
-            )
+                "text": hover,
+                "hoverinfo": "text",
+            }
         )
         last_cell, last_part = points[-1]
-        projection = row.assessment.parts[index].projection
-        if projection is not None and last_cell.year < spec.last_year:
-            projected = row.assessment.parts[index].projected_status
-            projected_word = projected.label if projected else Status.TRACKED.label
-            fig.add_trace(
-                go.Scatter(
-                    name=_("Projection"),
-                    x=[last_cell.year, spec.last_year],
-                    y=[float(last_part.value), float(projection)],
-                    mode="lines+markers",
-                    line={"color": ACTUAL_COLOUR, "dash": "dot", "width": 2},
-                    marker={"size": [0, 8], "symbol": "circle-open"},
-                    hovertemplate=(
+        projected = row.projection.parts[index]
+        if projected.value is not None and last_cell.year < spec.last_year:
+            projected_word = projected.status.label if projected.status else Status.TRACKED.label
+            data.append(
+                {
+                    "type": "scatter",
+                    "name": _("Projection"),
+                    "x": [last_cell.year, spec.last_year],
+                    "y": [float(last_part.value), float(projected.value)],
+                    "mode": "lines+markers",
+                    "line": {"color": ACTUAL_COLOUR, "dash": "dot", "width": 2},
+                    "marker": {"size": [0, 8], "symbol": "circle-open"},
+                    "hovertemplate": (
                         _("On the current trend %(year)s is expected to reach") % {"year": spec.last_year}
-                        + f" {number(projection)} {unit}<br>{status_word}: {projected_word}<extra></extra>"
+                        + f" {number(projected.value)} {unit}<br>{status_word}: {projected_word}<extra></extra>"
                     ),
-                )
+                }
             )
 
-    _layout(fig, height=340, hovermode="closest")
-    fig.update_xaxes(tickmode="array", tickvals=[spec.baseline_year, *years], range=[spec.baseline_year - 0.3, spec.last_year + 0.3])
-    fig.update_yaxes(title={"text": unit}, rangemode="tozero")
-    return fig.to_json()
+    xaxis = {"tickmode": "array", "tickvals": [spec.baseline_year, *years], "range": [spec.baseline_year - 0.3, spec.last_year + 0.3]}
+    yaxis = {"title": {"text": unit}, "rangemode": "tozero"}
+    return to_json(data, _layout(height=340, hovermode="closest", xaxis=xaxis, yaxis=yaxis))
 
 
 def trends(row: IndicatorRow) -> list[dict]:

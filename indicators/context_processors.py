@@ -1,26 +1,26 @@
 """Template context every page of the site needs."""
 
-from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
 
 
-class _CachedMenu:
-    """HTML made only when a template prints it (``__html__``), then kept for the request."""
+class _DepartmentMenu:
+    """The menu's items, made only when a template prints them (``__html__``), then kept for the request."""
 
-    def __init__(self, request):
-        self.request = request
+    def __init__(self):
         self.html = None
 
     def __html__(self):
         if self.html is None:
-            from indicators import page_cache
             from indicators.models import Department
+            from indicators.views.dashboards import path_maker
 
-            self.html = page_cache.fragment(
-                self.request,
-                "nav-departments",
-                (),
-                lambda: render_to_string("_nav_departments.html", {"departments": Department.objects.only("code", "name", "order")}),
+            # In Python rather than a template loop: a large installation lists a hundred departments on every page.
+            department_url = path_maker("department", "department-code")
+            self.html = format_html_join(
+                "\n",
+                '<li><a href="{}">{}</a></li>',
+                ((department_url(code), name) for code, name in Department.objects.values_list("code", "name")),
             )
         return self.html
 
@@ -28,13 +28,7 @@ class _CachedMenu:
 
 
 class _QueueBadge:
-    """The header's 我的待办 link and its count, worked out only when a template shows them.
-
-    The count (``queue.badge_count``) depends on the data, on whose figures the person reports
-    and whether they review, and on the date (the reporting year turns over): it is remembered
-    under the data version with those as the key, so on a page that reads the version anyway
-    (every dashboard) a repeated request costs no query for it.
-    """
+    """The header's 我的待办 link and its count (``queue.badge_count``), worked out only when a template shows them."""
 
     def __init__(self, request):
         self.request = request
@@ -49,20 +43,12 @@ class _QueueBadge:
     def count(self) -> int:
         if not self.shown:
             return 0
-        from indicators import page_cache
-        from indicators.permissions import may_review
-        from indicators.queue import badge_count
         from indicators import selection
+        from indicators.queue import badge_count
 
-        user, today = self.request.user, selection.shanghai_today()
-        parts = (user.department_id if user.is_reporter else None, may_review(user), today.isoformat())
-        return page_cache.remember(self.request, "queue-badge", parts, lambda: badge_count(user, today))
+        return badge_count(self.request.user, selection.shanghai_today())
 
 
 def navigation(request):
-    """The departments menu and the 我的待办 badge in the header, queried only when a template shows them.
-
-    The links depend on nothing but the departments and the language, so the rendered list is
-    a fragment cached under the data version (``indicators.page_cache``) like the dashboards.
-    """
-    return {"nav_department_links": _CachedMenu(request), "queue_badge": _QueueBadge(request)}
+    """The departments menu and the 我的待办 badge in the header, worked out only when a template shows them."""
+    return {"nav_department_links": _DepartmentMenu(), "queue_badge": _QueueBadge(request)}

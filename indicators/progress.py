@@ -19,6 +19,10 @@ Baseline markers count as 0: ``—`` means the work was not done in 2021, and ``
 appears on row 29 (baseline ``/``, target 2) which must still be scored.
 With ``TargetBasis.CUMULATIVE`` a is the running total of the plan years up to *y*
 (years not reported add nothing) and b is 0.
+
+``project`` is separate from ``assess``: the least-squares projection to the last plan year
+is shown only on the indicator page, so a page that assesses thousands of rows never fits a
+line it would not show.
 """
 
 from __future__ import annotations
@@ -122,16 +126,24 @@ class IndicatorSpec:
         return self.target.part(index) if self.target.is_number else None
 
 
+def figure_part(amount: Decimal | None, count: Decimal | None, not_carried_out: bool, index: int) -> Decimal | None:
+    """One part of a reported figure as the rules read it: 未开展 is a 0, a blank is None (not reported)."""
+    if not_carried_out:
+        return Decimal(0)
+    return amount if index == 0 else count
+
+
 @dataclass(frozen=True)
 class YearValue:
+    """One year's figure.  ``assess`` and ``project`` read a figure only through ``part(index)``,
+    so a caller may pass its own records that answer it (``models.reporting.FigureReading``)."""
+
     amount: Decimal | None = None
     count: Decimal | None = None
     not_carried_out: bool = False  # 未开展: reported as not done, so it is a 0, not a gap
 
     def part(self, index: int) -> Decimal | None:
-        if self.not_carried_out:
-            return Decimal(0)
-        return self.amount if index == 0 else self.count
+        return figure_part(self.amount, self.count, self.not_carried_out, index)
 
 
 def years(spec: IndicatorSpec) -> range:
@@ -179,8 +191,6 @@ class PartAssessment:
     ratio: Decimal | None  # R; None unless m asks for progress over b and a is known
     completion: Decimal | None  # 目标完成率: a / T, or (a − b) / (T − b) for rates and lower-is-better
     year_completion: Decimal | None  # 年度完成率: a / m, or (a − b) / (m − b) likewise
-    projection: Decimal | None  # fitted value in the last year
-    projected_status: Status | None
 
 
 @dataclass(frozen=True)
@@ -188,7 +198,6 @@ class Assessment:
     year: int
     status: Status
     parts: tuple[PartAssessment, ...]
-    projected_status: Status | None
 
     @property
     def completion(self) -> Decimal | None:
@@ -198,9 +207,24 @@ class Assessment:
     def year_completion(self) -> Decimal | None:
         return self.parts[0].year_completion
 
+
+@dataclass(frozen=True)
+class PartProjection:
+    value: Decimal | None  # the fitted line read at the last plan year; None with fewer than two values
+    status: Status | None  # what that value would be judged at the end of the plan
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Where the current trend leads by the plan's last year, from the values up to ``year``."""
+
+    year: int
+    parts: tuple[PartProjection, ...]
+    status: Status | None  # the worse part's; None when no part can be projected
+
     @property
-    def projection(self) -> Decimal | None:
-        return self.parts[0].projection
+    def value(self) -> Decimal | None:
+        return self.parts[0].value
 
 
 def _meets(value: Decimal, goal: Decimal, higher_is_better: bool) -> bool:
@@ -238,6 +262,16 @@ def _compared_values(spec: IndicatorSpec, values, year: int, index: int) -> dict
     return found
 
 
+def _compared_value(spec: IndicatorSpec, values, year: int, index: int) -> Decimal | None:
+    """a: the figure of ``year`` (running total for cumulative basis), None when that year is not reported."""
+    if not spec.first_year <= year <= spec.last_year:
+        return None
+    if spec.basis == TargetBasis.CUMULATIVE:
+        return _compared_values(spec, values, year, index).get(year)
+    entry = values.get(year)
+    return entry.part(index) if entry is not None else None
+
+
 def _project(points: dict[int, Decimal], last_year: int) -> Decimal | None:
     """Least-squares line through (year, value), read at ``last_year``; never below 0."""
     if len(points) < 2:
@@ -270,21 +304,11 @@ def _completion(spec: IndicatorSpec, a, b, goal) -> Decimal | None:
 def _assess_part(spec, values, year, index, year_target: PrintedValue) -> PartAssessment:
     target = spec.target_part(index)
     m = year_target.part(index) if year_target.is_number else None
-    points = _compared_values(spec, values, year, index)
     # Only the as-of year decides "missing": earlier gaps just add nothing to a total.
-    a = points.get(year)
+    a = _compared_value(spec, values, year, index)
     # A baseline is needed whenever there is something numeric to compare with: the final target,
     # or a yearly target an administrator set on a row whose final target is "/" (注3).
     b = spec.baseline_part(index) if (target is not None or m is not None) else None
-
-    projection = projected = None
-    last = values.get(spec.last_year)
-    # Once the last year is reported there is nothing left to project.
-    if target is not None and (last is None or last.part(index) is None):
-        projection = _project(points, spec.last_year)
-        if projection is not None:
-            projected = _judge(projection, b, target, target, spec.higher_is_better)[0]
-
     ratio = None
     if a is None:
         status = Status.MISSING
@@ -302,22 +326,44 @@ def _assess_part(spec, values, year, index, year_target: PrintedValue) -> PartAs
         ratio=ratio,
         completion=_completion(spec, a, b, target),
         year_completion=_completion(spec, a, b, m),
-        projection=projection,
-        projected_status=projected,
     )
 
 
-def assess(spec: IndicatorSpec, values: Mapping[int, YearValue | None], year: int) -> Assessment:
-    """Assess every part of one indicator as of ``year``; the worse part sets the status."""
-    target_this_year = yearly_target(spec, year)
+def assess(spec: IndicatorSpec, values: Mapping[int, YearValue | None], year: int, *, year_target: PrintedValue | None = None) -> Assessment:
+    """Assess every part of one indicator as of ``year``; the worse part sets the status.
+
+    ``year_target`` is ``yearly_target(spec, year)`` when the caller already has it (rows share them).
+    """
+    target_this_year = yearly_target(spec, year) if year_target is None else year_target
     parts = tuple(_assess_part(spec, values, year, index, target_this_year) for index in range(spec.parts))
-    projected = [part.projected_status for part in parts if part.projected_status is not None]
-    return Assessment(
-        year=year,
-        status=worst(part.status for part in parts),
-        parts=parts,
-        projected_status=worst(projected) if projected else None,
-    )
+    return Assessment(year=year, status=worst(part.status for part in parts), parts=parts)
+
+
+def _project_part(spec: IndicatorSpec, values, year: int, index: int) -> PartProjection:
+    target = spec.target_part(index)
+    if target is None:
+        return PartProjection(value=None, status=None)  # nothing to head for
+    last = values.get(spec.last_year)
+    if last is not None and last.part(index) is not None:
+        return PartProjection(value=None, status=None)  # the last year is reported: nothing left to project
+    value = _project(_compared_values(spec, values, year, index), spec.last_year)
+    if value is None:
+        return PartProjection(value=None, status=None)
+    # At the end of the plan that year's target is the final target.
+    status = _judge(value, spec.baseline_part(index), target, target, spec.higher_is_better)[0]
+    return PartProjection(value=value, status=status)
+
+
+def project(spec: IndicatorSpec, values: Mapping[int, YearValue | None], year: int) -> Projection:
+    """The least-squares line through the values reported up to ``year``, read at the last plan year.
+
+    Compared values as ``assess`` uses them (running totals for cumulative basis); needs two
+    reported years and a numeric final target; never below 0.  The status is the one that
+    value would get against the final target, the worse part's for pairs.
+    """
+    parts = tuple(_project_part(spec, values, year, index) for index in range(spec.parts))
+    statuses = [part.status for part in parts if part.status is not None]
+    return Projection(year=year, parts=parts, status=worst(statuses) if statuses else None)
 
 
 def count_by_status(assessments: Iterable[Assessment | Status]) -> dict[Status, int]:

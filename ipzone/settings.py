@@ -108,27 +108,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
-# Rendered dashboard fragments (indicators.page_cache), keyed by a data version read from the
-# database on every request, so whichever backend holds them a stale page is never served:
-# "locmem" (default) keeps them per process, "database" shares them between processes and
-# machines through the ipzone_cache table (`manage.py createcachetable`), "off" disables them.
-DASHBOARD_CACHE = os.getenv("DASHBOARD_CACHE", "locmem").strip().lower()
-_DASHBOARD_BACKENDS = {
-    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ipzone-dashboards"},
-    "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ipzone_cache"},
-    "off": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-}
-if DASHBOARD_CACHE not in _DASHBOARD_BACKENDS:
-    raise RuntimeError(f"DASHBOARD_CACHE must be one of {', '.join(_DASHBOARD_BACKENDS)}.")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "dashboards": {
-        **_DASHBOARD_BACKENDS[DASHBOARD_CACHE],
-        # A fragment is 10–100 kB; old versions' entries are culled first when this fills up.
-        "OPTIONS": {"MAX_ENTRIES": envint("DASHBOARD_CACHE_ENTRIES", "500")},
-    },
-}
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "indicators.User"
 

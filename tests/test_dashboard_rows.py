@@ -7,18 +7,23 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators.rows import COOPERATING, LEAD, build_rows, department_summary, status_counts
+from indicators.rows import COOPERATING, LEAD, build_rows, department_summary, status_counts, with_every_year
 from indicators.selection import default_year, latest_reported_year
 from indicators.models import ActualStatus, CooperatingDepartment, Department, Indicator, ReportingDeadline, YearlyTarget
-from indicators.progress import Status, assess, count_by_status
+from indicators.progress import Status, assess, count_by_status, project
 from benchmarks.sizing import grow_plan
 from tests.dashboard_helpers import report, report_sample
 
 
-def independent_status(indicator, year):
-    """The status computed the slow, obvious way: one indicator at a time, straight from the models."""
-    values = {actual.year: actual.year_value for actual in indicator.actuals.all()}
-    return assess(indicator.spec(), values, year).status
+def independent_values(record):
+    """The figures and spec of a row's indicator, the slow, obvious way: straight from the models."""
+    indicator = Indicator.objects.get(pk=record.pk)
+    return indicator.spec(), {actual.year: actual.year_value for actual in indicator.actuals.all()}
+
+
+def independent_status(record, year):
+    spec, values = independent_values(record)
+    return assess(spec, values, year).status
 
 
 def test_rows_come_one_per_indicator_in_table_order(plan):
@@ -37,6 +42,68 @@ def test_every_row_status_agrees_with_progress_assess_for_every_year(plan):
             assert row.status == independent_status(row.indicator, year), (row.indicator.order, year)
             for cell_year, cell in row.cells.items():
                 assert cell.assessment.status == independent_status(row.indicator, cell_year)
+
+
+def test_a_rows_indicator_answers_every_field_and_derived_value_as_the_model_does(plan):
+    Indicator.objects.filter(plan=plan, order=2).update(baseline_unreported=True)
+    Indicator.objects.filter(plan=plan, order=3).update(predecessor=Indicator.objects.get(plan=plan, order=1))
+    models = {indicator.pk: indicator for indicator in Indicator.objects.filter(plan=plan).select_related("plan", "lead_department")}
+    fields = [field.attname for field in Indicator._meta.concrete_fields]
+    for row in build_rows(plan, 2022):
+        record, model = row.indicator, models[row.indicator.pk]
+        for name in [*fields, "pk", "plan", "lead_department", "is_pair", "parts", "baseline", "target", "units"]:
+            assert getattr(record, name) == getattr(model, name), (model.order, name)
+        assert record.whole_number() == model.whole_number()
+        assert record.get_measure_display() == model.get_measure_display()
+        assert record.get_target_basis_display() == model.get_target_basis_display()
+        assert str(record) == str(model)
+
+
+def test_a_rows_projection_is_the_least_squares_line_of_the_figures_the_viewer_sees(plan, reporter, other_reporter):
+    report_sample(plan)  # approved: everybody sees them
+    report(plan, 19, 2024, 5000, 6, status=ActualStatus.DRAFT)  # 财政局's draft
+    for viewer in (None, reporter):  # the system, and 财政局's reporter, see the draft
+        for row in build_rows(plan, 2024, viewer=viewer):
+            spec, values = independent_values(row.indicator)
+            assert row.projection == project(spec, values, 2024), row.indicator.order
+    pledge = {viewer: next(row for row in build_rows(plan, 2024, viewer=viewer) if row.indicator.order == 19) for viewer in (reporter, other_reporter)}
+    # 3500/4, 4200/5 and the draft 5000/6: mean 4233.33 in 2023, +750/+1 a year; without the draft +700/+1 from 4200/5.
+    assert [part.value for part in pledge[reporter].projection.parts] == [D("5733.33"), D("7.00")]
+    assert [part.value for part in pledge[other_reporter].projection.parts] == [D("5600.00"), D("7.00")]
+
+
+def test_rows_of_one_year_judge_and_show_that_year_exactly_as_rows_of_the_whole_plan(plan, reporter):
+    report_sample(plan)
+    report(plan, 23, 2024, 1, status=ActualStatus.DRAFT)  # cumulative: 2022 + 2023 + this draft
+    report(plan, 19, 2024, 5000, 6, status=ActualStatus.RETURNED)
+    for viewer in (None, reporter):
+        for year in plan.years:
+            whole, one = build_rows(plan, year, viewer=viewer), build_rows(plan, year, viewer=viewer, all_years=False)
+            assert [row.assessment for row in one] == [row.assessment for row in whole], (viewer, year)
+            assert [(row.current.text, row.current.pending) for row in one] == [(row.current.text, row.current.pending) for row in whole]
+            assert department_summary(plan, year, one) == department_summary(plan, year, whole)
+            assert all(list(row.cells) == [year] for row in one)
+    with pytest.raises(ValueError):
+        build_rows(plan, 2023, all_years=False)[0].projection  # no earlier years to fit a line through
+
+
+def test_rows_of_one_year_given_every_year_again_are_the_rows_of_the_whole_plan(plan, reporter):
+    report_sample(plan)
+    report(plan, 19, 2024, 5000, 6, status=ActualStatus.DRAFT)  # 财政局's draft
+    report(plan, 9, 2022, 12, status=ActualStatus.RETURNED)  # 工业和信息化局's, hidden from 财政局
+    scjg = Department.objects.get(code="scjg")  # leads or co-operates on every row
+    for viewer in (None, reporter):
+        whole = build_rows(plan, 2024, department=scjg, viewer=viewer)
+        some = [row for row in build_rows(plan, 2024, department=scjg, viewer=viewer, all_years=False) if row.indicator.order in (1, 9, 19, 23)]
+        again = with_every_year(plan, some, viewer=viewer)
+        expected = [row for row in whole if row.indicator.pk in {r.indicator.pk for r in some}]
+        assert [row.indicator.pk for row in again] == [row.indicator.pk for row in expected]
+        for got, want in zip(again, expected):
+            assert got.role == want.role and got.departments == want.departments
+            assert [(y, c.text, c.pending, c.assessment) for y, c in got.cells.items()] == [
+                (y, c.text, c.pending, c.assessment) for y, c in want.cells.items()
+            ]
+            assert got.projection == want.projection
 
 
 def test_a_row_carries_display_values_targets_and_pending_marks(plan):
@@ -188,8 +255,17 @@ def count_queries(callable_):
 def test_loading_rows_costs_the_same_queries_at_one_and_ten_times_the_seed(plan, leader):
     grow_plan(plan, 1)
     leader.role_names  # noqa: B018 – the viewer's roles are read once per request, not per row
+
+    def summary_and_departments():
+        rows = build_rows(plan, 2024, viewer=leader)
+        department_summary(plan, 2024, rows)
+        return [row.department_names for row in rows]  # the co-operation links: read once, when first needed
+
     small = count_queries(lambda: department_summary(plan, 2024, build_rows(plan, 2024, viewer=leader)))
+    small_with_departments = count_queries(summary_and_departments)
     grow_plan(plan, 10, extra_departments=5)
     assert Indicator.objects.filter(plan=plan).count() == 290
     large = count_queries(lambda: department_summary(plan, 2024, build_rows(plan, 2024, viewer=leader)))
-    assert small == large == 6
+    large_with_departments = count_queries(summary_and_departments)
+    assert small == large == 5
+    assert small_with_departments == large_with_departments == 6

@@ -14,8 +14,8 @@ from benchmarks.sizing import grow_plan
 from indicators.tables import DepartmentIndicatorTable
 from tests.dashboard_helpers import report, report_sample
 
-# Session, user, department, roles, plans, default year, 6 for the rows (rows.build_rows), menu.
-# (Inside the test's transaction nothing is cached; test_page_cache counts a cached page.)
+# Session, user, department, roles, plans, default year, 5 for the rows (rows.build_rows; the
+# table shows no co-operating departments), the shown rows' other years (rows.with_every_year), menu.
 DEPARTMENT_MAX_QUERIES = 13
 
 TABLE_ROW = re.compile(r'<a href="/indicators/(\d+)/\?year=\d+">.*?</a>.*?<span class="role role-(\w+)">.*?<span class="badge status-(\w+)"', re.S)
@@ -83,7 +83,7 @@ def test_sorting_by_status_puts_the_worst_first(client, leader, plan):
         response = page(client, leader, f"/departments/scjg/?year=2023&sort={key}")
         assert response.status_code == 200 and len(table_rows(response)) == len(statuses), key
     by_completion = page(client, leader, "/departments/scjg/?year=2023&sort=-completion").context["table"]
-    completions = [row.record.completion_sort for row in by_completion.rows]
+    completions = [row.completion_sort for row in by_completion.rows]
     assert completions == sorted(completions, reverse=True)
 
 

@@ -6,19 +6,20 @@ import re
 from datetime import date
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
-from indicators import selection
+from indicators import selection, workflow
 from indicators.rows import build_rows, status_counts
 from indicators.models import ActualStatus, Department, Plan
 from indicators.progress import SEVERITY, Status
 from benchmarks.sizing import grow_plan
-from indicators.views.dashboards import BARS_PER_PAGE, FULL_LIST_LIMIT
+from indicators.views.dashboards import BARS_PER_PAGE, FULL_LIST_LIMIT, path_maker
 from tests.dashboard_helpers import report, report_sample
 
-# Session, user, roles, plans, default year, 6 for the rows (rows.build_rows), departments menu.
-# (Inside the test's transaction nothing is cached; test_page_cache counts a cached page.)
-OVERVIEW_MAX_QUERIES = 12
+# Session, user, roles, plans, default year, 5 for the rows (rows.build_rows: the overview reads
+# no co-operating departments), departments menu.
+OVERVIEW_MAX_QUERIES = 11
 
 PROGRESS_ITEM = re.compile(r'<li class="progress-item" data-status="(\w+)">\s*<div class="progress-head">\s*<a href="/indicators/(\d+)/')
 COUNT = re.compile(r'<span class="count" data-status="(\w+)">(\d+)</span>')
@@ -133,6 +134,24 @@ def test_a_reporter_sees_another_departments_draft_as_not_reported(client, repor
     theirs = statuses_on_page(page(client, reporter, "/?year=2022"))
     ninth = plan.indicators.get(order=9).pk
     assert mine[ninth] != Status.MISSING and theirs[ninth] == Status.MISSING
+
+
+def test_a_figure_saved_by_a_reporter_is_on_the_very_next_overview(client, leader, reporter, plan):
+    before = counts_on_page(page(client, leader, "/?year=2022"))
+    pledge = plan.indicators.get(order=19)
+    workflow.save_entries(reporter, [workflow.Entry(indicator=pledge, year=2022, value="3500", second_value="4")])
+    after = page(client, leader, "/?year=2022")
+    assert counts_on_page(after) != before
+    assert statuses_on_page(after)[pledge.pk] != Status.MISSING
+
+
+def test_links_made_without_reverse_per_link_are_the_ones_reverse_makes(plan):
+    Department.objects.create(code="a-1", name="代码带连字符的部门")
+    department_url, indicator_url = path_maker("department", "department-code"), path_maker("indicator", 0)
+    for code in Department.objects.values_list("code", flat=True):
+        assert department_url(code) == reverse("department", args=[code])
+    for pk in plan.indicators.values_list("pk", flat=True):
+        assert indicator_url(pk) == reverse("indicator", args=[pk])
 
 
 def test_the_status_chart_carries_the_same_counts_as_its_table(client, leader, plan):

@@ -14,6 +14,7 @@ from indicators.progress import (
     YearValue,
     assess,
     count_by_status,
+    project,
     worst,
     yearly_target,
     years,
@@ -218,7 +219,7 @@ def test_as_business_target_is_tracked():
     result = assess(indicator, {2022: YearValue(amount=D(7))}, 2022)
     assert result.status == Status.TRACKED
     assert result.parts[0].value == D(7)
-    assert result.projected_status is None
+    assert project(indicator, {2022: YearValue(amount=D(7))}, 2022).status is None
 
 
 def test_undecided_yearly_target_is_tracked_for_that_year_only():
@@ -456,60 +457,66 @@ def test_cumulative_basis_does_not_count_later_years():
 
 
 def test_no_projection_without_values():
-    result = assess(COUNTERFEIT, {}, 2023)
-    assert result.projection is None
-    assert result.projected_status is None
+    result = project(COUNTERFEIT, {}, 2023)
+    assert result.value is None
+    assert result.status is None
 
 
 def test_no_projection_from_a_single_value():
-    result = assess(COUNTERFEIT, {2022: YearValue(amount=D(4))}, 2022)
-    assert result.projection is None
-    assert result.projected_status is None
+    result = project(COUNTERFEIT, {2022: YearValue(amount=D(4))}, 2022)
+    assert result.value is None
+    assert result.status is None
 
 
 def test_projection_from_two_values_extends_the_line_to_the_last_year():
     values = {2022: YearValue(amount=D(3)), 2023: YearValue(amount=D(4))}
-    result = assess(COUNTERFEIT, values, 2023)
-    assert result.projection == D(6)
-    assert result.projected_status == Status.ACHIEVED
+    result = project(COUNTERFEIT, values, 2023)
+    assert result.value == D(6)
+    assert result.status == Status.ACHIEVED
 
 
 def test_projection_from_three_values_is_the_least_squares_line():
     values = {2022: YearValue(amount=D(3)), 2023: YearValue(amount=D(3)), 2024: YearValue(amount=D(4))}
-    result = assess(COUNTERFEIT, values, 2024)
-    assert result.projection == D("4.33")
-    assert result.projected_status == Status.BEHIND  # (4.33 - 3) / (6 - 3) = 0.44
+    result = project(COUNTERFEIT, values, 2024)
+    assert result.value == D("4.33")
+    assert result.status == Status.BEHIND  # (4.33 - 3) / (6 - 3) = 0.44
 
 
 def test_projection_uses_only_years_up_to_the_as_of_year():
     values = {2022: YearValue(amount=D(3)), 2023: YearValue(amount=D(4)), 2024: YearValue(amount=D(0))}
-    assert assess(COUNTERFEIT, values, 2023).projection == D(6)
+    assert project(COUNTERFEIT, values, 2023).value == D(6)
 
 
 def test_projection_skips_unreported_years():
     values = {2022: YearValue(amount=D(3)), 2024: YearValue(amount=D(5))}
-    result = assess(COUNTERFEIT, values, 2024)
-    assert result.projection == D(6)
-    assert result.status == Status.ON_TRACK  # m = 5: (5 - 3) / (5 - 3) = 1
+    assert project(COUNTERFEIT, values, 2024).value == D(6)
+    assert assess(COUNTERFEIT, values, 2024).status == Status.ON_TRACK  # m = 5: (5 - 3) / (5 - 3) = 1
 
 
 def test_projection_never_goes_below_zero():
     values = {2022: YearValue(amount=D(10)), 2023: YearValue(amount=D(2))}
-    result = assess(COUNTERFEIT, values, 2023)
-    assert result.projection == D(0)
-    assert result.projected_status == Status.DETERIORATING
+    result = project(COUNTERFEIT, values, 2023)
+    assert result.value == D(0)
+    assert result.status == Status.DETERIORATING
 
 
 def test_projection_needs_a_numeric_target():
     values = {2022: YearValue(amount=D(3)), 2023: YearValue(amount=D(4))}
-    assert assess(spec("3", UNDECIDED), values, 2023).projection is None
+    assert project(spec("3", UNDECIDED), values, 2023).value is None
 
 
 def test_cumulative_projection_extends_the_running_total():
     values = {2022: YearValue(amount=D(1)), 2023: YearValue(amount=D(1))}
-    result = assess(spec("—", "5", basis="cumulative"), values, 2023)
-    assert result.projection == D(4)
-    assert result.projected_status == Status.ACCELERATE  # 4 / 5 = 0.8
+    result = project(spec("—", "5", basis="cumulative"), values, 2023)
+    assert result.value == D(4)
+    assert result.status == Status.ACCELERATE  # 4 / 5 = 0.8
+
+
+def test_projection_of_lower_is_better_heads_down():
+    values = {2022: YearValue(amount=D(9)), 2023: YearValue(amount=D(7))}
+    result = project(spec("10", "4", higher_is_better=False), values, 2023)
+    assert result.value == D(3)
+    assert result.status == Status.ACHIEVED
 
 
 def test_projection_status_of_a_pair_is_the_worse_part():
@@ -517,9 +524,10 @@ def test_projection_status_of_a_pair_is_the_worse_part():
         2022: YearValue(amount=D(3651), count=D(2)),
         2023: YearValue(amount=D(4434), count=D(2)),
     }
-    result = assess(PLEDGE, values, 2023)
-    assert [part.projected_status for part in result.parts] == [Status.ACHIEVED, Status.BEHIND]
-    assert result.projected_status == Status.BEHIND
+    result = project(PLEDGE, values, 2023)
+    assert [part.status for part in result.parts] == [Status.ACHIEVED, Status.BEHIND]
+    assert result.status == Status.BEHIND
+    assert [part.value for part in result.parts] == [D(6000), D(2)]  # 3651 + 3 × 783; the count stays at 2
 
 
 # --- severity, colours and counting -----------------------------------------------------------
@@ -594,9 +602,9 @@ def test_spec_refuses_an_unknown_basis():
 def test_no_projection_once_the_last_year_is_reported():
     # The indicator page said “2025 expected at 12.7” next to the real 13.
     values = {2022: YearValue(amount=D(4)), 2023: YearValue(amount=D(5)), 2025: YearValue(amount=D(13))}
-    assert assess(COUNTERFEIT, values, 2023).projection is None
-    assert assess(COUNTERFEIT, values, 2025).projection is None
-    assert assess(COUNTERFEIT, {2022: values[2022], 2023: values[2023]}, 2023).projection is not None
+    assert project(COUNTERFEIT, values, 2023).value is None
+    assert project(COUNTERFEIT, values, 2025).value is None
+    assert project(COUNTERFEIT, {2022: values[2022], 2023: values[2023]}, 2023).value is not None
 
 
 # --- a yearly target on a row whose target is "/" (注3) --------------------------------------

@@ -1,4 +1,3 @@
-from indicators.models.cache import DataVersion
 from indicators.models.plan import (
     CooperatingDepartment,
     Department,
@@ -18,7 +17,6 @@ __all__ = [
     "Actual",
     "ActualStatus",
     "CooperatingDepartment",
-    "DataVersion",
     "Department",
     "Evidence",
     "Indicator",

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -165,7 +164,43 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(models.Q(lead_department=department) | models.Q(cooperation__department=department)).distinct()
 
 
-class Indicator(models.Model):
+class IndicatorReading:
+    """What an indicator's printed columns mean, for the model and for ``rows.load.IndicatorRecord``.
+
+    The record is the read-only snapshot that pages and the workbook read thousands of at once;
+    both answer these names from this one definition.
+    """
+
+    __slots__ = ()
+
+    def __str__(self):
+        return f"{self.order}. {self.name}"
+
+    @property
+    def is_pair(self):
+        return bool(self.second_unit)
+
+    @property
+    def parts(self):
+        return 2 if self.is_pair else 1
+
+    @property
+    def baseline(self) -> PrintedValue:
+        return V.printed_value(self.baseline_printed)
+
+    @property
+    def target(self) -> PrintedValue:
+        return V.printed_value(self.target_printed)
+
+    @property
+    def units(self):
+        return (self.unit, self.second_unit) if self.is_pair else (self.unit,)
+
+    def whole_number(self):
+        return tuple(self.measure != Measure.RATE and u not in FRACTIONAL_UNITS for u in self.units)
+
+
+class Indicator(IndicatorReading, models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("plan"))
     order = models.PositiveSmallIntegerField(_("table order"))
     task_number = models.PositiveSmallIntegerField(_("task number"))
@@ -229,32 +264,6 @@ class Indicator(models.Model):
             models.CheckConstraint(condition=models.Q(order__gte=1), name="indicator_order_positive"),
             models.CheckConstraint(condition=models.Q(task_number__gte=1), name="indicator_task_positive"),
         ]
-
-    def __str__(self):
-        return f"{self.order}. {self.name}"
-
-    @property
-    def is_pair(self):
-        return bool(self.second_unit)
-
-    @property
-    def parts(self):
-        return 2 if self.is_pair else 1
-
-    @cached_property
-    def baseline(self) -> PrintedValue:
-        return V.printed_value(self.baseline_printed)
-
-    @cached_property
-    def target(self) -> PrintedValue:
-        return V.printed_value(self.target_printed)
-
-    @property
-    def units(self):
-        return (self.unit, self.second_unit) if self.is_pair else (self.unit,)
-
-    def whole_number(self):
-        return tuple(self.measure != Measure.RATE and u not in FRACTIONAL_UNITS for u in self.units)
 
     def clean(self):
         errors = {}

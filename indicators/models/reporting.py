@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from indicators import values as V
 from indicators.models.plan import YEAR_CHECK_RANGE, Indicator
-from indicators.progress import YearValue
+from indicators.progress import YearValue, figure_part
 from indicators.text import check_text
 
 
@@ -42,6 +42,10 @@ class FigureReading:
         if not self.is_reported:
             return None
         return YearValue(amount=self.value, count=self.second_value, not_carried_out=self.not_carried_out)
+
+    def part(self, index: int):
+        """As ``YearValue.part``: so a figure can be handed to ``progress`` as it is (rows do, for thousands)."""
+        return figure_part(self.value, self.second_value, self.not_carried_out, index)
 
     @property
     def display_value(self) -> str:

@@ -4,9 +4,15 @@ One place loads a plan's indicators and figures and runs ``progress.assess`` on 
 overview, the department and indicator pages and the workbook can never disagree about a
 status.  Loading costs a fixed number of queries whatever the number of indicators,
 departments or years (``rows.load``).  Everything after that is plain Python, done only when
-asked for: a row assesses its as-of year at once, and every other year's text, target and
-assessment on first use (a page listing thousands of rows shows one status each; the
-indicator page shows a whole trend).
+asked for: a row's assessment, its year cells, their texts, targets and assessments, and its
+projection are worked out on first use and kept (the overview reads one status per row; the
+department page reads the rows it shows and sorts by; the indicator page a whole trend).
+
+Objects are few on purpose: at 100× the seed a page holds 2,900 rows and 10,000 figures, and
+every object that outlives a moment is something Python's garbage collector scans again and
+again while the page is built.  So figures go to ``progress`` as they were loaded (no second
+object per figure), a row makes its year cells only when they are read, and rows with the same
+departments share one tuple of them.
 
 Visibility (``permissions.Visibility``): for a reporter, another department's figure that is
 still draft or returned is treated exactly as if nothing had been entered.  ``viewer=None``
@@ -16,7 +22,6 @@ still draft or returned is treated exactly as if nothing had been entered.  ``vi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
@@ -29,33 +34,19 @@ from indicators.progress import (
     STATUS_COLOURS,
     Assessment,
     IndicatorSpec,
+    Projection,
     Status,
-    YearValue,
     assess,
+    project,
     yearly_target,
 )
 from indicators.rows import load
+from indicators.rows.load import ActualRecord, IndicatorRecord
 from indicators.values import PrintedValue
 
 LEAD = "lead"
 COOPERATING = "cooperating"
 ROLE_LABELS = {LEAD: _("Lead"), COOPERATING: _("Co-operating")}
-
-
-class _Trend:
-    """One row's spec and visible values, shared by its cells; targets are shared by rows with one spec."""
-
-    __slots__ = ("indicator", "spec", "values", "targets")
-
-    def __init__(self, indicator: Indicator, spec: IndicatorSpec, values: dict[int, YearValue | None], targets: dict):
-        self.indicator, self.spec, self.values, self.targets = indicator, spec, values, targets
-
-    def target(self, year: int) -> PrintedValue:
-        key = (id(self.spec), year)  # specs live as long as the build that shares them
-        found = self.targets.get(key)
-        if found is None:
-            found = self.targets[key] = yearly_target(self.spec, year)
-        return found
 
 
 class YearCell:
@@ -64,12 +55,12 @@ class YearCell:
     ``text``, ``target`` and ``assessment`` are worked out on first use and then kept.
     """
 
-    __slots__ = ("year", "actual", "_trend", "_text", "_target", "_assessment")
+    __slots__ = ("year", "actual", "_row", "_text", "_target", "_assessment")
 
-    def __init__(self, year: int, actual, trend: _Trend):
+    def __init__(self, year: int, actual: ActualRecord | None, row: IndicatorRow):
         self.year = year
-        self.actual = actual  # an ActualRecord; None when nothing was entered, or the viewer may not see the draft
-        self._trend = trend
+        self.actual = actual  # None when nothing was entered, or the viewer may not see the draft
+        self._row = row
         self._text = self._target = self._assessment = None
 
     def __repr__(self):
@@ -86,14 +77,18 @@ class YearCell:
     def target(self) -> PrintedValue:
         """That year's target m (administrator's, else linear)."""
         if self._target is None:
-            self._target = self._trend.target(self.year)
+            self._target = self._row.yearly_target(self.year)
         return self._target
 
     @property
     def assessment(self) -> Assessment:
         """The status as of this year."""
         if self._assessment is None:
-            self._assessment = assess(self._trend.spec, self._trend.values, self.year)
+            row = self._row
+            if self.year == row.year:
+                self._assessment = row.assessment
+            else:
+                self._assessment = assess(row.spec, row.visible, self.year, year_target=self.target)
         return self._assessment
 
     @property
@@ -117,20 +112,71 @@ class YearCell:
         return self.actual.value if self.actual.value is not None else Decimal(0)
 
 
-@dataclass
 class IndicatorRow:
-    """What a table row, chart or workbook row needs about one indicator as of ``year``."""
+    """What a table row, chart or workbook row needs about one indicator as of ``year``.
 
-    indicator: Indicator
-    year: int
-    spec: IndicatorSpec
-    cells: dict[int, YearCell]  # every plan year, in order
-    departments: list[Department]  # printed order, the lead first
-    role: str = LEAD  # relative to the ``department`` asked for; LEAD when none was
-    assessment: Assessment = field(init=False)
+    ``indicator`` is a read-only ``IndicatorRecord`` that answers the model's attribute names;
+    ``cells`` has a ``YearCell`` for every plan year, in order (``current`` is ``year``'s);
+    ``departments`` are in printed order, the lead first; ``role`` is relative to the
+    department the rows were built for (``LEAD`` when none was).
+    """
 
-    def __post_init__(self):
-        self.assessment = self.cells[self.year].assessment
+    __slots__ = (
+        "indicator", "year", "spec", "role", "visible", "_responsible", "_years", "_targets",
+        "_cells", "_current", "_assessment", "_projection",
+    )  # fmt: skip
+
+    def __init__(self, indicator: IndicatorRecord, year: int, spec: IndicatorSpec, *, years: range,
+                 visible: dict[int, ActualRecord], responsible: load.Responsible, role: str = LEAD,
+                 targets: dict | None = None):  # fmt: skip
+        self.indicator, self.year, self.spec, self.role = indicator, year, spec, role
+        self._responsible = responsible
+        self.visible = visible  # year -> the figure the viewer may see; what progress reads (part())
+        self._years = years
+        self._targets = {} if targets is None else targets  # (spec, year) -> target, shared by the rows of one build
+        self._cells = self._current = self._assessment = self._projection = None
+
+    def __repr__(self):
+        return f"<IndicatorRow {self.indicator} as of {self.year}>"
+
+    @property
+    def cells(self) -> dict[int, YearCell]:
+        if self._cells is None:
+            current = self.current
+            self._cells = {
+                year: current if year == self.year else YearCell(year, self.visible.get(year), self) for year in self._years
+            }
+        return self._cells
+
+    @property
+    def current(self) -> YearCell:
+        if self._current is None:
+            self._current = YearCell(self.year, self.visible.get(self.year), self)
+        return self._current
+
+
+    def yearly_target(self, year: int) -> PrintedValue:
+        key = (id(self.spec), year)  # specs live as long as the build that shares them
+        found = self._targets.get(key)
+        if found is None:
+            found = self._targets[key] = yearly_target(self.spec, year)
+        return found
+
+    @property
+    def assessment(self) -> Assessment:
+        if self._assessment is None:
+            # The figures go to progress as they are: ActualRecord answers part() like a YearValue.
+            self._assessment = assess(self.spec, self.visible, self.year, year_target=self.yearly_target(self.year))
+        return self._assessment
+
+    @property
+    def projection(self) -> Projection:
+        """Where the visible values up to ``year`` lead by the plan's last year."""
+        if self._projection is None:
+            if len(self._years) < self.spec.last_year - self.spec.first_year + 1:
+                raise ValueError("rows built with all_years=False have no earlier years to project from")
+            self._projection = project(self.spec, self.visible, self.year)
+        return self._projection
 
     @property
     def status(self) -> Status:
@@ -141,12 +187,12 @@ class IndicatorRow:
         return STATUS_COLOURS[self.status]
 
     @property
-    def current(self) -> YearCell:
-        return self.cells[self.year]
+    def departments(self) -> tuple[Department, ...]:
+        return self._responsible(self.indicator)
 
     @property
     def lead_department(self) -> Department:
-        return self.departments[0]
+        return self.indicator.lead_department
 
     @property
     def department_names(self) -> str:
@@ -164,11 +210,6 @@ class IndicatorRow:
     def completion_sort(self) -> Decimal:
         completion = self.assessment.completion
         return completion if completion is not None else Decimal(-1)
-
-    @property
-    def year_sort(self) -> dict[str, Decimal]:
-        """Sort keys of the year columns, keyed ``y2023`` (table accessors cannot take arguments)."""
-        return {f"y{year}": cell.sort_value for year, cell in self.cells.items()}
 
 
 def _indicators(plan: Plan, department: Department | None, indicator_ids: Iterable[int] | None):
@@ -189,6 +230,7 @@ def build_rows(
     department: Department | None = None,
     viewer=None,
     indicator_ids: Iterable[int] | None = None,
+    all_years: bool = True,
 ) -> list[IndicatorRow]:
     """Assess the plan's indicators as of ``year`` for ``viewer``.
 
@@ -198,38 +240,68 @@ def build_rows(
     * ``viewer`` – the signed-in user; hides other departments' drafts from reporters.
       ``None`` shows every entered value.
     * ``indicator_ids`` – restrict to these indicators (the indicator page asks for one).
+    * ``all_years=False`` – only what ``year``'s statuses need: the figures of ``year`` (and of
+      the years before it where a running total is compared), and ``cells`` holds ``year``
+      alone.  The overview's rows: a third of the figures at the end of the plan.
 
-    Every row carries a ``YearCell`` for each plan year (its own as-of-that-year assessment,
-    worked out when first read), so a caller can show the whole trend; ``row.assessment`` is
-    the one for ``year``.  Queries: six (see ``rows.load``) + the viewer's roles once,
-    independent of the plan's size; ``plan.deadlines`` is prefetched on the way.
+    Every row carries a ``YearCell`` for each plan year (its own as-of-that-year assessment),
+    so a caller can show the whole trend; ``row.assessment`` is the one for ``year``;
+    ``row.projection`` fits its trend line; each is worked out when first read.  Queries: five,
+    and one more when a row's ``departments`` are first read (see ``rows.load``), + the
+    viewer's roles once, independent of the plan's size; ``plan.deadlines`` is prefetched on the way.
     """
     if not plan.contains_year(year):
         raise ValueError(f"{year} is outside the plan's years {plan.first_year}–{plan.last_year}")
-    table = load.load_table(plan, _indicators(plan, department, indicator_ids))
+    table = load.load_table(plan, _indicators(plan, department, indicator_ids), as_of=None if all_years else year)
     visibility = Visibility.for_viewer(viewer)
     targets: dict = {}  # (spec, year) -> yearly target, shared by every row of this build
-    rows = []
-    for indicator in table.indicators:
-        lead_id = indicator.lead_department_id
-        visible = {
-            actual_year: actual
-            for actual_year, actual in table.actuals.get(indicator.pk, {}).items()
-            if visibility.shows(actual, lead_id)
-        }
-        values = {actual_year: actual.year_value for actual_year, actual in visible.items()}
-        trend = _Trend(indicator, table.specs[indicator.pk], values, targets)
-        role = LEAD if department is None or lead_id == department.pk else COOPERATING
-        rows.append(
-            IndicatorRow(
-                indicator=indicator,
-                year=year,
-                spec=trend.spec,
-                cells={plan_year: YearCell(plan_year, visible.get(plan_year), trend) for plan_year in plan.years},
-                departments=table.departments[indicator.pk],
-                role=role,
-            )
+    years = plan.years if all_years else range(year, year + 1)
+    rows = [
+        IndicatorRow(
+            indicator,
+            year,
+            table.specs[indicator.pk],
+            years=years,
+            visible=_visible(table.actuals.get(indicator.pk), visibility, indicator.lead_department_id),
+            responsible=table.responsible,
+            role=LEAD if department is None or indicator.lead_department_id == department.pk else COOPERATING,
+            targets=targets,
         )
+        for indicator in table.indicators
+    ]
     if department is not None:
         rows.sort(key=lambda row: (row.role != LEAD, row.indicator.order))
     return rows
+
+
+def with_every_year(plan: Plan, rows: list[IndicatorRow], *, viewer=None) -> list[IndicatorRow]:
+    """``rows`` (built with ``all_years=False``, for the same ``viewer``) again with every plan
+    year's figures and cells, in the same order: one query, for the few rows a page shows of many."""
+    figures = load.load_figures(plan, [row.indicator.pk for row in rows])
+    visibility = Visibility.for_viewer(viewer)
+    targets: dict = {}
+    return [
+        IndicatorRow(
+            row.indicator,
+            row.year,
+            row.spec,
+            years=plan.years,
+            visible=_visible(figures.get(row.indicator.pk), visibility, row.indicator.lead_department_id),
+            responsible=row._responsible,
+            role=row.role,
+            targets=targets,
+        )
+        for row in rows
+    ]
+
+
+_NO_FIGURES: dict = {}
+
+
+def _visible(figures: dict[int, ActualRecord] | None, visibility: Visibility, lead_id: int) -> dict[int, ActualRecord]:
+    """Year -> the figure the viewer may see (shared with the load when every one is visible)."""
+    if figures is None:
+        return _NO_FIGURES
+    if visibility.allows(lead_id):
+        return figures
+    return {year: actual for year, actual in figures.items() if visibility.shows(actual, lead_id)}

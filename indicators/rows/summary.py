@@ -61,14 +61,14 @@ def department_summary(plan: Plan, year: int, rows: Iterable[IndicatorRow], *, t
             summary = summaries[lead.pk] = DepartmentSummary(
                 department=lead, year=year, deadline=deadline, past_deadline=today > deadline
             )
-        cell = row.cells[year]
+        actual = row.visible.get(year)
         summary.total += 1
         summary.counts[row.status] += 1
-        if cell.reported:
+        if actual is not None and actual.is_reported:
             summary.reported += 1
-            if cell.actual.status in PUBLISHED_STATUSES:
+            if actual.status in PUBLISHED_STATUSES:
                 summary.submitted += 1
-            if cell.actual.status == ActualStatus.APPROVED:
+            if actual.status == ActualStatus.APPROVED:
                 summary.approved += 1
     return sorted(summaries.values(), key=lambda s: (s.department.order, s.department.code))
 

@@ -1,52 +1,49 @@
 """The leaders' dashboards: overview, department page, indicator page.
 
-Every figure comes from ``indicators.dashboard`` so the pages agree with each other and
-with the Excel export.  Each view costs a fixed number of queries, whatever the plan's size,
-and lists a bounded number of rows: the overview shows every indicator's bar for a plan of
-up to ``FULL_LIST_LIMIT`` indicators (the real plan has 29) and pages them beyond that; the
+Every figure comes from ``indicators.rows`` so the pages agree with each other and with the
+Excel export.  Each view costs a fixed number of queries, whatever the plan's size, and
+lists a bounded number of rows: the overview shows every indicator's bar for a plan of up to
+``FULL_LIST_LIMIT`` indicators (the real plan has 29) and pages them beyond that; the
 department table pages at ``TABLE_PER_PAGE`` rows.  Counts, roll-ups and status charts always
-cover every row.  The costly part of the overview and department pages is a fragment cached
-under the data version (``indicators.page_cache``); the page around it is rendered per request.
+cover every row.  Nothing is cached: every page is built from the database as it is at that
+request, so a figure saved a moment ago is always on the next page (README, Performance).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
+
+import re
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
-from indicators import charts, page_cache, selection
+from indicators import charts, selection
 from indicators import values as V
 from indicators.history import change_history
 from indicators.models import ActualStatus, Department, Evidence, Indicator, Plan
 from indicators.progress import STATUS_COLOURS, Status, TargetBasis
-from indicators.rows import LEAD, IndicatorRow, build_rows, department_summary, status_counts
+from indicators.rows import LEAD, IndicatorRow, build_rows, department_summary, status_counts, with_every_year
 from indicators.selection import choose_plan, default_year, parse_page, visible_plans
 from indicators.tables import DepartmentIndicatorTable
-from indicators.templatetags.ipzone_tags import percent
+from indicators.templatetags.ipzone_tags import pending_mark, percent, status_badge
 
 FULL_LIST_LIMIT = 100  # plans up to this size show every indicator's bar on one overview page
-BARS_PER_PAGE = 100
+BARS_PER_PAGE = 50  # as many as the department table shows rows
 TABLE_PER_PAGE = 50
 
 # ---- choosing the plan and the as-of year -------------------------------------------
 
 
-def _default_year(request, plan: Plan):
-    # The latest reported year depends on the data and on whose drafts the viewer sees: both in the key.
-    return lambda: page_cache.remember(request, "default-year", (plan.pk,), lambda: default_year(plan, viewer=request.user))
-
-
 def choose_year(request, plan: Plan) -> tuple[int, str]:
-    return selection.choose_year(request, plan, _default_year(request, plan))
+    return selection.choose_year(request, plan, lambda: default_year(plan, viewer=request.user))
 
 
 def _selection_context(plans, plan, year, notice):
@@ -58,6 +55,52 @@ def _selection_context(plans, plan, year, notice):
         "notice": notice,
         "status_colours": STATUS_COLOURS,
     }
+
+
+_INDENTATION = re.compile(rb"\n[ \t]+")
+
+
+def _page(request, template: str, context: dict):
+    """The rendered page without the templates' indentation: a quarter of the overview's bytes, and invisible.
+
+    A newline stays where there was one, so the text keeps its spaces (HTML shows any run of
+    white space as one); only ``<pre>`` and ``<textarea>`` show it as typed, and these pages have none.
+    """
+    response = render(request, template, context)
+    if b"<pre" not in response.content and b"<textarea" not in response.content:
+        response.content = _INDENTATION.sub(b"\n", response.content)
+    return response
+
+
+# ---- pages of a long list ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageLink:
+    label: str
+    url: str  # "" for the ellipsis
+    css: str = ""  # "active", "previous", "next", "ellipsis"
+
+
+def page_links(request, page: Page, anchor: str) -> list[PageLink]:
+    """Links to the pages around ``page`` (elided), keeping the rest of the query string."""
+
+    def url(number) -> str:
+        query = request.GET.copy()
+        query["page"] = number
+        return f"?{query.urlencode()}#{anchor}"
+
+    links = []
+    if page.has_previous():
+        links.append(PageLink(_("previous"), url(page.previous_page_number()), "previous"))
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == Paginator.ELLIPSIS:
+            links.append(PageLink(str(number), "", "ellipsis"))
+        else:
+            links.append(PageLink(str(number), url(number), "active" if number == page.number else ""))
+    if page.has_next():
+        links.append(PageLink(_("next"), url(page.next_page_number()), "next"))
+    return links
 
 
 # ---- progress bars on the overview ---------------------------------------------------
@@ -75,11 +118,24 @@ class ProgressBar:
     status: Status
     cumulative: bool
 
-    @property
+    @cached_property
     def scale(self) -> Decimal:
         # The longest of the three fills the bar; a little headroom keeps the end marker visible.
         biggest = max((n for n in (self.value, self.year_target, self.target) if n is not None), default=Decimal(0))
         return biggest * Decimal("1.05") if biggest > 0 else Decimal(1)
+
+    # The numbers as printed ("" when there is none), read here rather than through a filter per bar.
+    @property
+    def value_text(self) -> str:
+        return V.format_number(self.value) if self.value is not None else ""
+
+    @property
+    def year_target_text(self) -> str:
+        return V.format_number(self.year_target) if self.year_target is not None else ""
+
+    @property
+    def target_text(self) -> str:
+        return V.format_number(self.target) if self.target is not None else ""
 
     def _width(self, number: Decimal | None) -> str | None:
         if number is None:
@@ -126,52 +182,81 @@ def progress_bars(row: IndicatorRow) -> list[ProgressBar]:
 
 
 def _task_groups(rows: list[IndicatorRow]):
-    """[(task number, [(row, bars), …]), …] in table order; a task's rows are consecutive."""
+    """[(task number, [item, …]), …] in table order; a task's rows are consecutive.
+
+    Each item is what the template prints, looked up here once: a plain dict reads faster in a
+    template than a chain of attributes, and the overview of a large plan prints fifty of them.
+    """
+    indicator_url = path_maker("indicator", 0)
     groups: list[tuple[int, list]] = []
     for row in rows:
-        task = row.indicator.task_number
+        indicator, current = row.indicator, row.current
+        task = indicator.task_number
         if not groups or groups[-1][0] != task:
             groups.append((task, []))
-        groups[-1][1].append((row, progress_bars(row)))
+        groups[-1][1].append(
+            {
+                "status": row.status.value,
+                "badge": status_badge(row.status),
+                "url": indicator_url(indicator.pk),
+                "title": str(indicator),
+                "lead": indicator.lead_department.name,
+                "reported": current.reported,
+                "text": current.text,
+                "pending": pending_mark(current),
+                "bars": progress_bars(row),
+            }
+        )
     return groups
+
+
+def path_maker(name: str, placeholder):
+    """``lambda value: reverse(name, args=[value])`` for many values, with one ``reverse()``.
+
+    For the overview's hundreds of links to departments and indicators; ``placeholder`` must be
+    a valid value no real one contains (ids and department codes need no quoting in a path).
+    """
+    before, _, after = reverse(name, args=[placeholder]).rpartition(str(placeholder))
+    return lambda value: f"{before}{value}{after}"
+
+
+def _department_rows(summaries, year: int, plan_parameter: str) -> list[dict]:
+    """The overview's two tables by department, one dict per department (see ``_task_groups``)."""
+    department_url = path_maker("department", "department-code")
+    return [
+        {
+            "name": summary.department.name,
+            "url": f"{department_url(summary.department.code)}?year={year}{plan_parameter}",
+            "counts": format_html_join("", '<td class="num">{}</td>', ((count,) for count in summary.counts.values())),
+            "total": summary.total,
+            "reported": summary.reported,
+            "submitted": summary.submitted,
+            "approved": summary.approved,
+            "complete": summary.complete,
+            "overdue": summary.overdue,
+        }
+        for summary in summaries
+    ]
 
 
 # ---- pages -----------------------------------------------------------------------------
 
 
-def _plans(request) -> list[Plan]:
-    # Not cached: which plans a person may choose from depends on the person (drafts: administrators).
-    return visible_plans(request.user)
-
-
 @login_required
 def overview(request):
-    plans = _plans(request)
+    plans = visible_plans(request.user)
     if not plans:
         return render(request, "dashboards/no_plan.html")
     plan = choose_plan(request, plans)
     year, notice = choose_year(request, plan)
-    page = parse_page(request.GET.get("page"))
-    # The heading and the selector are in the fragment too (a quarter of a cached page's time), so
-    # is the notice about a year that was asked for and does not exist; the plans' ids are in the key
-    # because the selector lists them.
-    body = page_cache.fragment(
-        request, "overview", (tuple(p.pk for p in plans), plan.pk, year, page, notice),
-        lambda: _overview_body(request, plans, plan, year, page, notice),
-    )
-    return render(request, "dashboards/overview.html", {"plan": plan, "year": year, "body": body})
-
-
-def _overview_body(request, plans, plan, year, page, notice):
-    rows = build_rows(plan, year, viewer=request.user)
+    rows = build_rows(plan, year, viewer=request.user, all_years=False)  # one status each: no trends
     summaries = department_summary(plan, year, rows)
-    shown, pager, page_links = rows, None, []
+    shown, pager, links = rows, None, []
     if len(rows) > FULL_LIST_LIMIT:
         # Thousands of bars help nobody: counts and roll-ups cover every row, the bars come a page at a time.
-        paginator = Paginator(rows, BARS_PER_PAGE)
-        pager = paginator.get_page(page)
+        pager = Paginator(rows, BARS_PER_PAGE).get_page(parse_page(request.GET.get("page")))
         shown = list(pager.object_list)
-        page_links = list(paginator.get_elided_page_range(pager.number, on_each_side=2, on_ends=1))
+        links = page_links(request, pager, "progress-title")
     context = _selection_context(plans, plan, year, notice)
     context.update(
         rows=rows,
@@ -179,63 +264,55 @@ def _overview_body(request, plans, plan, year, page, notice):
         summaries=summaries,
         groups=_task_groups(shown),
         pager=pager,
-        page_links=page_links,
-        ellipsis=Paginator.ELLIPSIS,
+        page_links=links,
+        pager_label=_("Progress by indicator"),
+        # The department links name the plan only when there is a choice of plans.
+        department_rows=_department_rows(summaries, year, f"&plan={plan.pk}" if len(plans) > 1 else ""),
         department_chart=charts.status_by_department(summaries),
         deadline=plan.deadline(year),
         any_overdue=any(summary.overdue for summary in summaries),
     )
-    # No request: context processors (CSRF token, user, messages) must never reach a cached fragment.
-    return render_to_string("dashboards/_overview_body.html", context)
+    return _page(request, "dashboards/overview.html", context)
 
 
 @login_required
 def department(request, code):
     department = get_object_or_404(Department, code=code)
-    plans = _plans(request)
+    plans = visible_plans(request.user)
     if not plans:
         return render(request, "dashboards/no_plan.html")
     plan = choose_plan(request, plans)
     year, notice = choose_year(request, plan)
-    # The table's sort and page links repeat the query string, so all of it is part of the key.
-    query = tuple(sorted((key, tuple(values)) for key, values in request.GET.lists()))
-    lead_count, total, body = page_cache.remember(
-        request, "department", (department.pk, tuple(p.pk for p in plans), plan.pk, year, query), lambda: _department_body(request, plans, plan, year, department)
-    )
-    context = _selection_context(plans, plan, year, notice)
-    context.update(department=department, lead_count=lead_count, total=total, body=mark_safe(body))
-    return render(request, "dashboards/department.html", context)
-
-
-def _department_body(request, plans, plan, year, department) -> tuple[int, int, str]:
-    """``(lead indicators, all indicators, HTML)``: the heading's counts and the fragment below it."""
-    rows = build_rows(plan, year, department=department, viewer=request.user)
+    # Every row is counted and sorted, fifty are shown: all rows need only what decides ``year``
+    # (unless the table is sorted by an earlier year's figure); the shown ones are built again
+    # with every year, for their year columns.
+    all_years = DepartmentIndicatorTable.sorts_by_an_earlier_year(request.GET, year)
+    rows = build_rows(plan, year, department=department, viewer=request.user, all_years=all_years)
     lead_rows = [row for row in rows if row.role == LEAD]
     summary = next(iter(department_summary(plan, year, lead_rows)), None)
-    table = DepartmentIndicatorTable(rows, plan=plan, year=year)
-    RequestConfig(request, paginate=False).configure(table)  # sorting, from ?sort=
-    # Paged here rather than by RequestConfig, which would also take any ?per_page= asked for.
-    try:
-        table.paginate(page=parse_page(request.GET.get("page")), per_page=TABLE_PER_PAGE)
-    except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=TABLE_PER_PAGE)
-    # The completion chart shows the rows the table shows (all of them for a plan of normal size).
-    on_page = {id(bound.record) for bound in table.page.object_list}
-    context = _selection_context(plans, plan, year, "")
+    table = DepartmentIndicatorTable(rows, plan=plan, year=year, query=request.GET)  # sorted by ?sort=
+    pager = table.paginate(parse_page(request.GET.get("page")), TABLE_PER_PAGE)  # never ?per_page=
+    shown = list(pager.object_list)
+    if not all_years:
+        shown = with_every_year(plan, shown, viewer=request.user)
+        table.show(shown)
+    context = _selection_context(plans, plan, year, notice)
     context.update(
         department=department,
         rows=rows,
         lead_count=len(lead_rows),
+        total=len(rows),
         summary=summary,
         counts=status_counts(lead_rows),
         table=table,
+        pager=pager if pager.paginator.num_pages > 1 else None,
+        page_links=page_links(request, pager, "table-title"),
+        pager_label=_("Indicators"),
         status_chart=charts.department_statuses(summary),
-        completion_chart=charts.completion_by_indicator([row for row in rows if id(row) in on_page]),
+        # The rows the table shows (all of them for a plan of normal size), lead ones first, in table order.
+        completion_chart=charts.completion_by_indicator(sorted(shown, key=lambda row: (row.role != LEAD, row.indicator.order))),
     )
-    # The table's sort links need the request (django-tables2 reads its query string); the
-    # fragment's template uses nothing else of it — see test_page_cache.
-    html = render_to_string("dashboards/_department_body.html", context, request=request)
-    return len(lead_rows), len(rows), page_cache.squeeze_indentation(html)
+    return _page(request, "dashboards/department.html", context)
 
 
 @login_required
@@ -268,9 +345,9 @@ def indicator(request, pk):
             }
         )
     projections = [
-        {"value": part.projection, "unit": unit, "status": part.projected_status}
-        for part, unit in zip(row.assessment.parts, indicator.units)
-        if part.projection is not None
+        {"value": part.value, "unit": unit, "status": part.status}
+        for part, unit in zip(row.projection.parts, indicator.units)
+        if part.value is not None
     ]
     trends = charts.trends(row)
     for number, trend in enumerate(trends, start=1):
@@ -286,4 +363,4 @@ def indicator(request, pk):
         cumulative=row.spec.basis == TargetBasis.CUMULATIVE,
         history=change_history(indicator, request.user),
     )
-    return render(request, "dashboards/indicator.html", context)
+    return _page(request, "dashboards/indicator.html", context)

@@ -33,7 +33,6 @@ from indicators.management.commands.backup import (
     pg_tool,
     run_pg_tool,
 )
-from indicators import data_version
 from indicators.models import Actual, Evidence
 
 MANIFEST_MAX_BYTES = 64 * 1024
@@ -223,9 +222,6 @@ class Command(BaseCommand):
                 else:
                     restore_postgresql(database)
                 files = restore_evidence(staging / EVIDENCE_DIR, media_root)
-        # The restored data version may repeat a number this database already had with other data:
-        # a new epoch keeps every dashboard fragment cached before the restore from being served.
-        data_version.new_epoch(connection)
         if options["verbosity"]:
             self.stdout.write(
                 f"Restored {path} ({manifest.get('created', '?')}): {Actual.objects.count()} actuals, "

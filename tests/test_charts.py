@@ -1,0 +1,87 @@
+"""The charts' JSON: plain dicts in plotly's figure schema, checked against that schema here.
+
+``indicators.charts`` builds figures without ``plotly.graph_objects`` (its validation on every
+assignment cost more than the rest of a page), so this module is where every chart meets the
+schema: each one must load into ``plotly.graph_objects.Figure``, which refuses any property
+plotly does not know and any value of the wrong kind.
+"""
+
+import json
+
+import plotly.graph_objects as go
+import pytest
+from django.utils import translation
+
+from indicators import charts
+from indicators.models import Department
+from indicators.rows import LEAD, build_rows, department_summary
+from tests.dashboard_helpers import report
+
+
+def checked(figure_json: str) -> dict:
+    """The figure, after plotly accepted it (``go.Figure`` raises ValueError on anything off-schema)."""
+    figure = json.loads(figure_json)
+    assert set(figure) == {"data", "layout"}
+    go.Figure(figure)
+    return figure
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
+def test_every_chart_of_every_page_and_year_of_the_demo_data_is_a_valid_plotly_figure(demo):
+    plan = demo
+    for year in plan.years:
+        rows = build_rows(plan, year)
+        summaries = department_summary(plan, year, rows)
+        checked(charts.status_by_department(summaries))
+        for department in Department.objects.all():
+            own = build_rows(plan, year, department=department)
+            summary = next(iter(department_summary(plan, year, [row for row in own if row.role == LEAD])), None)
+            checked(charts.department_statuses(summary))
+            checked(charts.completion_by_indicator(own))
+        for row in rows:
+            trends = charts.trends(row)
+            assert len(trends) == row.indicator.parts
+            for trend in trends:
+                checked(trend["json"])
+
+
+def test_charts_of_nothing_are_valid_too(plan):
+    checked(charts.status_by_department([]))
+    checked(charts.department_statuses(None))
+    checked(charts.completion_by_indicator([]))
+    for row in build_rows(plan, 2022):  # nothing reported: no values, no projection
+        for trend in charts.trends(row):
+            checked(trend["json"])
+
+
+def test_a_trend_has_baseline_targets_values_and_projection_with_units_and_statuses_in_the_hover(plan):
+    report(plan, 19, 2022, 3500, 4)
+    report(plan, 19, 2023, 4200, 5)
+    row = next(row for row in build_rows(plan, 2023) if row.indicator.order == 19)
+    amount, count = (checked(trend["json"]) for trend in charts.trends(row))
+    assert [trace["name"] for trace in amount["data"]] == ["2021 年基础值", "年度目标", "2025 年目标值", "实际值", "趋势预测"]
+    projection = amount["data"][4]
+    assert projection["y"] == [4200.0, 5600.0] and "5600" in projection["hovertemplate"]
+    assert count["data"][3]["y"] == [4.0, 5.0] and count["layout"]["yaxis"]["title"]["text"] == "笔"
+    assert "万元" in amount["data"][3]["text"][0] and "需加快" in amount["data"][3]["text"][0]
+
+
+def test_the_completion_chart_leaves_out_rows_without_a_numeric_target_and_marks_100_percent(plan):
+    report(plan, 1, 2022, 5)  # 3 -> 6 cases: 83 %
+    report(plan, 17, 2022, 2)  # target “/”: not scored
+    figure = checked(charts.completion_by_indicator(build_rows(plan, 2022)))
+    labels = figure["data"][0]["y"]
+    assert any(label.startswith("1. ") for label in labels)
+    assert not any(label.startswith("17. ") for label in labels)
+    assert figure["layout"]["shapes"][0]["x0"] == 100
+
+
+def test_chart_json_keeps_chinese_as_text_and_is_compact(db):
+    figure_json = charts.department_statuses(None)
+    assert "未填报" in figure_json and "\\u" not in figure_json  # UTF-8: half the bytes of \uXXXX escapes
+    assert figure_json == json.dumps(json.loads(figure_json), ensure_ascii=False, separators=(",", ":"))
