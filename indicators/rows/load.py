@@ -70,7 +70,8 @@ class IndicatorRecord(IndicatorReading):
 
     COLUMNS = (
         "id", "order", "task_number", "name", "unit", "second_unit", "baseline_printed", "target_printed",
-        "measure", "target_basis", "higher_is_better", "baseline_unreported", "lead_department_id", "predecessor_id",
+        "measure", "target_basis", "higher_is_better", "baseline_unreported", "target_pending", "lead_department_id",
+        "predecessor_id",
     )  # fmt: skip
     __slots__ = (*(("pk",) + COLUMNS[1:]), "plan", "lead_department")
 
@@ -78,7 +79,7 @@ class IndicatorRecord(IndicatorReading):
         (
             self.pk, self.order, self.task_number, self.name, self.unit, self.second_unit, self.baseline_printed,
             self.target_printed, self.measure, self.target_basis, self.higher_is_better, self.baseline_unreported,
-            self.lead_department_id, self.predecessor_id,
+            self.target_pending, self.lead_department_id, self.predecessor_id,
         ) = values  # fmt: skip
         self.plan = plan
         self.lead_department = departments[self.lead_department_id]
