@@ -61,8 +61,8 @@ def test_the_table_shows_baseline_each_years_actual_targets_and_completion(clien
     report(plan, 19, 2023, 4200, 5, status=ActualStatus.SUBMITTED)
     body = page(client, leader, "/departments/czj/?year=2023").content.decode()
     headers = re.findall(r"<th [^>]*>\s*(?:<a [^>]*>)?([^<]+)", body[body.index('id="table-title"') :])
-    assert [h.strip() for h in headers[:9]] == [
-        "序号", "指标内容", "职责", "2021 年基础值", "2022 年", "2023 年", "2023 年度目标", "2025 年目标值", "完成率",
+    assert [h.strip() for h in headers[:10]] == [
+        "序号", "指标内容", "职责", "2021 年基础值", "2022 年", "2023 年", "2023 年度目标", "2025 年目标值", "年度完成率", "目标完成率",
     ]
     row = body[body.index('href="/indicators/') :]
     row = row[: row.index("</tr>")]
@@ -83,7 +83,7 @@ def test_sorting_by_status_puts_the_worst_first(client, leader, plan):
         response = page(client, leader, f"/departments/scjg/?year=2023&sort={key}")
         assert response.status_code == 200 and len(table_rows(response)) == len(statuses), key
     by_completion = page(client, leader, "/departments/scjg/?year=2023&sort=-completion").context["table"]
-    completions = [row.completion_sort for row in by_completion.rows]
+    completions = [row.record.completion_sort for row in by_completion.rows]
     assert completions == sorted(completions, reverse=True)
 
 
@@ -93,8 +93,13 @@ def test_the_table_exports_plain_text_without_html(plan):
     with translation.override("zh-hans"):
         table = DepartmentIndicatorTable(build_rows(plan, 2022, department=czj), plan=plan, year=2022)
         values = list(table.as_values())
-    assert values[0] == ["序号", "指标内容", "职责", "2021 年基础值", "2022 年", "2022 年度目标", "2025 年目标值", "完成率", "进度状态"]
-    assert values[1] == [19, "专利质押融资金额（万元）/笔", "牵头", "2868/2", "3500/4 (待审核)", "3651/4", "6000/10", "58.3%", "需加快"]  # R = 632 / 783 ≈ 0.81
+    assert values[0] == [
+        "序号", "指标内容", "职责", "2021 年基础值", "2022 年", "2022 年度目标", "2025 年目标值", "年度完成率", "目标完成率", "进度状态",
+    ]
+    # R = 632 / 783 ≈ 0.81; a pair's completions give both parts, amount first.
+    assert values[1] == [
+        19, "专利质押融资金额（万元）/笔", "牵头", "2868/2", "3500/4 (待审核)", "3651/4", "6000/10", "95.9% / 100%", "58.3% / 40%", "需加快",
+    ]
     assert not any("<" in str(cell) for line in values for cell in line)
 
 

@@ -207,6 +207,11 @@ class IndicatorRow:
         return SEVERITY.index(self.status)
 
     @property
+    def sort_values(self) -> dict[str, Decimal]:
+        """Each year's figure as a sort key, by year as text (``tables.YearValueColumn`` sorts by it)."""
+        return {str(year): cell.sort_value for year, cell in self.cells.items()}
+
+    @property
     def completion_sort(self) -> Decimal:
         completion = self.assessment.completion
         return completion if completion is not None else Decimal(-1)

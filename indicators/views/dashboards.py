@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-
 import re
 
 from django.contrib.auth.decorators import login_required
@@ -24,6 +23,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
 
 from indicators import charts, selection
 from indicators import values as V
@@ -290,12 +290,14 @@ def department(request, code):
     rows = build_rows(plan, year, department=department, viewer=request.user, all_years=all_years)
     lead_rows = [row for row in rows if row.role == LEAD]
     summary = next(iter(department_summary(plan, year, lead_rows)), None)
-    table = DepartmentIndicatorTable(rows, plan=plan, year=year, query=request.GET)  # sorted by ?sort=
-    pager = table.paginate(parse_page(request.GET.get("page")), TABLE_PER_PAGE)  # never ?per_page=
+    every_row = DepartmentIndicatorTable(rows, plan=plan, year=year)
+    RequestConfig(request, paginate=False).configure(every_row)  # sorted by ?sort=
+    pager = every_row.page_of(parse_page(request.GET.get("page")), TABLE_PER_PAGE)  # never ?per_page=
     shown = list(pager.object_list)
     if not all_years:
         shown = with_every_year(plan, shown, viewer=request.user)
-        table.show(shown)
+    # The page's rows, in the order the whole table was sorted into; the header links sort it all.
+    table = DepartmentIndicatorTable(shown, plan=plan, year=year, order_by=every_row.order_by)
     context = _selection_context(plans, plan, year, notice)
     context.update(
         department=department,
@@ -337,6 +339,7 @@ def indicator(request, pk):
                 "cell": cell,
                 # Pairs are judged part by part, so each part's completion is shown.
                 "completion": " / ".join(percent(part.completion) for part in cell.assessment.parts),
+                "year_completion": " / ".join(percent(part.year_completion) for part in cell.assessment.parts),
                 "running_total": "/".join(V.format_number(part.value) for part in cell.assessment.parts if part.value is not None),
                 "note": actual.note if actual is not None else "",
                 # The reason matters only while the figure is back with the reporter.
