@@ -1,11 +1,11 @@
 """Who sees which figures and who enters them: every page, export and admin view asks here.
 
-Reading (docs/design.md, "People and what they do"): reviewers, leaders and administrators
-read every department's figures.  A reporter reads every figure of the indicators their
-department leads, and of other departments only what has left the drafting stage
-(submitted or approved): never another department's drafts, returned figures, notes or
-evidence.  ``Visibility`` states that rule once and gives it three shapes — a test on one
-figure, a filter on a queryset of actuals, and the key of what a viewer may see.
+Reading (docs/design.md, "People and what they do"): every signed-in user reads the figures
+that have left the drafting stage (submitted or approved).  Drafts and returned figures stay
+with the department that leads the indicator, and with administrators.  Leaders and reviewers
+may switch on 含草稿 to read every department's drafts as well (marked 草稿); the assessment
+workbook and the supervision brief never show them.  ``Visibility`` states that rule once and
+gives it two shapes — a test on one figure and a filter on a queryset of actuals.
 
 Entering: a reporter enters the figures of the indicators their department leads;
 administrators enter any department's.
@@ -26,19 +26,32 @@ PUBLISHED_STATUSES = (ActualStatus.SUBMITTED, ActualStatus.APPROVED)
 
 @dataclass(frozen=True)
 class Visibility:
-    """Whose unsubmitted (draft or returned) figures a viewer may see.
+    """Whose unsubmitted (draft or returned) figures a viewer sees.
 
-    ``everything``: all of them (reviewers, leaders, administrators, and ``viewer=None`` for
-    commands run by the system owner); otherwise only those of indicators led by
-    ``department_id`` (a reporter's own department; None for an account without one).
+    ``everything``: all of them (administrators, leaders and reviewers who switched on 含草稿,
+    and ``viewer=None`` for commands run by the system owner); otherwise only those of
+    indicators led by ``department_id`` (the viewer's own department; None for none).
     """
 
     everything: bool
     department_id: int | None = None
 
     @classmethod
-    def for_viewer(cls, viewer) -> Visibility:
-        if viewer is None or viewer.sees_everything:
+    def published(cls) -> Visibility:
+        """Submitted and approved figures only, of every department: what leaves ipzone as a document."""
+        return cls(everything=False, department_id=None)
+
+    @classmethod
+    def for_viewer(cls, viewer, *, drafts: bool = False) -> Visibility:
+        """What ``viewer`` sees: a user, ``None`` (the system owner: everything) or a ``Visibility`` itself.
+
+        ``drafts``: a leader's or reviewer's 含草稿 switch is on.
+        """
+        if isinstance(viewer, Visibility):
+            return viewer
+        if viewer is None or viewer.is_administrator:
+            return cls(everything=True)
+        if drafts and may_see_drafts(viewer):
             return cls(everything=True)
         return cls(everything=False, department_id=viewer.department_id)
 
@@ -58,18 +71,17 @@ class Visibility:
             visible |= Q(indicator__lead_department_id=self.department_id)
         return visible
 
-    @property
-    def key(self) -> str:
-        """What a page built for this viewer depends on, as text (for caches and ETags)."""
-        if self.everything:
-            return "all"
-        return f"department-{self.department_id}" if self.department_id is not None else "published"
+
+def may_see_drafts(user) -> bool:
+    """Leaders and reviewers may switch on 含草稿 (administrators always see drafts)."""
+    return user.is_authenticated and (user.is_leader or user.is_reviewer) and not user.is_administrator
 
 
 def can_view_actual(user, actual) -> bool:
+    """May ``user`` open this figure (its evidence), with 含草稿 switched on if they have it."""
     if not user.is_authenticated:
         return False
-    return Visibility.for_viewer(user).shows(actual, actual.indicator.lead_department_id)
+    return Visibility.for_viewer(user, drafts=True).shows(actual, actual.indicator.lead_department_id)
 
 
 def may_enter(user) -> bool:

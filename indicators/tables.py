@@ -91,8 +91,9 @@ class YearValueColumn(tables.Column):
         cell = record.cells[self.year]
         if not cell.reported:
             return ""
-        pending = _("Pending review")
-        return f"{cell.text} ({pending})" if cell.pending else cell.text
+        if not cell.pending:
+            return cell.text
+        return f"{cell.text} ({_('Draft') if cell.draft else _('Pending review')})"
 
 
 class YearTargetColumn(tables.Column):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.views import dashboards, evidence, exports, health, imports, queue, review
+from indicators.views import dashboards, drafts, evidence, exports, health, imports, queue, review
 
 # The "year" and "id" converters are registered in IndicatorsConfig.ready (the admin uses them too).
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("import/", imports.import_upload_default, name="import_upload_default"),
     path("import/template/<year:year>.xlsx", exports.import_template, name="import_template"),
     path("import/<year:year>/", imports.import_upload, name="import_upload"),
+    path("drafts/", drafts.switch_drafts, name="switch_drafts"),
     path("my/", queue.my_queue, name="my_queue"),
     path("review/", review.review_default, name="review_default"),
     path("review/<year:year>/", review.review_desk, name="review_desk"),

@@ -100,6 +100,13 @@ def login(client, user):
     return client
 
 
+def include_drafts(client, user):
+    """Sign ``user`` (a leader or reviewer) in with the 含草稿 switch on, as the button does."""
+    client.force_login(user)
+    response = client.post("/drafts/", {"drafts": "1", "next": "/"})
+    assert response.status_code == 302
+
+
 @pytest.fixture
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)

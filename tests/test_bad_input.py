@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from indicators.models import Actual, Indicator, User
+from indicators.models import Actual, ActualStatus, Indicator, User
 
 SCRIPT = '<script>alert("x")</script>'
 
@@ -171,7 +171,13 @@ def test_html_in_a_note_cannot_break_out_of_the_chart_data(czj, scripted_note):
         json.loads(block)
 
 
+def submit_2025(row):
+    """Put the figure forward: the workbook shows submitted and approved figures only."""
+    Actual.objects.filter(indicator=row, year=2025).update(status=ActualStatus.SUBMITTED)
+
+
 def test_html_in_a_note_is_plain_text_in_the_workbook(demo, scripted_note):
+    submit_2025(scripted_note)
     client = Client()
     client.force_login(User.objects.get(username="leader"))
     response = client.get("/export/2025.xlsx")
@@ -187,6 +193,7 @@ def test_a_formula_typed_as_a_note_is_stored_as_text_in_the_workbook(czj):
         f"i{row.pk}-value": "400", f"i{row.pk}-second_value": "4", f"i{row.pk}-note": '=HYPERLINK("http://x","点击")',
         f"i{row.pk}-version": actual.version,
     })
+    submit_2025(row)
     client = Client()
     client.force_login(User.objects.get(username="leader"))
     response = client.get("/export/2025.xlsx")

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from indicators.permissions import Visibility
 from indicators.rows import COOPERATING, LEAD, build_rows, department_summary, status_counts, with_every_year
 from indicators.selection import default_year, latest_reported_year
 from indicators.models import ActualStatus, CooperatingDepartment, Department, Indicator, ReportingDeadline, YearlyTarget
@@ -171,9 +172,24 @@ def test_the_other_reporter_sees_their_own_returned_figure_but_not_the_draft(mix
     assert reported_orders(rows) == {9, 1, 10}
 
 
-def test_leaders_reviewers_and_exports_see_every_entered_figure(mixed_states, leader, reviewer):
-    for viewer in (leader, reviewer, None):
+def test_administrators_and_commands_see_every_entered_figure(mixed_states, administrator):
+    for viewer in (administrator, None):
         assert reported_orders(build_rows(mixed_states, 2023, viewer=viewer)) == {19, 9, 1, 10}
+
+
+def test_leaders_and_reviewers_see_drafts_only_with_the_drafts_switch_on(mixed_states, leader, reviewer):
+    for viewer in (leader, reviewer):
+        assert reported_orders(build_rows(mixed_states, 2023, viewer=viewer)) == {1, 10}
+        with_drafts = Visibility.for_viewer(viewer, drafts=True)
+        assert reported_orders(build_rows(mixed_states, 2023, viewer=with_drafts)) == {19, 9, 1, 10}
+
+
+def test_a_reporter_cannot_switch_on_other_departments_drafts(mixed_states, reporter):
+    assert reported_orders(build_rows(mixed_states, 2023, viewer=Visibility.for_viewer(reporter, drafts=True))) == {19, 1, 10}
+
+
+def test_the_published_reader_sees_no_drafts_at_all(mixed_states):
+    assert reported_orders(build_rows(mixed_states, 2023, viewer=Visibility.published())) == {1, 10}
 
 
 def test_an_account_without_department_or_role_sees_only_submitted_and_approved(mixed_states, make_user):
@@ -181,9 +197,11 @@ def test_an_account_without_department_or_role_sees_only_submitted_and_approved(
     assert reported_orders(build_rows(mixed_states, 2023, viewer=nobody)) == {1, 10}
 
 
-def test_the_latest_reported_year_respects_visibility(mixed_states, other_reporter, leader):
+def test_the_latest_reported_year_respects_visibility(mixed_states, other_reporter, reporter, leader):
     report(mixed_states, 19, 2024, 5000, 7, status=ActualStatus.DRAFT)
-    assert latest_reported_year(mixed_states, viewer=leader) == 2024
+    assert latest_reported_year(mixed_states, viewer=reporter) == 2024  # its own draft
+    assert latest_reported_year(mixed_states, viewer=Visibility.for_viewer(leader, drafts=True)) == 2024
+    assert latest_reported_year(mixed_states, viewer=leader) == 2023
     assert latest_reported_year(mixed_states, viewer=other_reporter) == 2023
 
 

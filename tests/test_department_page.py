@@ -112,7 +112,7 @@ def test_a_reporter_does_not_see_another_departments_drafts_on_its_page(client, 
     report(plan, 9, 2022, 19, status=ActualStatus.RETURNED, note="工信局退回件")
     theirs = page(client, reporter, "/departments/gxj/?year=2022").content.decode()
     mine = page(client, other_reporter, "/departments/gxj/?year=2022").content.decode()
-    assert ">19 <" not in theirs and "19 <span class=\"pending\"" in mine
+    assert ">19 <" not in theirs and "19 <span class=\"pending draft\"" in mine
 
 
 def test_a_bad_year_or_plan_gives_a_message_or_404_never_an_error(client, leader, plan):

@@ -13,9 +13,9 @@ from django.urls import reverse
 from indicators.excel import AssessmentWorkbook, content_disposition
 from indicators.excel.sheets import MAIN_SHEET, SUMMARY_SHEET
 from indicators.excel.xlsx import sheet_title
-from indicators.models import Actual, Department, Indicator, Plan
+from indicators.models import Actual, ActualStatus, Department, Indicator, Plan
 from indicators.progress import STATUS_COLOURS, Status
-from tests.figures import EXPECTED_STATUS_2024, make_figures
+from tests.figures import EXPECTED_IN_WORKBOOK_2024, make_figures, put_forward
 from tests.test_plan_fixture import ROWS
 
 HEADERS = [
@@ -33,7 +33,7 @@ def open_book(data):
 
 @pytest.fixture
 def figures(plan):
-    return make_figures(plan)
+    return put_forward(make_figures(plan))
 
 
 @pytest.fixture
@@ -106,8 +106,8 @@ def test_unapproved_values_are_marked_待审核(main):
     pending_number = main.cell(row=row_of(main, 1), column=COL["2024年"])
     assert pending_number.value == 6  # still a number…
     assert pending_number.number_format == 'General"（待审核）"'  # …shown as 6（待审核）
-    assert value(main, 19, "2024年") == "5000/8（待审核）"  # returned
-    assert value(main, 21, "2024年") == "100/1（待审核）"  # draft
+    assert value(main, 19, "2024年") == "5000/8（待审核）"  # submitted pair
+    assert value(main, 21, "2024年") is None  # a draft is not in the meeting's workbook
     approved = main.cell(row=row_of(main, 1), column=COL["2023年"])
     assert approved.number_format == "General"
     assert "待审核" in main["A2"].value  # the info line explains the mark
@@ -134,7 +134,7 @@ def test_the_info_line_states_each_formula(main):
 
 
 def test_status_words_are_chinese_and_filled_with_the_status_colours(main):
-    words = {row_of(main, order): word for order, word in EXPECTED_STATUS_2024.items()}
+    words = {row_of(main, order): word for order, word in EXPECTED_IN_WORKBOOK_2024.items()}
     for r, word in words.items():
         assert main.cell(row=r, column=COL["进度状态"]).value == word
     assert value(main, 5, "进度状态") == "未填报"
@@ -178,8 +178,8 @@ def test_columns_are_wide_enough_for_chinese_and_text_wraps(main):
     assert main.row_dimensions[row_of(main, 28)].height > main.row_dimensions[row_of(main, 27)].height
 
 
-def test_formula_looking_notes_are_stored_as_text(plan, leader):
-    made = make_figures(plan)
+def test_formula_looking_notes_are_stored_as_text(plan, figures, leader):
+    made = figures
     for (order, year), note in {(2, 2024): "-2", (7, 2024): "=1+1", (9, 2024): "@SUM(A1)", (19, 2024): "+3"}.items():
         assert made[(order, year)].note == note
     main = open_book(AssessmentWorkbook(plan, 2024, leader).render())[MAIN_SHEET]
@@ -192,7 +192,7 @@ def test_formula_looking_notes_are_stored_as_text(plan, leader):
 
 def test_control_characters_in_a_note_do_not_break_the_workbook(plan, leader):
     indicator = Indicator.objects.get(plan=plan, order=5)
-    Actual.objects.create(indicator=indicator, year=2024, value=Decimal(3), note="换行\n可以\x07，响铃不行")
+    Actual.objects.create(indicator=indicator, year=2024, value=Decimal(3), note="换行\n可以\x07，响铃不行", status=ActualStatus.SUBMITTED)
     main = open_book(AssessmentWorkbook(plan, 2024, leader).render())[MAIN_SHEET]
     assert value(main, 5, "情况说明") == "换行\n可以，响铃不行"
 
@@ -213,8 +213,9 @@ def test_the_summary_counts_statuses_and_reporting_per_department(book):
     assert headers[:9] == ["部门", "牵头指标数", "未填报", "倒退", "滞后", "需加快", "正常", "已达标", "不考核"]
     assert headers[9:13] == ["已填报", "已提交（含已审核）", "已审核", "逾期未提交"]
     lines = {ws.cell(row=r, column=1).value: [c.value for c in ws[r]] for r in range(FIRST, ws.max_row + 1)}
-    # 财政局 leads 19–22: 需加快 (19), 不考核 (20, 21), 未填报 (22); reported 3, approved 1 (row 20)
-    assert lines["财政局"][1:13] == [4, 1, 0, 0, 1, 0, 0, 2, 3, 1, 1, 3]
+    # 财政局 leads 19–22: 需加快 (19, submitted), 不考核 (20, approved), 未填报 (21 is a draft, 22);
+    # reported 2, submitted 2, approved 1, overdue 2
+    assert lines["财政局"][1:13] == [4, 2, 0, 0, 1, 0, 0, 1, 2, 2, 1, 2]
     assert lines["合计"][1] == 29
     assert sum(lines["合计"][2:9]) == 29
     assert ws.cell(row=HEADER_ROW, column=5).fill.fgColor.rgb[-6:] == STATUS_COLOURS[Status.BEHIND].lstrip("#")
@@ -229,17 +230,15 @@ def test_a_reporter_gets_only_their_departments_sheet(plan, figures, reporter):
     texts = {str(c.value) for row in ws.iter_rows() for c in row if c.value is not None}
     assert "专利质押融资金额（万元）/笔" in texts
     assert "查处假冒知识产权行政案件（起）" not in texts
-    assert "@SUM(A1)" not in texts  # another department's draft note
-    assert ws.cell(row=FIRST, column=COL["2024年"]).value == "5000/8（待审核）"  # their own returned figure
+    assert ws.cell(row=FIRST, column=COL["2024年"]).value == "5000/8（待审核）"  # their own submitted figure
 
 
-def test_reporters_do_not_see_other_departments_drafts_where_rows_are_shared(plan, figures, other_reporter):
-    # gxj leads row 9 (its own draft is visible) and row 23
-    ws = open_book(AssessmentWorkbook(plan, 2024, other_reporter).render())["工业和信息化局"]
-    names = [ws.cell(row=r, column=2).value for r in range(FIRST, FIRST + 5)]
-    assert names[1] == "专利（PCT）国际申请量（件）"
-    assert ws.cell(row=FIRST + 1, column=COL["情况说明"]).value == "@SUM(A1)"
-    assert ws.cell(row=FIRST + 1, column=COL["进度状态"]).value == "倒退"
+def test_the_workbook_shows_no_drafts_not_even_to_the_department_that_drafted_them(plan, figures, reporter):
+    # 财政局 leads rows 19–22; row 21's 2024 figure is still its draft
+    ws = open_book(AssessmentWorkbook(plan, 2024, reporter).render())["财政局"]
+    assert ws.cell(row=FIRST + 2, column=2).value == "其他知识产权质押融资金额（万元）/件"
+    assert ws.cell(row=FIRST + 2, column=COL["2024年"]).value is None
+    assert ws.cell(row=FIRST + 2, column=COL["进度状态"]).value == "未填报"
 
 
 def test_the_workbook_costs_the_same_queries_however_many_indicators(plan, figures, leader, django_assert_max_num_queries):

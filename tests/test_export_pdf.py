@@ -14,7 +14,7 @@ import subprocess
 import pytest
 
 from indicators.excel import AssessmentWorkbook
-from tests.figures import make_figures
+from tests.figures import make_figures, put_forward
 
 SOFFICE = shutil.which("soffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None, reason="needs LibreOffice and poppler")
@@ -41,7 +41,7 @@ def pdf_pages(pdf):
 
 @pytest.fixture
 def pdf(plan, leader, tmp_path):
-    make_figures(plan)
+    put_forward(make_figures(plan))
     xlsx = tmp_path / "量化指标完成情况_2024年.xlsx"
     xlsx.write_bytes(AssessmentWorkbook(plan, 2024, leader).render())
     profile = tmp_path / "lo-profile"  # a throwaway profile: parallel runs must not share one

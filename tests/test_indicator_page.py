@@ -9,6 +9,7 @@ from django.utils import translation
 from indicators.models import Actual, ActualStatus, Evidence, Indicator
 from indicators.progress import assess
 from benchmarks.sizing import grow_plan
+from tests.conftest import include_drafts
 from tests.dashboard_helpers import report
 
 # Session, user, indicator, roles, default year, 5 for indicators, actuals, evidence, history, menu.
@@ -55,6 +56,7 @@ def test_each_years_status_in_the_values_table_agrees_with_progress_assess(clien
     report(plan, 9, 2022, 10)
     report(plan, 9, 2023, 8, status=ActualStatus.SUBMITTED)
     report(plan, 9, 2024, 18, status=ActualStatus.DRAFT)
+    include_drafts(client, leader)
     indicator = Indicator.objects.get(plan=plan, order=9)
     values = {a.year: a.year_value for a in Actual.objects.filter(indicator=indicator)}
     rows = value_rows(page(client, leader, url(plan, 9, 2024)))
@@ -121,6 +123,7 @@ def test_the_history_shows_who_changed_what_from_old_to_new(client, leader, repo
     actual = report(plan, 19, 2022, 3500, 4, status=ActualStatus.DRAFT, by=reporter)
     change(actual, reporter, value=3600)
     change(actual, reporter, status=ActualStatus.SUBMITTED)
+    include_drafts(client, leader)
     body = page(client, leader, url(plan, 19, 2022)).content.decode()
     history = body[body.index('id="history-table"') :]
     assert "staff-czj" in history
@@ -168,7 +171,7 @@ def test_the_indicator_page_needs_the_same_number_of_queries_at_one_and_ten_time
     actual = Actual.objects.filter(indicator__plan=plan, indicator__order=19).order_by("year").first()
     Evidence.objects.create(actual=actual, file="evidence/x.pdf", original_name="a.pdf", content_type="application/pdf", size=1)
     change(actual, leader, note="改")
-    client.force_login(leader)
+    include_drafts(client, leader)
     path = url(plan, 19)
     with django_assert_max_num_queries(INDICATOR_MAX_QUERIES):
         response = client.get(path)

@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from indicators import selection, workflow
+from indicators.permissions import Visibility
 from indicators.rows import build_rows, status_counts
 from indicators.models import ActualStatus, Department, Plan
 from indicators.progress import SEVERITY, Status
 from benchmarks.sizing import grow_plan
 from indicators.views.dashboards import BARS_PER_PAGE, FULL_LIST_LIMIT, path_maker
+from tests.conftest import include_drafts
 from tests.dashboard_helpers import report, report_sample
 
 # Session, user, roles, plans, default year, 5 for the rows (rows.build_rows: the overview reads
@@ -111,8 +113,11 @@ def test_completeness_shows_reported_submitted_approved_and_overdue(client, lead
     monkeypatch.setattr(selection, "shanghai_today", lambda: date(2023, 1, 31))
     before = page(client, leader, "/?year=2022").content.decode()
     row = re.search(r"<th scope=\"row\">财政局</th>(.*?)</tr>", before, re.S).group(1)
-    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["4", "3", "2", "1"]
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["4", "2", "2", "1"]  # the draft is not counted…
     assert "填报中" in row and "逾期" not in row
+    include_drafts(client, leader)
+    row = re.search(r"<th scope=\"row\">财政局</th>(.*?)</tr>", page(client, leader, "/?year=2022").content.decode(), re.S).group(1)
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["4", "3", "2", "1"]  # …unless drafts are included
     monkeypatch.setattr(selection, "shanghai_today", lambda: date(2023, 2, 1))
     after = page(client, leader, "/?year=2022").content.decode()
     row = re.search(r"<th scope=\"row\">财政局</th>(.*?)</tr>", after, re.S).group(1)
@@ -139,7 +144,9 @@ def test_a_reporter_sees_another_departments_draft_as_not_reported(client, repor
 def test_a_figure_saved_by_a_reporter_is_on_the_very_next_overview(client, leader, reporter, plan):
     before = counts_on_page(page(client, leader, "/?year=2022"))
     pledge = plan.indicators.get(order=19)
-    workflow.save_entries(reporter, [workflow.Entry(indicator=pledge, year=2022, value="3500", second_value="4")])
+    saved = workflow.save_entries(reporter, [workflow.Entry(indicator=pledge, year=2022, value="3500", second_value="4")])
+    assert counts_on_page(page(client, leader, "/?year=2022")) == before  # a draft stays with its department
+    workflow.submit(reporter, saved)
     after = page(client, leader, "/?year=2022")
     assert counts_on_page(after) != before
     assert statuses_on_page(after)[pledge.pk] != Status.MISSING
@@ -217,9 +224,10 @@ def test_the_overview_needs_the_same_number_of_queries_at_one_and_ten_times_the_
 
 
 def test_the_demo_data_gives_every_indicator_a_status_and_shows_every_status(client, leader, demo):
+    include_drafts(client, leader)
     response = page(client, leader, "/?year=2025")
     shown = statuses_on_page(response)
-    rows = build_rows(demo, 2025, viewer=leader)
+    rows = build_rows(demo, 2025, viewer=Visibility.for_viewer(leader, drafts=True))
     assert shown == {row.indicator.pk: row.status for row in rows}
     assert len(shown) == 29
     assert set(shown.values()) == set(Status)

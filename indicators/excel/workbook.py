@@ -2,8 +2,8 @@
 
 Leaders, reviewers and administrators (and the management command, ``viewer=None``)
 get the whole workbook: 量化指标完成情况, one sheet per lead department and 部门汇总,
-with unapproved figures marked 待审核.  A reporter gets one sheet: the indicators their
-department leads.  Rows come from ``indicators.rows.build_rows``, so the workbook
+with submitted figures marked 待审核 and no drafts, whoever exports it.  A reporter gets one
+sheet: the indicators their department leads, as submitted.  Rows come from ``indicators.rows.build_rows``, so the workbook
 and the dashboards always agree, and the whole file costs a fixed number of queries.
 """
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from indicators.permissions import Visibility
 from indicators.rows import IndicatorRow, build_rows, department_summary
 from indicators.excel.base import BaseExporter
 from indicators.excel.sheets import (
@@ -59,7 +60,8 @@ class AssessmentWorkbook(BaseExporter):
 
     @cached_property
     def rows(self) -> list[IndicatorRow]:
-        rows = build_rows(self.plan, self.year, viewer=self.viewer)
+        # The meeting's table: submitted and approved figures only, whoever exports it.
+        rows = build_rows(self.plan, self.year, viewer=Visibility.published())
         if not self.whole:
             rows = [row for row in rows if row.indicator.lead_department_id == self.department.pk]
         return rows

@@ -27,7 +27,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import ActualStatus, CooperatingDepartment, Department, Indicator, Plan
+from indicators.models import EDITABLE_STATUSES, ActualStatus, CooperatingDepartment, Department, Indicator, Plan
 from indicators.permissions import Visibility
 from indicators.progress import (
     SEVERITY,
@@ -101,8 +101,13 @@ class YearCell:
 
     @property
     def pending(self) -> bool:
-        """Entered but not yet approved: shown, marked 待审核."""
+        """Entered but not yet approved: shown, marked 待审核 (草稿 while still a draft)."""
         return self.reported and self.actual.status != ActualStatus.APPROVED
+
+    @property
+    def draft(self) -> bool:
+        """Still with its department (draft or returned): shown only to it, administrators and 含草稿."""
+        return self.reported and self.actual.status in EDITABLE_STATUSES
 
     @property
     def sort_value(self) -> Decimal:

@@ -47,11 +47,14 @@ def workflow_badge(state):
 
 @register.simple_tag
 def pending_mark(cell):
-    """待审核 after a value that is entered but not yet approved."""
+    """待审核 after a value that is submitted but not yet approved, 草稿 after one still being drafted."""
     if not cell.pending:
         return ""
     return format_html(
-        '<span class="pending" title="{}">{}</span>', ActualStatus(cell.workflow).label, _("Pending review")
+        '<span class="pending{}" title="{}">{}</span>',
+        " draft" if cell.draft else "",
+        ActualStatus(cell.workflow).label,
+        _("Draft") if cell.draft else _("Pending review"),
     )
 
 

@@ -31,7 +31,9 @@ from indicators.history import change_history
 from indicators.models import ActualStatus, Department, Evidence, Indicator, Plan
 from indicators.progress import STATUS_COLOURS, Status, TargetBasis
 from indicators.rows import LEAD, IndicatorRow, build_rows, department_summary, status_counts, with_every_year
+from indicators.permissions import Visibility, may_see_drafts
 from indicators.selection import choose_plan, default_year, parse_page, visible_plans
+from indicators.views.drafts import drafts_shown
 from indicators.tables import DepartmentIndicatorTable
 from indicators.templatetags.ipzone_tags import pending_mark, percent, status_badge
 
@@ -42,12 +44,19 @@ TABLE_PER_PAGE = 50
 # ---- choosing the plan and the as-of year -------------------------------------------
 
 
+def reader(request) -> Visibility:
+    """Whose drafts the pages show this user: their department's, or all with 含草稿 switched on."""
+    return Visibility.for_viewer(request.user, drafts=drafts_shown(request))
+
+
 def choose_year(request, plan: Plan) -> tuple[int, str]:
-    return selection.choose_year(request, plan, lambda: default_year(plan, viewer=request.user))
+    return selection.choose_year(request, plan, lambda: default_year(plan, viewer=reader(request)))
 
 
-def _selection_context(plans, plan, year, notice):
+def _selection_context(request, plans, plan, year, notice):
     return {
+        "drafts_switch": may_see_drafts(request.user),
+        "drafts_shown": drafts_shown(request),
         "plans": plans,
         "plan": plan,
         "year": year,
@@ -249,7 +258,7 @@ def overview(request):
         return render(request, "dashboards/no_plan.html")
     plan = choose_plan(request, plans)
     year, notice = choose_year(request, plan)
-    rows = build_rows(plan, year, viewer=request.user, all_years=False)  # one status each: no trends
+    rows = build_rows(plan, year, viewer=reader(request), all_years=False)  # one status each: no trends
     summaries = department_summary(plan, year, rows)
     shown, pager, links = rows, None, []
     if len(rows) > FULL_LIST_LIMIT:
@@ -257,7 +266,7 @@ def overview(request):
         pager = Paginator(rows, BARS_PER_PAGE).get_page(parse_page(request.GET.get("page")))
         shown = list(pager.object_list)
         links = page_links(request, pager, "progress-title")
-    context = _selection_context(plans, plan, year, notice)
+    context = _selection_context(request, plans, plan, year, notice)
     context.update(
         rows=rows,
         counts=status_counts(rows),
@@ -287,7 +296,7 @@ def department(request, code):
     # (unless the table is sorted by an earlier year's figure); the shown ones are built again
     # with every year, for their year columns.
     all_years = DepartmentIndicatorTable.sorts_by_an_earlier_year(request.GET, year)
-    rows = build_rows(plan, year, department=department, viewer=request.user, all_years=all_years)
+    rows = build_rows(plan, year, department=department, viewer=reader(request), all_years=all_years)
     lead_rows = [row for row in rows if row.role == LEAD]
     summary = next(iter(department_summary(plan, year, lead_rows)), None)
     every_row = DepartmentIndicatorTable(rows, plan=plan, year=year)
@@ -295,10 +304,10 @@ def department(request, code):
     pager = every_row.page_of(parse_page(request.GET.get("page")), TABLE_PER_PAGE)  # never ?per_page=
     shown = list(pager.object_list)
     if not all_years:
-        shown = with_every_year(plan, shown, viewer=request.user)
+        shown = with_every_year(plan, shown, viewer=reader(request))
     # The page's rows, in the order the whole table was sorted into; the header links sort it all.
     table = DepartmentIndicatorTable(shown, plan=plan, year=year, order_by=every_row.order_by)
-    context = _selection_context(plans, plan, year, notice)
+    context = _selection_context(request, plans, plan, year, notice)
     context.update(
         department=department,
         rows=rows,
@@ -324,7 +333,7 @@ def indicator(request, pk):
     if plan.is_draft and not request.user.is_administrator:
         raise Http404  # a plan being set up is for administrators only
     year, notice = choose_year(request, plan)
-    row = build_rows(plan, year, viewer=request.user, indicator_ids=[indicator.pk])[0]
+    row = build_rows(plan, year, viewer=reader(request), indicator_ids=[indicator.pk])[0]
     indicator = row.indicator  # the one with departments and targets prefetched
     cells = list(row.cells.values())
     actual_ids = [cell.actual.pk for cell in cells if cell.actual is not None]
@@ -355,7 +364,7 @@ def indicator(request, pk):
     trends = charts.trends(row)
     for number, trend in enumerate(trends, start=1):
         trend["id"] = f"chart-trend-{number}"
-    context = _selection_context([plan], plan, year, notice)
+    context = _selection_context(request, [plan], plan, year, notice)
     context.update(
         indicator=indicator,
         row=row,
@@ -364,6 +373,6 @@ def indicator(request, pk):
         projections=projections,
         trends=trends,
         cumulative=row.spec.basis == TargetBasis.CUMULATIVE,
-        history=change_history(indicator, request.user),
+        history=change_history(indicator, reader(request)),
     )
     return _page(request, "dashboards/indicator.html", context)

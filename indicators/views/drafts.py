@@ -1,0 +1,36 @@
+"""The 含草稿 switch: leaders and reviewers may read every department's drafts on the dashboards.
+
+Off by default, so that what a leader reads is what the departments have put forward; on, the
+pages show drafts and returned figures too, each marked 草稿.  The switch is kept in the session
+(it stays on from page to page until switched off) and never reaches the assessment workbook or
+the supervision brief, which show submitted and approved figures only.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from indicators.permissions import may_see_drafts
+
+SESSION_KEY = "show_drafts"
+
+
+def drafts_shown(request) -> bool:
+    """Is the switch on for this request's user?"""
+    return may_see_drafts(request.user) and bool(request.session.get(SESSION_KEY, False))
+
+
+@login_required
+@require_POST
+def switch_drafts(request):
+    if not may_see_drafts(request.user):
+        raise PermissionDenied
+    request.session[SESSION_KEY] = request.POST.get("drafts") == "1"
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = "/"
+    return redirect(back)
