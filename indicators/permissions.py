@@ -7,6 +7,10 @@ department leads, and of other departments only what has left the drafting stage
 evidence.  ``Visibility`` states that rule once and gives it three shapes — a test on one
 figure, a filter on a queryset of actuals, and the key of what a viewer may see.
 
+A document that leaves ipzone (the supervision brief) shows no one's drafts, whoever asks for
+it: ``Visibility.published()`` is that reader, and it may be passed wherever a viewer is taken
+(``build_rows(..., viewer=Visibility.published())``).
+
 Entering: a reporter enters the figures of the indicators their department leads;
 administrators enter any department's.
 """
@@ -37,7 +41,15 @@ class Visibility:
     department_id: int | None = None
 
     @classmethod
+    def published(cls) -> Visibility:
+        """Submitted and approved figures only, of every department: no draft or returned figure."""
+        return cls(everything=False, department_id=None)
+
+    @classmethod
     def for_viewer(cls, viewer) -> Visibility:
+        """What ``viewer`` sees: a user, ``None`` (the system owner: everything) or a ``Visibility`` itself."""
+        if isinstance(viewer, Visibility):
+            return viewer
         if viewer is None or viewer.sees_everything:
             return cls(everything=True)
         return cls(everything=False, department_id=viewer.department_id)
