@@ -473,3 +473,20 @@ def test_a_plan_without_indicators_still_gives_a_brief_that_opens(db):
     document = render(plan, 2026, today=date(2027, 3, 1))
     assert "0项量化指标" in sections(document)["一、总体情况"][0]
     assert len(document.tables[0].rows) == 1
+
+
+def test_the_dashboards_offer_the_brief_to_leaders_but_not_to_reporters_even_from_the_cache(client, figures, leader, reporter):
+    brief = reverse("export_brief", args=[2024]) + f"?plan={figures.pk}"
+    final = reverse("export_brief", args=[2025]) + f"?plan={figures.pk}&amp;final=1"
+    login(client, leader)
+    page = client.get(reverse("overview") + f"?plan={figures.pk}&year=2024").content.decode()
+    assert f'href="{brief}"' in page and "final=1" not in page  # the final assessment: in the plan's last year only
+    assert f'href="{final}"' in client.get(reverse("overview") + f"?plan={figures.pk}&year=2025").content.decode()
+    assert f'href="{brief}"' in client.get(reverse("department", args=["czj"]) + f"?plan={figures.pk}&year=2024").content.decode()
+    client.logout()
+    login(client, reporter)  # the same fragment, cached for the leader a moment ago, must not reach a reporter
+    for url in (reverse("overview"), reverse("department", args=["czj"])):
+        response = client.get(url + f"?plan={figures.pk}&year=2024")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert reverse("export_xlsx", args=[2024]) in page and "-brief.docx" not in page

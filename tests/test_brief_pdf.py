@@ -3,8 +3,8 @@
 LibreOffice gets the project's fontconfig file (``indicators/brief/fonts.conf``) on top of the
 system's, as the README says a server that prints the brief should: the 公文 fonts the
 document names (仿宋_GB2312, 黑体 …) are then printed in Noto Serif CJK SC and Noto Sans CJK SC
-from fonts-noto-cjk.  With this data the brief takes 3 portrait pages and the appendix 3
-landscape ones (looked at in ``tests/artifacts/brief_2024_page1.png`` and ``…_page4.png``).
+from fonts-noto-cjk.  With this data the brief takes 5 portrait pages and the appendix 4
+landscape ones; every page is saved as ``tests/artifacts/brief_2024_page<N>.png`` to be looked at.
 """
 
 import re
@@ -79,8 +79,12 @@ def test_the_brief_prints_in_chinese_on_a4_with_the_appendix_across_landscape_pa
     fonts = run("pdffonts", str(pdf)).stdout.decode()
     assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts and "LiberationSerif" in fonts
 
-    for page in (1, body + 1):
-        run("pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), str(pdf), str(artifacts / f"brief_2024_page{page}"))
-        png = next(artifacts.glob(f"brief_2024_page{page}-*.png"))
-        assert png.stat().st_size > 20_000
+    # Every page as an image, to be looked at as a meeting attendee would (brief_2024_page1.png …).
+    for old in artifacts.glob("brief_2024_page*.png"):
+        old.unlink()
+    run("pdftoppm", "-png", "-r", "90", str(pdf), str(artifacts / "brief_2024_page"))
+    images = sorted(artifacts.glob("brief_2024_page-*.png"))  # pdftoppm pads the numbers to the page count's width
+    assert len(images) == len(sizes)
+    for page, png in enumerate(images, start=1):
+        assert png.stat().st_size > 20_000  # not blank
         png.replace(artifacts / f"brief_2024_page{page}.png")

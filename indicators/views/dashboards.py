@@ -27,6 +27,7 @@ from indicators import charts, page_cache, selection
 from indicators import values as V
 from indicators.history import change_history
 from indicators.models import ActualStatus, Department, Evidence, Indicator, Plan
+from indicators.permissions import Visibility
 from indicators.progress import STATUS_COLOURS, Status, TargetBasis
 from indicators.rows import LEAD, IndicatorRow, build_rows, department_summary, status_counts
 from indicators.selection import choose_plan, default_year, parse_page, visible_plans
@@ -49,7 +50,7 @@ def choose_year(request, plan: Plan) -> tuple[int, str]:
     return selection.choose_year(request, plan, _default_year(request, plan))
 
 
-def _selection_context(plans, plan, year, notice):
+def _selection_context(request, plans, plan, year, notice):
     return {
         "plans": plans,
         "plan": plan,
@@ -57,6 +58,9 @@ def _selection_context(plans, plan, year, notice):
         "years": list(plan.years),
         "notice": notice,
         "status_colours": STATUS_COLOURS,
+        # The supervision brief's buttons (leaders, reviewers, administrators).  Safe in a cached
+        # fragment: it is the visibility class that is part of every fragment's key (page_cache).
+        "offers_brief": Visibility.for_viewer(request.user).everything,
     }
 
 
@@ -172,7 +176,7 @@ def _overview_body(request, plans, plan, year, page, notice):
         pager = paginator.get_page(page)
         shown = list(pager.object_list)
         page_links = list(paginator.get_elided_page_range(pager.number, on_each_side=2, on_ends=1))
-    context = _selection_context(plans, plan, year, notice)
+    context = _selection_context(request, plans, plan, year, notice)
     context.update(
         rows=rows,
         counts=status_counts(rows),
@@ -202,7 +206,7 @@ def department(request, code):
     lead_count, total, body = page_cache.remember(
         request, "department", (department.pk, tuple(p.pk for p in plans), plan.pk, year, query), lambda: _department_body(request, plans, plan, year, department)
     )
-    context = _selection_context(plans, plan, year, notice)
+    context = _selection_context(request, plans, plan, year, notice)
     context.update(department=department, lead_count=lead_count, total=total, body=mark_safe(body))
     return render(request, "dashboards/department.html", context)
 
@@ -221,7 +225,7 @@ def _department_body(request, plans, plan, year, department) -> tuple[int, int, 
         table.paginate(page=table.paginator.num_pages, per_page=TABLE_PER_PAGE)
     # The completion chart shows the rows the table shows (all of them for a plan of normal size).
     on_page = {id(bound.record) for bound in table.page.object_list}
-    context = _selection_context(plans, plan, year, "")
+    context = _selection_context(request, plans, plan, year, "")
     context.update(
         department=department,
         rows=rows,
@@ -275,7 +279,7 @@ def indicator(request, pk):
     trends = charts.trends(row)
     for number, trend in enumerate(trends, start=1):
         trend["id"] = f"chart-trend-{number}"
-    context = _selection_context([plan], plan, year, notice)
+    context = _selection_context(request, [plan], plan, year, notice)
     context.update(
         indicator=indicator,
         row=row,
