@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 MANAGE := $(UV) run --frozen python manage.py
-APT_PACKAGES := chromium fonts-noto-cjk libreoffice-calc-nogui poppler-utils
+APT_PACKAGES := chromium fonts-noto-cjk libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils
 
 # plotly.js for the charts: the basic bundle (scatter, bar, pie — what indicators/charts.py draws),
 # pinned to one version and checked against the registry's sha512 integrity before it is unpacked
@@ -60,12 +60,13 @@ $(PLOTLY_JS): $(PLOTLY_TARBALL)
 	mv $(@D)/LICENSE $(@D)/LICENSE.txt
 	touch $@
 
-# Chromium and CJK fonts for the browser tests, LibreOffice and poppler for the workbook's PDF test.
+# Chromium and CJK fonts for the browser tests, LibreOffice (Calc, Writer) and poppler for the workbook's and the brief's PDF tests.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-calc-nogui"; \
+	[ -e /usr/lib/libreoffice/program/libswlo.so ] || missing="$$missing libreoffice-writer-nogui"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \

@@ -214,7 +214,8 @@ class ImportRequest:
         return result
 
 
-def run(size: str, requests: int) -> dict:
+def run(size: str, requests: int, only: set[str] | None = None) -> dict:
+    """Every page, or the names in ``only`` (``run.py --pages brief``): the data is built whole either way."""
     django.setup()
     from indicators.models import Actual, Department, Indicator
 
@@ -236,6 +237,7 @@ def run(size: str, requests: int) -> dict:
         "review_desk": lambda: reviewer.get(f"/review/{YEAR - 1}/?plan={plan.pk}"),
     }
     export = lambda: leader.get(f"/export/{YEAR}.xlsx?plan={plan.pk}")  # noqa: E731
+    brief = lambda: leader.get(f"/export/{YEAR}-brief.docx?plan={plan.pk}")  # noqa: E731
     results = {
         "_data": {
             "indicators": plan.indicators.count(),
@@ -243,11 +245,21 @@ def run(size: str, requests: int) -> dict:
             "departments": Department.objects.count(),
         }
     }
-    results.update(measure_in_turn(pages, requests))
-    results["export"] = measure(lambda _arg: export(), requests)
+    def wanted(name):
+        return only is None or name in only
+
+    in_turn = {name: request for name, request in pages.items() if wanted(name)}
+    if in_turn:
+        results.update(measure_in_turn(in_turn, requests))
+    if wanted("export"):
+        results["export"] = measure(lambda _arg: export(), requests)
+    if wanted("brief"):
+        results["brief"] = measure(lambda _arg: brief(), requests)
     # "Cold": the first view after a write, as during a reporting season (a reporter's save before each request).
     write = FigureWrite(plan, importer_department)
     for name in ("overview", "department", "indicator"):
-        results[f"{name}_uncached"] = measure(lambda _arg, request=pages[name]: request(), requests, prepare=write)
-    results["import"] = ImportRequest(plan, importer_department).bench(requests)
+        if wanted(f"{name}_uncached"):
+            results[f"{name}_uncached"] = measure(lambda _arg, request=pages[name]: request(), requests, prepare=write)
+    if wanted("import"):
+        results["import"] = ImportRequest(plan, importer_department).bench(requests)
     return results

@@ -141,6 +141,22 @@ def choose_plan(request, plans: list[Plan] | None = None, *, year: int | None = 
     return plan
 
 
+def command_plan(code: str | None, year: int) -> Plan:
+    """The plan a management command's ``--plan CODE --year Y`` means; ``ValueError`` says what is wrong (in English)."""
+    if code:
+        plan = Plan.objects.filter(code=code).first()
+        if plan is None:
+            known = ", ".join(Plan.objects.values_list("code", flat=True)) or "none"
+            raise ValueError(f"No plan {code!r}. Known plans: {known}.")
+        if not plan.contains_year(year):
+            raise ValueError(f"{year} is outside {plan.code} ({plan.first_year}–{plan.last_year}).")
+        return plan
+    plan = default_plan(list(Plan.objects.all()), year)
+    if plan is None:
+        raise ValueError(f"No plan covers {year}. Load one first (manage.py loaddata plan_2022_2025).")
+    return plan
+
+
 # ---- years ------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("indicators/<id:pk>/", dashboards.indicator, name="indicator"),
     path("evidence/<id:pk>/", evidence.evidence_download, name="evidence_download"),
     path("export/<year:year>.xlsx", exports.export_xlsx, name="export_xlsx"),
+    path("export/<year:year>-brief.docx", exports.export_brief, name="export_brief"),
     path("import/", imports.import_upload_default, name="import_upload_default"),
     path("import/template/<year:year>.xlsx", exports.import_template, name="import_template"),
     path("import/<year:year>/", imports.import_upload, name="import_upload"),

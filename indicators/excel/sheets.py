@@ -11,7 +11,7 @@ assessment table, not interface text, so they are literals rather than translati
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
 
 from django.utils import translation
@@ -75,7 +75,8 @@ PRINTED_ACTUAL_STATUS = {
 }
 
 
-def _in_chinese(choices, printed) -> dict:
+def chinese_labels(choices, printed) -> dict:
+    """``choices``' labels in Simplified Chinese whatever the request's language; ``printed`` for any not translated yet."""
     with translation.override("en"):
         english = {choice: str(choice.label) for choice in choices}
     with translation.override("zh-hans"):
@@ -85,7 +86,7 @@ def _in_chinese(choices, printed) -> dict:
 
 def status_words() -> dict[Status, str]:
     """进度状态 as printed: the Status labels in Simplified Chinese, whatever the request's language."""
-    return _in_chinese(Status, PRINTED_STATUS)
+    return chinese_labels(Status, PRINTED_STATUS)
 
 
 def plan_heading(plan: Plan) -> str:
@@ -111,7 +112,10 @@ YEAR_COMPLETION, FINAL_COMPLETION = "年度完成率", "目标完成率"
 
 
 def completion_text(fraction) -> str:
-    return "—" if fraction is None else f"{fraction * 100:.1f}%"
+    """A completion as the cell's ``0.0%`` format shows it (Excel rounds halves up); "—" for none."""
+    if fraction is None:
+        return "—"
+    return f"{(Decimal(fraction) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
 
 
 def completions(row: IndicatorRow) -> tuple:
@@ -124,6 +128,11 @@ def completions(row: IndicatorRow) -> tuple:
 
 def _as_text(value) -> str:
     return V.format_number(value) if isinstance(value, Decimal) else str(value)
+
+
+def note_of(row: IndicatorRow) -> str:
+    """情况说明: the note of the as-of year's figure."""
+    return row.current.actual.note if row.current.actual is not None else ""
 
 
 class IndicatorSheet:
@@ -186,7 +195,7 @@ class IndicatorSheet:
     def widths(self) -> list[float]:
         names = [row.indicator.name for row in self.rows]
         departments = [row.department_names for row in self.rows]
-        notes = [row.current.actual.note if row.current.actual is not None else "" for row in self.rows]
+        notes = [note_of(row) for row in self.rows]
         printed = [row.indicator.baseline_printed for row in self.rows] + [row.indicator.target_printed for row in self.rows]
         # What a year column shows, the 待审核 mark included (a pair with the mark needs 16 units).
         years = [fit_width([line[index][2] for line in self.shown], minimum=8, maximum=16) for index in range(len(self.plan.years))]
@@ -239,11 +248,29 @@ class IndicatorSheet:
             return out.text(value, self.center)
         return out.number(value, self.numbers[COMPLETION_FORMAT])
 
+    def printed_row(self, row: IndicatorRow, shown: list[tuple], completions: tuple) -> list[str]:
+        """What each column of ``row`` prints, as text: the row height's measure, and the brief's appendix."""
+        indicator = row.indicator
+        return [
+            str(indicator.task_number),
+            indicator.name,
+            indicator.baseline_printed,
+            *[text for _value, _format, text in shown],
+            indicator.target_printed,
+            *["" if value is None else value if isinstance(value, str) else completion_text(value) for value in completions],
+            self.words[row.status],
+            row.department_names,
+            note_of(row),
+        ]
+
+    def printed_rows(self) -> list[list[str]]:
+        return [self.printed_row(*line) for line in zip(self.rows, self.shown, self.completions, strict=True)]
+
     def write_row(self, out: SheetWriter, row: IndicatorRow, shown: list[tuple], first_of_task: bool = True, completions=(None, None)):
         indicator = row.indicator
         left, center, numbers = self.left, self.center, self.numbers
-        status = self.words[row.status]
-        note = row.current.actual.note if row.current.actual is not None else ""
+        texts = self.printed_row(row, shown, completions)
+        status, note = texts[-3], texts[-1]
         cells = [
             # 主要任务序号 once per group; the rest of the group is covered by its merged cell
             out.number(indicator.task_number, numbers["General"]) if first_of_task else out.blank(center),
@@ -264,10 +291,6 @@ class IndicatorSheet:
             out.text(row.department_names, left),
             out.text(note, left),
         ]
-        # What each cell shows, for the row height.
-        texts = ["", indicator.name, indicator.baseline_printed, *[text for _v, _f, text in shown],
-                 indicator.target_printed, *[value if isinstance(value, str) else "" for value in completions],
-                 status, row.department_names, note]
         out.append(cells, height=row_height(texts, self.widths_used))
 
     def merge_tasks(self, out: SheetWriter):
@@ -353,4 +376,4 @@ class SummarySheet:
 
 def actual_status_words() -> dict[str, str]:
     """审核状态 as printed in the template: the ActualStatus labels in Simplified Chinese."""
-    return {status.value: word for status, word in _in_chinese(ActualStatus, PRINTED_ACTUAL_STATUS).items()}
+    return {status.value: word for status, word in chinese_labels(ActualStatus, PRINTED_ACTUAL_STATUS).items()}

@@ -57,6 +57,8 @@ def _selection_context(request, plans, plan, year, notice):
     return {
         "drafts_switch": may_see_drafts(request.user),
         "drafts_shown": drafts_shown(request),
+        # The supervision brief's buttons: for those who read every department (not reporters).
+        "offers_brief": request.user.sees_everything,
         "plans": plans,
         "plan": plan,
         "year": year,

@@ -1,13 +1,16 @@
-"""Downloads: the assessment workbook and the department's import template."""
+"""Downloads: the assessment workbook, the supervision brief and the department's import template."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from indicators.brief import BriefRefused, SupervisionBrief, final_refusal
 from indicators.excel import AssessmentWorkbook, ImportTemplate
 from indicators.permissions import may_enter
+from indicators import selection
 from indicators.selection import choose_entry_department, choose_plan
 
 
@@ -20,6 +23,23 @@ def export_xlsx(request, year: int):
         raise PermissionDenied
     plan = choose_plan(request, year=year)
     return AssessmentWorkbook(plan, year, user).response()
+
+
+@login_required
+@require_GET
+def export_brief(request, year: int):
+    """The supervision brief (督查通报) for leaders, reviewers and administrators; ``?final=1``: the final assessment."""
+    if not request.user.sees_everything:
+        raise PermissionDenied
+    plan = choose_plan(request, year=year)
+    try:
+        brief = SupervisionBrief(plan, year, request.user, final=request.GET.get("final") == "1")
+    except BriefRefused as refusal:
+        # The yearly brief always exists; the final assessment does once the plan's last year is over.
+        final_year = plan.last_year if final_refusal(plan, plan.last_year, selection.shanghai_today()) is None else None
+        context = {"message": str(refusal), "plan": plan, "year": year, "final_year": final_year}
+        return render(request, "exports/brief_refused.html", context, status=400)
+    return brief.response()
 
 
 @login_required

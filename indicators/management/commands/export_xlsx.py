@@ -9,8 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.excel import AssessmentWorkbook
-from indicators.models import Plan
-from indicators.selection import default_plan
+from indicators.selection import command_plan
 
 
 class Command(BaseCommand):
@@ -22,17 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--plan", help="The plan's document number (e.g. 柳高新〔2022〕2号); default: the plan in force (else closed) covering the year.")
 
     def handle(self, *args, year, output, plan=None, **options):
-        if plan:
-            try:
-                chosen = Plan.objects.get(code=plan)
-            except Plan.DoesNotExist:
-                raise CommandError(f"No plan {plan!r}. Known plans: {', '.join(Plan.objects.values_list('code', flat=True)) or 'none'}.") from None
-            if not chosen.contains_year(year):
-                raise CommandError(f"{year} is outside {chosen.code} ({chosen.first_year}–{chosen.last_year}).")
-        else:
-            chosen = default_plan(list(Plan.objects.all()), year)
-            if chosen is None:
-                raise CommandError(f"No plan covers {year}. Load one first (manage.py loaddata plan_2022_2025).")
+        try:
+            chosen = command_plan(plan, year)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         path = Path(output)
         if not path.parent.exists():
             raise CommandError(f"The folder {path.parent} does not exist.")
