@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from indicators import plans
+from indicators.admin import plan_table as plan_table_admin
 from indicators.excel.plan_import import PlanDetails, import_plan
 from indicators.excel.plan_reading import read_plan_table
 from indicators.excel.plan_table import HIDDEN, TABLE_SHEET, PlanTableExport
@@ -64,6 +65,23 @@ def test_export_then_import_keeps_what_a_rolled_over_plan_marks_and_any_setting(
     assert rolled.indicators.filter(baseline_unreported=True).exists() and rolled.indicators.filter(target_pending=True).exists()
     new = round_trip(rolled, administrator, code="柳高新〔2031〕1号")
     assert table_of(new) == table_of(rolled)
+
+
+def test_in_an_exported_table_a_blank_setting_is_the_default_and_only_a_new_rows_measure_is_inferred(plan):
+    # The export leaves 考核方式, 指标方向 and the flags blank when they are the default: reading them back
+    # must not mark 29 rows “(inferred)”; a row typed into the file without its settings still says what was assumed.
+    book = openpyxl.load_workbook(io.BytesIO(exported(plan)))
+    ws = book[TABLE_SHEET]
+    assert ws["I3"].value is None and ws["J3"].value is None  # row 1: compared each year, higher is better
+    ws.insert_rows(32)
+    for column, value in zip("ABCDE", [17, "新增地理标志保护产品（个）", "1", "5", SCJG]):
+        ws[f"{column}32"] = value
+    out = io.BytesIO()
+    book.save(out)
+    table = read_plan_table(out.getvalue())
+    assert [row.inferred for row in table.rows[:29]] == [[]] * 29
+    assert table.rows[29].inferred == ["measure"]
+    assert (table.rows[29].target_basis, table.rows[29].higher_is_better) == ("year", True)
 
 
 def test_a_formula_like_name_is_text_in_the_file(plan):
@@ -239,6 +257,16 @@ def test_the_preview_lists_every_problem_and_offers_no_create(client, plan, admi
     problems = response.context["problems"]
     assert problems[0].startswith("第 3 行") and problems[1].startswith("第 4 行")
     assert 'id="create-plan"' not in response.content.decode() and not Plan.objects.filter(code=NEW).exists()
+
+
+def test_a_long_table_previews_its_first_rows_and_still_checks_every_row(client, plan, administrator, monkeypatch):
+    monkeypatch.setattr(plan_table_admin, "PREVIEW_ROWS", 3)
+    client.force_login(administrator)
+    response = client.post(UPLOAD, form(workbook([one(task=n) for n in range(1, 5)] + [one(baseline="约3", task=5)])))
+    assert len(response.context["rows"]) == 3
+    assert "预览仅列出前 3 行，其余 2 行已一并检查" in response.content.decode() and response.context["not_shown"] == 2
+    assert response.context["problems"] and response.context["problems"][0].startswith("第 7 行")  # the fifth row, not shown
+    assert response.context["payload"] == ""
 
 
 @pytest.mark.parametrize("data, expected", [

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from indicators.admin.plan_life import RolloverForm
 from indicators.excel import ImportFailed, UnsafeFile, check_size
-from indicators.excel.plan_import import PlanDetails, import_plan, prepare_import
+from indicators.excel.plan_import import PlanDetails, import_plan, prepare_import, unknown_departments
 from indicators.excel.plan_reading import PlanTable, read_plan_table
 from indicators.excel.plan_table import PlanTableExport
 from indicators.models import Department, Measure, Plan
@@ -37,6 +37,7 @@ from indicators.views.imports import read_upload
 
 SALT = "indicators.plan-table-import"
 PREVIEW_MAX_AGE = 2 * 60 * 60  # seconds a preview may wait for “create”
+PREVIEW_ROWS = 200  # rows shown (a plan prints a few dozen); every row is checked and listed when wrong
 BASIS_SHORT = {TargetBasis.YEAR: gettext_lazy("each year"), TargetBasis.CUMULATIVE: gettext_lazy("running total")}
 DIRECTION_SHORT = {True: gettext_lazy("higher is better"), False: gettext_lazy("lower is better")}
 
@@ -156,8 +157,7 @@ class PlanTableMixin:
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             self.message_user(request, _("The preview has expired or was changed. Upload the table again."), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:indicators_plan_table_import"))
-        prepared = prepare_import(table, details)
-        departments = DepartmentsForm(prepared.unknown, request.POST)
+        departments = DepartmentsForm(unknown_departments(table), request.POST)
         errors: list[str] = []
         if departments.is_valid():
             mapped, created = departments.choices()
@@ -186,12 +186,12 @@ class PlanTableMixin:
                 "direction": DIRECTION_SHORT[bool(row.higher_is_better)],
                 "departments": [(name, name in unknown) for name in row.departments],
             }
-            for order, row in enumerate(table.rows, start=1)
+            for order, row in enumerate(table.rows[:PREVIEW_ROWS], start=1)
         ]
         return self.table_render(request, {
             "preview": True, "details": details, "table": table, "rows": rows, "problems": problems,
             "errors": errors or [], "warnings": prepared.warnings, "departments": departments,
-            "inferred_rows": sum(1 for row in table.rows if row.inferred),
+            "inferred_rows": sum(1 for row in table.rows if row.inferred), "not_shown": max(len(table.rows) - PREVIEW_ROWS, 0),
             "payload": sign(table, details) if not problems else "",
             "form": PlanTableUploadForm(initial={**details.__dict__}) if problems else None,
         })

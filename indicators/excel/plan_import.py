@@ -126,6 +126,15 @@ class Departments:
         return department
 
 
+def unknown_departments(table: R.PlanTable) -> dict[str, list[int]]:
+    """The department names ``table`` prints that no department has, with their rows (one query)."""
+    departments = Departments(None, None)
+    for row in table.rows:
+        for name in row.departments:
+            departments.get(name, row.row)
+    return departments.unknown
+
+
 def prepare_import(table: R.PlanTable, details: PlanDetails, *, mapped=None, created=None) -> Prepared:
     """The plan, indicators and departments ``table`` makes, unsaved, with every problem found (a few queries)."""
     code, title, issuer = (details.code or "").strip(), (details.title or "").strip(), (details.issuer or "").strip()
@@ -210,7 +219,7 @@ def import_plan(user, table: R.PlanTable, details: PlanDetails, *, mapped=None, 
     bulk_create_with_history(prepared.indicators, Indicator, batch_size=BATCH, default_user=user,
                              default_change_reason="imported from a table")
     CooperatingDepartment.objects.bulk_create(
-        (CooperatingDepartment(indicator=indicator, department=department, position=position)
+        (CooperatingDepartment(indicator_id=indicator.pk, department_id=department.pk, position=position)
          for indicator, departments in zip(prepared.indicators, prepared.cooperating, strict=True)
          for position, department in enumerate(departments, start=1)),
         batch_size=BATCH,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from indicators.excel import plan_table as T
 from indicators.excel.importer import ImportFailed, cell_text, row_label
 from indicators.excel.reading import NoSheet, read_sheet
 from indicators.excel.safety import UnsafeFile
+from indicators.excel.writer import collection_paused
 from indicators.models import Measure
 from indicators.progress import TargetBasis
 from indicators.text import clean_text
@@ -103,7 +104,12 @@ class PlanTable:
     problems: list[tuple[int, str]] = field(default_factory=list)
 
     def to_data(self) -> dict:
-        return asdict(self)
+        """Plain JSON-able data (``dataclasses.asdict`` deep-copies every value: slow for thousands of rows)."""
+        return {
+            "rows": [dict(vars(row)) for row in self.rows], "footnotes": list(self.footnotes), "headers": dict(self.headers),
+            "hidden_columns": self.hidden_columns, "header_years": dict(self.header_years),
+            "problems": [list(p) for p in self.problems],
+        }
 
     @classmethod
     def from_data(cls, data: dict) -> PlanTable:
@@ -119,13 +125,16 @@ class PlanTable:
 
 def read_plan_table(data: bytes) -> PlanTable:
     """The table of an uploaded workbook; raises ``ImportFailed`` for a file that holds no table."""
-    try:
-        sheet_rows = read_sheet(data, max_rows=MAX_TABLE_ROWS, sheet=T.TABLE_SHEET)
-    except UnsafeFile as exc:
-        raise ImportFailed(exc.message) from None
-    except NoSheet:
-        raise ImportFailed(_("The workbook has no sheet.")) from None
-    return parse_table(sheet_rows)
+    # The collector paused (as when a workbook is written): reading keeps tens of thousands of
+    # cells alive, and every full collection walked them all again (a third of the time at 2,900 rows).
+    with collection_paused():
+        try:
+            sheet_rows = read_sheet(data, max_rows=MAX_TABLE_ROWS, sheet=T.TABLE_SHEET)
+        except UnsafeFile as exc:
+            raise ImportFailed(exc.message) from None
+        except NoSheet:
+            raise ImportFailed(_("The workbook has no sheet.")) from None
+        return parse_table(sheet_rows)
 
 
 # -- cells -----------------------------------------------------------------------------------------
@@ -164,7 +173,7 @@ def printed_text(read) -> str:
         return str(value)
     text = _squeeze(value)
     try:
-        printed = V.parse_printed(text)
+        printed = V.printed_value(text)  # remembered: a table prints the same few values on every row
     except V.InvalidValue:
         return text  # the model's validation says what is wrong with it
     return printed.marker or unicodedata.normalize("NFKC", text)
@@ -363,7 +372,8 @@ class RowReader:
             text = _squeeze(_plain(self.cell(cells, column)))
             if not text:
                 setattr(row, attribute, inferred[column])
-                row.inferred.append({T.MEASURE: "measure", T.BASIS: "basis", T.DIRECTION: "direction"}[column])
+                if column == T.MEASURE or not self.table.hidden_columns:  # there, blank means the default
+                    row.inferred.append({T.MEASURE: "measure", T.BASIS: "basis", T.DIRECTION: "direction"}[column])
             elif text.lower() in WORDS[column]:
                 value = WORDS[column][text.lower()]
                 setattr(row, attribute, value.value if hasattr(value, "value") else value)

@@ -64,6 +64,8 @@ HIDDEN = (UNIT, SECOND_UNIT, MEASURE, BASIS, DIRECTION, BASELINE_UNREPORTED, TAR
 YES = "是"
 
 MEASURE_WORDS = {Measure.FLOW: "当年发生数", Measure.STOCK: "年末存量", Measure.RATE: "比率"}
+# In a table with the hidden columns, a blank 考核方式 / 指标方向 / flag is the default, not a guess.
+DEFAULT_BASIS = TargetBasis.YEAR
 BASIS_WORDS = {TargetBasis.YEAR: "逐年考核", TargetBasis.CUMULATIVE: "累计考核"}
 DIRECTION_WORDS = {True: "越高越好", False: "越低越好"}
 
@@ -74,13 +76,10 @@ HELP_LINES = [
     "4. 责任部门用“、”分隔，第一个为牵头部门；部门名称须与系统中的名称一致，否则导入时需对应到已有部门或新建部门。",
     "5. 表下的注释以“注：”开头，每条一行。",
     "6. 表格右侧隐藏的列（单位、计数单位、填报口径、考核方式、指标方向、基期值未填报、目标值待定）保存方案原文没有印出的设置，"
-    "请勿删除；新增的行可以不填，导入时按单位推断（带“%”的为比率，其余为当年发生数、逐年考核），导入后可在系统中修改。",
+    "请勿删除。考核方式留空为逐年考核，指标方向留空为越高越好，基期值未填报、目标值待定留空为否；"
+    "新增的行可以不填单位和填报口径，导入时推断（单位取指标名称末尾括号内的文字，带“%”的为比率，其余为当年发生数），导入后可在系统中修改。",
     "7. 导入时只要有一行不符合要求，整张表都不会保存，页面会列出行号和原因。",
 ]
-
-
-def yes_word(flag: bool) -> str:
-    return YES if flag else ""
 
 
 class PlanTableExport(BaseExporter):
@@ -158,13 +157,16 @@ class PlanTableExport(BaseExporter):
                 out.text(indicator.baseline_printed, center),
                 out.text(indicator.target_printed, center),
                 out.text(departments, left),
-                out.text(indicator.unit, center),
-                out.text(indicator.second_unit, center),
+                # Hidden: what is entered always; the rest only when it is not the default (a cell left out
+                # is not read at all, which keeps a 2,900-row table quick to import).
+                out.text(indicator.unit, center) if indicator.unit else None,
+                out.text(indicator.second_unit, center) if indicator.second_unit else None,
                 out.text(MEASURE_WORDS.get(indicator.measure, indicator.measure), center),
-                out.text(BASIS_WORDS.get(indicator.target_basis, indicator.target_basis), center),
-                out.text(DIRECTION_WORDS[indicator.higher_is_better], center),
-                out.text(yes_word(indicator.baseline_unreported), center),
-                out.text(yes_word(indicator.target_pending), center),
+                None if indicator.target_basis == DEFAULT_BASIS
+                else out.text(BASIS_WORDS.get(indicator.target_basis, indicator.target_basis), center),
+                None if indicator.higher_is_better else out.text(DIRECTION_WORDS[False], center),
+                out.text(YES, center) if indicator.baseline_unreported else None,
+                out.text(YES, center) if indicator.target_pending else None,
             ]
             texts = ["", indicator.name, indicator.baseline_printed, indicator.target_printed, departments]
             out.append(cells, height=row_height(texts, widths[:visible]))
