@@ -22,6 +22,7 @@ def fill_details(page, path, code):
 def test_an_administrator_previews_the_typed_table_and_creates_the_plan(live_server, page, plan, administrator, tmp_path, artifacts):
     path = tmp_path / "量化指标.xlsx"
     path.write_bytes(typed_2022())
+    page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, live_server, administrator)
     page.goto(f"{live_server.url}/admin/indicators/plan/")
     page.click("#plan-table-import")
@@ -29,6 +30,8 @@ def test_an_administrator_previews_the_typed_table_and_creates_the_plan(live_ser
     page.click("#upload-table input[type=submit]")
     page.wait_for_selector("#table-preview")
     assert page.locator("#table-preview tbody tr").count() == 29
+    # The wide preview scrolls in its own box: the page itself never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     assert "推断" in page.inner_text("#inferred-note")
     assert page.locator("#table-footnotes li").count() == 3
     page.screenshot(path=str(artifacts / "plan_table_preview.png"), full_page=True)
