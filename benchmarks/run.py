@@ -26,7 +26,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipzone.settings")
 
 PAGES = [
     "healthz", "overview", "department", "indicator", "year_entry", "admin_changelist", "my", "my_reviewer", "review_desk",
-    "export", "import",
+    "export", "import", "plan_import",
     "overview_uncached", "department_uncached",  # the first view after a write (no cached fragment)
 ]
 
@@ -72,12 +72,12 @@ def collectstatic(workdir: Path) -> None:
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
 
 
-def run_size(size: str, requests: int, workdir: Path) -> dict:
+def run_size(size: str, requests: int, workdir: Path, pages: str = "") -> dict:
     url, drop = throwaway_database(size, workdir)
     env = production_env(workdir, url)
     try:
         result = subprocess.run(
-            [sys.executable, __file__, "--worker", size, "--requests", str(requests)],
+            [sys.executable, __file__, "--worker", size, "--requests", str(requests), "--pages", pages],
             env=env, cwd=ROOT, capture_output=True, text=True, timeout=3600,
         )
     finally:
@@ -93,6 +93,8 @@ def print_table(results: dict) -> None:
     print()
     print(f"{'page':<18}" + "".join(f"{s + ' median':>14}{'p95':>10}{'queries':>9}" for s in sizes))
     for page in PAGES:
+        if not any(page in results[size] for size in sizes):
+            continue  # not measured this time (--pages)
         line = f"{page:<18}"
         for size in sizes:
             m = results[size].get(page, {})
@@ -100,8 +102,10 @@ def print_table(results: dict) -> None:
         print(line)
     for size in sizes:
         data = results[size].get("_data", {})
+        imports = [f"{label} of {results[size][page]['rows']} rows"
+                   for page, label in (("import", "import"), ("plan_import", "plan import")) if page in results[size]]
         print(f"{size}: {data.get('indicators')} indicators, {data.get('departments')} departments, "
-              f"{data.get('actuals')} actuals; import of {results[size].get('import', {}).get('rows')} rows")
+              f"{data.get('actuals')} actuals" + ("; " + ", ".join(imports) if imports else ""))
 
 
 def main():
@@ -111,6 +115,7 @@ def main():
     parser.add_argument("--http", action="store_true", help="also run gunicorn throughput and page weight")
     parser.add_argument("--seconds", type=int, default=15, help="length of the --http load")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--pages", default="", help="measure only these, comma-separated (e.g. plan_import); default: all")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results.json"))
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -118,15 +123,19 @@ def main():
     if args.worker:
         from benchmarks import pages
 
-        print(json.dumps(pages.run(args.worker, args.requests)))
+        print(json.dumps(pages.run(args.worker, args.requests, [p for p in args.pages.split(",") if p])))
         return
 
+    chosen = [p for p in args.pages.split(",") if p]
+    unknown = sorted(set(chosen) - set(PAGES))
+    if unknown:
+        parser.error(f"unknown page(s) {', '.join(unknown)}; choose among {', '.join(PAGES)}")
     results = {}
     with tempfile.TemporaryDirectory(prefix="ipzone-bench-") as tmp:
         collectstatic(Path(tmp))
         for size in args.sizes.split(","):
-            print(f"[{size}] building data and measuring {len(PAGES)} pages × {args.requests} requests…", flush=True)
-            results[size] = run_size(size, args.requests, Path(tmp))
+            print(f"[{size}] building data and measuring {len(chosen or PAGES)} pages × {args.requests} requests…", flush=True)
+            results[size] = run_size(size, args.requests, Path(tmp), ",".join(chosen))
         print_table(results)
         if args.http:
             from benchmarks import http_load
