@@ -105,6 +105,17 @@ def test_a_department_printed_twice_is_kept_once(plan, administrator):
     assert names.count(SCJG) == 1 and len(names) == 10
 
 
+@pytest.mark.parametrize("header, row", [
+    (["主要任务序号", "量化指标", "基期值", "目标值", "责任部门"], [1, "查处假冒知识产权行政案件（起）", "3", "6", f"{SCJG}、社会事务局"]),
+    # Another order and other words.
+    (["责任部门", "序号", "指标名称", "2025年基准值", "2030年目标值"], [f"{SCJG}、社会事务局", 1, "查处假冒知识产权行政案件（起）", "3", "6"]),
+])
+def test_a_table_typed_with_other_header_words_or_column_order_imports(plan, administrator, header, row):
+    indicator = create(administrator, workbook([row], header=header)).indicators.get()
+    assert (indicator.name, indicator.unit, indicator.baseline_printed, indicator.target_printed) == ("查处假冒知识产权行政案件（起）", "起", "3", "6")
+    assert [d.name for d in indicator.responsible_departments()] == [SCJG, "社会事务局"]
+
+
 # ---- task numbers ---------------------------------------------------------------------------------
 
 
