@@ -26,7 +26,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipzone.settings")
 
 PAGES = [
     "healthz", "overview", "department", "indicator", "year_entry", "admin_changelist", "my", "my_reviewer", "review_desk",
-    "export", "brief", "import",
+    "export", "brief", "import", "plan_import",
     "overview_uncached", "department_uncached", "indicator_uncached",  # the first view after a write
 ]
 
@@ -102,8 +102,10 @@ def print_table(results: dict) -> None:
         print(line)
     for size in sizes:
         data = results[size].get("_data", {})
+        imports = [f"{label} of {results[size][page]['rows']} rows"
+                   for page, label in (("import", "import"), ("plan_import", "plan import")) if page in results[size]]
         print(f"{size}: {data.get('indicators')} indicators, {data.get('departments')} departments, "
-              f"{data.get('actuals')} actuals; import of {results[size].get('import', {}).get('rows')} rows")
+              f"{data.get('actuals')} actuals" + ("; " + ", ".join(imports) if imports else ""))
 
 
 def main():
@@ -129,6 +131,10 @@ def main():
         if unknown:
             parser.error(f"unknown page(s): {', '.join(sorted(unknown))}; choose from {', '.join(PAGES)}")
 
+    chosen = [p for p in args.pages.split(",") if p]
+    unknown = sorted(set(chosen) - set(PAGES))
+    if unknown:
+        parser.error(f"unknown page(s) {', '.join(unknown)}; choose among {', '.join(PAGES)}")
     results = {}
     with tempfile.TemporaryDirectory(prefix="ipzone-bench-") as tmp:
         collectstatic(Path(tmp))

@@ -39,7 +39,7 @@ class PlanError(Exception):
         super().__init__("; ".join(self.messages))
 
 
-def _require_administrator(user):
+def require_administrator(user):
     if not user.is_administrator:
         raise PlanError(_("Only administrators change a plan's state."))
 
@@ -79,7 +79,7 @@ def publish_problems(plan) -> list[str]:
 
 def publish(user, plan) -> Plan:
     """草稿 → 执行中, once every target is set or explicitly “/”."""
-    _require_administrator(user)
+    require_administrator(user)
     with transaction.atomic():
         plan = _locked(plan)
         if plan.status != PlanStatus.DRAFT:
@@ -123,7 +123,7 @@ def open_figures(plan) -> list[OpenFigure]:
 
 def close(user, plan, reason="") -> Plan:
     """执行中 → 已收官: every figure of the plan is frozen (``workflow`` refuses changes)."""
-    _require_administrator(user)
+    require_administrator(user)
     reason = (reason or "").strip()
     problems = check_note(reason, _("The reason"))
     if problems:
@@ -139,7 +139,7 @@ def close(user, plan, reason="") -> Plan:
 
 def reopen(user, plan, reason) -> Plan:
     """已收官 → 执行中, with the administrator's reason (kept in the plan's history)."""
-    _require_administrator(user)
+    require_administrator(user)
     reason = (reason or "").strip()
     if not reason:
         raise PlanError(_("Give a reason for reopening the plan."))
@@ -153,6 +153,32 @@ def reopen(user, plan, reason) -> Plan:
                             % {"plan": plan.code, "status": plan.get_status_display()})
         _stamp(plan, user, PlanStatus.ACTIVE, reason, "reopened")
     return plan
+
+
+# ---- a new plan -----------------------------------------------------------------------------
+
+
+def new_plan_problems(code: str, title: str, first_year: int, last_year: int) -> list[str]:
+    """What is wrong with a new plan's number, title and years (a roll-over and an import alike)."""
+    problems = []
+    if not code:
+        problems.append(_("Give the new plan's document number."))
+    if not title:
+        problems.append(_("Give the new plan's title."))
+    if last_year < first_year:
+        problems.append(_("The last year cannot be before the first year."))
+    if code and Plan.objects.filter(code=code).exists():
+        problems.append(_("A plan with the number %(code)s exists already.") % {"code": code})
+    return problems
+
+
+def save_new_plan(plan: Plan) -> None:
+    """Insert a new plan; a number another administrator took meanwhile is a ``PlanError``."""
+    try:
+        with transaction.atomic():  # a savepoint: another administrator may take the number first
+            plan.save()
+    except IntegrityError:
+        raise PlanError(_("A plan with the number %(code)s exists already.") % {"code": plan.code}) from None
 
 
 # ---- roll-over --------------------------------------------------------------------------------
@@ -199,19 +225,12 @@ def rollover(user, source: Plan, *, code: str, title: str, first_year: int, last
     still to be set (publishing refuses until it is set or confirmed); each new indicator links
     to its predecessor.  Yearly targets and deadlines are not carried over.
     """
-    _require_administrator(user)
-    problems = []
+    require_administrator(user)
     code, title = (code or "").strip(), (title or "").strip()
-    if not code:
-        problems.append(_("Give the new plan's document number."))
-    if not title:
-        problems.append(_("Give the new plan's title."))
+    problems = new_plan_problems(code, title, first_year, last_year)
     if first_year != source.last_year + 1:
-        problems.append(_("The new plan must start the year after %(plan)s ends (%(year)s).") % {"plan": source.code, "year": source.last_year + 1})
-    if last_year < first_year:
-        problems.append(_("The last year cannot be before the first year."))
-    if Plan.objects.filter(code=code).exists():
-        problems.append(_("A plan with the number %(code)s exists already.") % {"code": code})
+        problems.insert(2, _("The new plan must start the year after %(plan)s ends (%(year)s).")
+                        % {"plan": source.code, "year": source.last_year + 1})
     if problems:
         raise PlanError(problems)
     plan = Plan(
@@ -231,11 +250,7 @@ def rollover(user, source: Plan, *, code: str, title: str, first_year: int, last
         plan.full_clean()
     except ValidationError as exc:
         raise PlanError(exc.messages) from None
-    try:
-        with transaction.atomic():  # a savepoint: another administrator may take the number first
-            plan.save()
-    except IntegrityError:
-        raise PlanError(_("A plan with the number %(code)s exists already.") % {"code": code}) from None
+    save_new_plan(plan)
     indicators = list(source.indicators.select_related("plan").order_by("order"))
     actuals: dict[int, dict[int, Actual]] = {}
     for actual in Actual.objects.filter(indicator__plan=source).order_by():

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.admin.base import ReadOnlyHistoryAdmin
 from indicators.admin.forms import number_text
 from indicators.admin.plan_life import PlanLifeMixin
+from indicators.admin.plan_table import PlanTableMixin
 from indicators.models import CooperatingDepartment, Department, Indicator, Plan, PlanStatus, ReportingDeadline, YearlyTarget
 
 
@@ -17,7 +18,7 @@ class ReportingDeadlineInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(PlanLifeMixin, ReadOnlyHistoryAdmin):
+class PlanAdmin(PlanTableMixin, PlanLifeMixin, ReadOnlyHistoryAdmin):
     list_display = ["code", "title", "status", "issue_date", "baseline_year", "first_year", "last_year"]
     list_filter = ["status"]
     inlines = [ReportingDeadlineInline]

@@ -52,17 +52,18 @@ def damaged() -> UnsafeFile:
     return UnsafeFile(_("The file is damaged or is not an Excel workbook (.xlsx)."))
 
 
-def read_sheet(data: bytes, *, max_rows: int) -> list[tuple[int, tuple[Read, ...]]]:
-    """The template sheet's rows that hold anything, as ``(row number, cells)``, at most ``max_rows`` deep.
+def read_sheet(data: bytes, *, max_rows: int, sheet: str = TEMPLATE_SHEET) -> list[tuple[int, tuple[Read, ...]]]:
+    """The rows that hold anything of the sheet named ``sheet`` (else the first), as ``(row number, cells)``,
+    at most ``max_rows`` deep.
 
     Raises ``UnsafeFile`` (refused or damaged) or ``NoSheet``.
     """
     check_xlsx(data, max_rows=max_rows)
     try:
-        rows, formulas = _read(data, max_rows, data_only=False)
+        rows, formulas = _read(data, max_rows, sheet, data_only=False)
         if formulas:
             # The same sheet again with the results stored for its formulas (a second pass only then).
-            results = dict(_read(data, max_rows, data_only=True)[0])
+            results = dict(_read(data, max_rows, sheet, data_only=True)[0])
             rows = [(number, _with_results(number, cells, results.get(number, ()), formulas)) for number, cells in rows]
     except (UnsafeFile, NoSheet):
         raise
@@ -73,11 +74,11 @@ def read_sheet(data: bytes, *, max_rows: int) -> list[tuple[int, tuple[Read, ...
     return rows
 
 
-def _read(data, max_rows, *, data_only):
+def _read(data, max_rows, name, *, data_only):
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     try:
-        if TEMPLATE_SHEET in workbook.sheetnames:
-            sheet = workbook[TEMPLATE_SHEET]
+        if name in workbook.sheetnames:
+            sheet = workbook[name]
         elif workbook.worksheets:
             sheet = workbook.worksheets[0]
         else:
