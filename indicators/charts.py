@@ -41,7 +41,10 @@ def number(value: Decimal | None) -> str:
 
 
 def _axis(**options) -> dict:
-    return {"automargin": True, "gridcolor": "#E9ECEF", "zerolinecolor": "#ADB5BD", **options}
+    # Ticks in full with thousands separators (100,000): plotly's default SI suffixes (100k, 1M)
+    # are English abbreviations a Chinese reader does not use, and it has no 万 format.
+    return {"automargin": True, "gridcolor": "#E9ECEF", "zerolinecolor": "#ADB5BD",
+            "exponentformat": "none", "separatethousands": True, **options}
 
 
 def _layout(*, height: int, xaxis: dict, yaxis: dict, **extra) -> dict:

@@ -85,3 +85,14 @@ def test_chart_json_keeps_chinese_as_text_and_is_compact(db):
     figure_json = charts.department_statuses(None)
     assert "未填报" in figure_json and "\\u" not in figure_json  # UTF-8: half the bytes of \uXXXX escapes
     assert figure_json == json.dumps(json.loads(figure_json), ensure_ascii=False, separators=(",", ":"))
+
+
+def test_axis_ticks_never_use_english_abbreviations_such_as_100k(plan):
+    report(plan, 19, 2022, 125000, 4)  # a pledge amount in the hundred thousands (万元)
+    row = next(row for row in build_rows(plan, 2022) if row.indicator.order == 19)
+    figures = [checked(trend["json"]) for trend in charts.trends(row)]
+    figures += [checked(charts.completion_by_indicator([row])), checked(charts.status_by_department([]))]
+    for figure in figures:
+        for axis in ("xaxis", "yaxis"):
+            assert figure["layout"][axis]["exponentformat"] == "none"  # 125,000, not 125k
+            assert figure["layout"][axis]["separatethousands"] is True
