@@ -135,3 +135,22 @@ def test_logging_out_is_a_post_and_leads_to_the_login_page(live_server, offline,
     page.wait_for_url("**/accounts/login/")
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
+
+
+def test_the_leader_includes_drafts_and_sees_them_marked(live_server, offline, leader, plan, artifacts, console_errors):
+    from indicators.models import ActualStatus
+
+    draft = report(plan, 19, 2022, 4321, 5, status=ActualStatus.DRAFT)
+    page = offline
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, live_server, leader, f"/indicators/{draft.indicator_id}/?year=2022")
+    assert "4321" not in page.inner_text("main")
+    page.get_by_role("button", name="含草稿").click()
+    page.wait_for_load_state()
+    assert "已含草稿" in page.inner_text("main")
+    assert page.locator(".pending.draft", has_text="草稿").first.is_visible()
+    page.screenshot(path=artifacts / "indicator-drafts-included.png", full_page=False)
+    page.get_by_role("button", name="不含草稿").click()
+    page.wait_for_load_state()
+    assert "4321" not in page.inner_text("main")
+    assert console_errors == []
