@@ -37,7 +37,9 @@ TEMPLATES = [
 MODULES = [
     "indicators/rows/build.py",
     "indicators/selection.py",
-    "indicators/workflow.py",
+    "indicators/workflow/entries.py",
+    "indicators/workflow/transitions.py",
+    "indicators/workflow/common.py",
     "indicators/charts.py",
     "indicators/tables.py",
     "indicators/history.py",

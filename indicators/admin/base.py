@@ -14,7 +14,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from indicators.values import format_number
 
-# Why a record was written (``_change_reason`` in indicators/workflow.py), as people say it.
+# Why a record was written (``_change_reason`` in indicators/workflow/), as people say it.
 CHANGE_REASONS = {
     "entered": _("entered"),
     "submitted": _("submitted for review"),

@@ -1,0 +1,38 @@
+"""Writing figures: validation, the review workflow and the version check.
+
+Every path that changes a figure — the admin form, the year page, the Excel import, the
+review actions — goes through these functions, so the rules are stated once (docs/design.md,
+"Reporting").  Multi-row writes run in one ``transaction.atomic()``: either every row is saved
+or none is.  A refused write raises ``WorkflowError`` whose ``problems`` say which row (the
+caller's ``key``: an indicator id, a spreadsheet row number …) and why, for the caller to put
+next to the row.
+
+Two people never overwrite each other: each figure carries a ``version``; a write names the
+version its author saw, and the figure's row is locked while it is compared and written
+(``select_for_update`` on PostgreSQL; on SQLite every write transaction takes the database's
+write lock when it begins, ``transaction_mode`` IMMEDIATE in the settings).
+
+Implausible values (``indicators/plausibility.py``) are stopped here too: a fraction of a
+whole-number unit is an error; a new value far above the year's target or far from last
+year's is a warning that holds the whole save until the row is fixed or confirmed (确认无误,
+``Entry.outlier_confirmed``).  A confirmation holds for the values it was given for: the
+stored figure keeps its flag while its value stays, a changed value must be confirmed again.
+"""
+
+from indicators.workflow.common import ConflictError, Problem, WorkflowError, conflict_message, frozen_message
+from indicators.workflow.entries import NOTE_MAX, Entry, check_note, clean_entry, save_entries
+from indicators.workflow.transitions import (
+    Returned,
+    approve,
+    approve_unchanged,
+    reopen,
+    return_actuals,
+    return_with_notice,
+    submit,
+)
+
+__all__ = [
+    "NOTE_MAX", "ConflictError", "Entry", "Problem", "Returned", "WorkflowError", "approve", "approve_unchanged",
+    "check_note", "clean_entry", "conflict_message", "frozen_message", "reopen", "return_actuals",
+    "return_with_notice", "save_entries", "submit",
+]

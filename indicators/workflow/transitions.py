@@ -1,0 +1,207 @@
+"""The review workflow's transitions: submit, approve, return, reopen — all or none, version-checked.
+
+See ``indicators.workflow`` for the rules every write path shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators import notices
+from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus
+from indicators.permissions import can_edit
+from indicators.progress import OFF_TRACK, assess
+from indicators.workflow.common import Problem, WorkflowError, _conflict, conflict_message, frozen_message
+from indicators.workflow.entries import check_note
+
+
+# What a transition changes; put back on the caller's objects when the whole write is refused.
+_TRANSITION_FIELDS = (
+    "version", "status", "return_reason", "submitted_by_id", "submitted_at", "reviewed_by_id", "reviewed_at",
+)
+
+
+def _transition(user, actuals, *, allowed_from, to, permission, check=None, stamp=None, reason=None, change_reason=""):
+    """Move figures to ``to``, all or none; each must still be at the version and state the caller read."""
+    if not user.has_perm(permission):
+        raise WorkflowError(_("You do not have permission to do this."))
+    problems, done = [], []
+    as_read = {id(a): {name: getattr(a, name) for name in _TRANSITION_FIELDS} for a in actuals}
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            current = {
+                a.pk: (a.version, a.status)
+                for a in Actual.objects.select_for_update().filter(pk__in=[a.pk for a in actuals]).order_by("pk")
+            }
+            for actual in actuals:
+                label = f"{actual.indicator.name} {actual.year}"
+                if actual.pk not in current:
+                    problems.append(Problem(_("This figure was deleted by someone else. Reload the page."), actual.pk, label))
+                    continue
+                if current[actual.pk] != (actual.version, actual.status):
+                    problems.extend(_conflict(actual.pk, label).problems)
+                    continue
+                if actual.status not in allowed_from:
+                    problems.append(Problem(_("It is %(status)s.") % {"status": actual.get_status_display()}, actual.pk, label))
+                    continue
+                frozen = frozen_message(actual.indicator.plan)
+                if frozen:
+                    problems.append(Problem(frozen, actual.pk, label))
+                    continue
+                problem = check(actual) if check else None
+                if problem:
+                    problems.append(Problem(problem, actual.pk, label))
+                    continue
+                actual.version += 1
+                actual.status = to
+                if stamp:
+                    setattr(actual, f"{stamp}_by", user)
+                    setattr(actual, f"{stamp}_at", now)
+                if reason is not None:
+                    actual.return_reason = reason
+                actual._change_reason = change_reason
+                actual._history_user = user
+                actual.save()
+                done.append(actual)
+            if problems:
+                raise WorkflowError(problems)  # leaving the block rolls back what was written
+    except WorkflowError:
+        for actual in done:
+            for name, value in as_read[id(actual)].items():
+                setattr(actual, name, value)
+        raise
+    return done
+
+
+def _needs_note(actual):
+    """Off-track figures (behind, deteriorating) are not submitted without an explanation."""
+    if not actual.is_reported:
+        return _("Enter a value (or mark the year as not carried out) before submitting.")
+    if actual.note.strip():
+        return None
+    indicator = actual.indicator
+    values = {a.year: a.year_value for a in indicator.actuals.all()}
+    values[actual.year] = actual.year_value
+    if assess(indicator.spec(), values, actual.year).status in OFF_TRACK:
+        return _("This figure is behind its target: explain it in the note before submitting.")
+    return None
+
+
+def submit(user, actuals):
+    for actual in actuals:
+        if not can_edit(user, actual.indicator):
+            raise WorkflowError(_("You may not submit figures of another department."))
+    # The reason of an earlier return is answered by this submission: it stays in the history,
+    # and no page shows it as the figure's current reason any more.
+    return _transition(
+        user, actuals, allowed_from=EDITABLE_STATUSES, to=ActualStatus.SUBMITTED,
+        permission="indicators.submit_actual", check=_needs_note, stamp="submitted", reason="", change_reason="submitted",
+    )
+
+
+def approve(user, actuals):
+    return _transition(
+        user, actuals, allowed_from=(ActualStatus.SUBMITTED,), to=ActualStatus.APPROVED,
+        permission="indicators.review_actual", stamp="reviewed", reason="", change_reason="approved",
+    )
+
+
+def _require_reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("Give a reason."))
+    problems = check_note(reason, _("The reason"))
+    if problems:
+        raise WorkflowError(problems)
+    return reason
+
+
+@dataclass
+class Returned:
+    """Figures sent back to their department, and what became of the notices to the people who submitted them.
+
+    ``delivery`` is filled once the return is committed: before ``return_with_notice`` returns,
+    unless the caller holds a transaction open (then at its commit, and only the log tells).
+    """
+
+    figures: list[Actual]
+    delivery: notices.Delivery = field(default_factory=notices.Delivery)
+
+
+def _send_back(user, actuals, reason, *, allowed_from, change_reason) -> Returned:
+    reason = _require_reason(reason)
+    done = _transition(
+        user, actuals, allowed_from=allowed_from, to=ActualStatus.RETURNED,
+        permission="indicators.review_actual", stamp="reviewed", reason=reason, change_reason=change_reason,
+    )
+    result = Returned(done)
+
+    def notify():
+        result.delivery = notices.notify_returned(done, user, reason)
+
+    # After the commit: a mail is never sent for a return that was rolled back, and a mail
+    # server that fails (``notify_returned`` catches and logs that) or a bug in the mail
+    # (robust: logged) cannot take back the return.
+    transaction.on_commit(notify, robust=True)
+    return result
+
+
+def return_with_notice(user, actuals, reason) -> Returned:
+    """Send submitted figures back to the department with the reviewer's reason, and mail who submitted them."""
+    return _send_back(user, actuals, reason, allowed_from=(ActualStatus.SUBMITTED,), change_reason="returned")
+
+
+def return_actuals(user, actuals, reason):
+    """Send submitted figures back to the department with the reviewer's reason (and mail who submitted them)."""
+    return return_with_notice(user, actuals, reason).figures
+
+
+def reopen(user, actuals, reason):
+    """Unlock approved figures: they go back to the department as returned, with the reason (and a mail)."""
+    return _send_back(user, actuals, reason, allowed_from=(ActualStatus.APPROVED,), change_reason="reopened").figures
+
+
+def approve_unchanged(user, seen) -> tuple[list[Actual], list[Problem]]:
+    """Approve the submitted figures a reviewer saw, ``{figure id: version seen}``, in one transaction.
+
+    Unlike ``approve`` this is not all or nothing: a figure changed since the page was drawn
+    (another version, no longer submitted, or deleted) is skipped and named with who changed
+    it, so that one late edit does not hold up a department's other figures; the rest are
+    approved.  Returns (approved, skipped).
+    """
+    if not user.has_perm("indicators.review_actual"):
+        raise WorkflowError(_("You do not have permission to do this."))
+    seen = dict(seen)
+    approved, skipped = [], []
+    now = timezone.now()
+    with transaction.atomic():
+        current = {
+            actual.pk: actual
+            for actual in Actual.objects.select_for_update(of=("self",))
+            .select_related("indicator", "entered_by")
+            .filter(pk__in=list(seen))
+            .order_by("pk")  # one lock order for every writer
+        }
+        for pk, version in seen.items():
+            actual = current.get(pk)
+            if actual is None:
+                skipped.append(Problem(_("This figure was deleted by someone else. Reload the page."), pk, None))
+                continue
+            label = f"{actual.indicator.name} {actual.year}"
+            if actual.version != version or actual.status != ActualStatus.SUBMITTED:
+                skipped.append(Problem(conflict_message(actual), pk, label))
+                continue
+            actual.version += 1
+            actual.status = ActualStatus.APPROVED
+            actual.reviewed_by, actual.reviewed_at = user, now
+            actual.return_reason = ""
+            actual._change_reason = "approved"
+            actual._history_user = user
+            actual.save()
+            approved.append(actual)
+    return approved, skipped
