@@ -255,7 +255,7 @@ class FinalAssessmentTable(BaseTable):
 
     order = tables.Column(verbose_name=_("No."), accessor="indicator__order", attrs={"td": {"class": "num"}})
     name = IndicatorNameColumn(verbose_name=_("Indicator"), accessor="indicator__name", attrs={"td": {"class": "name"}})
-    lead = tables.Column(verbose_name=_("Lead department"), accessor="row__lead_department__name")
+    lead = tables.Column(verbose_name=_("Lead department"), accessor="row__lead_department__name", attrs={"td": {"class": "lead"}})
     baseline = tables.Column(verbose_name=_("Baseline"), accessor="indicator__baseline_printed", attrs=NUM)
     final = FinalTextColumn("final_text", blank_is_missing=True, verbose_name=_("Final value"))
     total = FinalTextColumn("total_text", verbose_name=_("Plan-period total"))
