@@ -255,6 +255,37 @@ class PlanImportRequest:
         return result
 
 
+class RolloverRequest:
+    """An administrator rolls the plan over into the next one (the plan's admin page, POST): every
+    indicator copied with its departments and carried baseline.  Each round makes a new plan being
+    set up, under a new document number."""
+
+    def __init__(self, plan):
+        self.plan = plan
+        self.rows = plan.indicators.count()
+        self.client = _client("admin")
+        self.round = 0
+
+    def prepare(self) -> str:
+        self.round += 1
+        return f"基准测试转段〔{self.round}〕号"
+
+    def bench(self, requests: int) -> dict:
+        url = f"/admin/indicators/plan/{self.plan.pk}/rollover/"
+        last = self.plan.last_year
+
+        def roll(code):
+            response = self.client.post(url, {"code": code, "title": "基准测试下一期方案", "issuer": "基准测试",
+                                              "first_year": str(last + 1), "last_year": str(last + 5)})  # fmt: skip
+            if response.status_code != 302:
+                raise RuntimeError("rollover refused: " + response.content.decode()[-1500:])
+            return response
+
+        result = measure(roll, requests, prepare=self.prepare)
+        result["rows"] = self.rows
+        return result
+
+
 def run(size: str, requests: int, only: set[str] | None = None) -> dict:
     """Every page, or the names in ``only`` (``run.py --pages brief``): the data is built whole either way."""
     django.setup()
@@ -302,9 +333,13 @@ def run(size: str, requests: int, only: set[str] | None = None) -> dict:
     for name in ("overview", "department", "indicator"):
         if wanted(f"{name}_uncached"):
             results[f"{name}_uncached"] = measure(lambda _arg, request=pages[name]: request(), requests, prepare=write)
+    if wanted("final_assessment"):  # the final-assessment page of the whole plan, cold like the rows above
+        results["final_assessment"] = measure(lambda _arg: leader.get(f"/plans/{plan.pk}/final/"), requests, prepare=write)
     if wanted("import"):
         results["import"] = ImportRequest(plan, importer_department).bench(requests)
     # Last: each round adds a plan of the benchmark's size (being set up, so no page above shows it).
+    if wanted("rollover"):
+        results["rollover"] = RolloverRequest(plan).bench(requests)
     if wanted("plan_import"):
         results["plan_import"] = PlanImportRequest(plan).bench(requests)
     return results

@@ -26,8 +26,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipzone.settings")
 
 PAGES = [
     "healthz", "overview", "department", "indicator", "year_entry", "admin_changelist", "my", "my_reviewer", "review_desk",
-    "export", "brief", "import", "plan_import",
-    "overview_uncached", "department_uncached", "indicator_uncached",  # the first view after a write
+    "export", "brief", "import", "plan_import", "rollover",
+    "overview_uncached", "department_uncached", "indicator_uncached", "final_assessment",  # the first view after a write
 ]
 
 

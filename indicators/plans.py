@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from indicators import values as V
 from indicators.models import (
@@ -29,6 +30,8 @@ from indicators.models import (
     TargetBasis,
 )
 from indicators.workflow import check_note
+
+BATCH = 500  # rows per INSERT when a plan is rolled over
 
 
 class PlanError(Exception):
@@ -90,6 +93,25 @@ def publish(user, plan) -> Plan:
             raise PlanError(problems)
         _stamp(plan, user, PlanStatus.ACTIVE, "", "published")
     return plan
+
+
+def confirm_undecided_targets(user, indicators) -> int:
+    """Confirm “/” (not decided) as the target of those of ``indicators`` that still wait for one.
+
+    A rolled-over target is “/” marked as still to be set; publishing refuses until it is set or
+    confirmed, and in a table of 29 rows most stay “/”.  Targets that were set are left alone.
+    Returns how many were confirmed; each change is in the indicator's history.
+    """
+    require_administrator(user)
+    confirmed = 0
+    with transaction.atomic():
+        for indicator in indicators.select_for_update().filter(target_pending=True, target_printed=V.UNDECIDED).order_by():
+            indicator.target_pending = False
+            indicator._change_reason = "“/” confirmed"
+            indicator._history_user = user
+            indicator.save(update_fields=["target_pending"])
+            confirmed += 1
+    return confirmed
 
 
 # ---- closing and reopening -------------------------------------------------------------------
@@ -258,9 +280,10 @@ def rollover(user, source: Plan, *, code: str, title: str, first_year: int, last
     links: dict[int, list[CooperatingDepartment]] = {}
     for link in CooperatingDepartment.objects.filter(indicator__plan=source).order_by("indicator_id", "position", "pk"):
         links.setdefault(link.indicator_id, []).append(link)
+    copies = []
     for old in indicators:
         baseline, unreported = carried_baseline(old, actuals.get(old.pk, {}))
-        new = Indicator(
+        copies.append(Indicator(
             plan=plan,
             order=old.order,
             task_number=old.task_number,
@@ -276,12 +299,12 @@ def rollover(user, source: Plan, *, code: str, title: str, first_year: int, last
             baseline_unreported=unreported,
             predecessor=old,
             lead_department_id=old.lead_department_id,
-        )
-        new._history_user = user
-        new._change_reason = "rolled over"
-        new.save()
-        CooperatingDepartment.objects.bulk_create(
-            CooperatingDepartment(indicator=new, department_id=link.department_id, position=link.position)
-            for link in links.get(old.pk, ())
-        )
+        ))  # fmt: skip
+    # In bulk, each with its history record: one save per indicator took six seconds for 2,900 rows.
+    bulk_create_with_history(copies, Indicator, batch_size=BATCH, default_user=user, default_change_reason="rolled over")
+    CooperatingDepartment.objects.bulk_create(
+        (CooperatingDepartment(indicator_id=new.pk, department_id=link.department_id, position=link.position)
+         for old, new in zip(indicators, copies, strict=True) for link in links.get(old.pk, ())),
+        batch_size=BATCH,
+    )  # fmt: skip
     return plan

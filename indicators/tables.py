@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from indicators.rows import IndicatorRow
-from indicators.templatetags.ipzone_tags import pending_mark, percent, status_badge
+from indicators.templatetags.ipzone_tags import pending_mark, percent, status_badge, verdict_badge
 
 YEARS = "years"
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -197,3 +197,77 @@ class DepartmentIndicatorTable(IndicatorTable):
         """Page ``number`` (clamped to the last) of this table's rows, sorted as ``order_by`` says."""
         paginator = Paginator(self.data.data, per_page)  # the rows, as order_by sorted them
         return paginator.get_page(number)
+
+
+# ---- the final assessment (rows.final.FinalRow: ``indicator``, ``cells`` and ``year`` as a row's) ----
+
+
+class FinalTextColumn(tables.Column):
+    """A text of the final assessment (final value, period total, target); "" shown as not reported."""
+
+    def __init__(self, attribute: str, *, blank_is_missing: bool = False, **kwargs):
+        self.attribute, self.blank_is_missing = attribute, blank_is_missing
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("attrs", NUM)
+        super().__init__(accessor="indicator", **kwargs)
+
+    def render(self, record):
+        text = getattr(record, self.attribute)
+        if not text and self.blank_is_missing:
+            return format_html('<span class="not-reported">{}</span>', _("Not reported"))
+        return text
+
+    def value(self, record, **kwargs):
+        return getattr(record, self.attribute)
+
+
+class ShareColumn(tables.Column):
+    """How far from baseline to target (进度), part by part; "—" when there is no way to go."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("attrs", NUM)
+        super().__init__(accessor="indicator", **kwargs)
+
+    def render(self, record):
+        return " / ".join(percent(share) for share in record.shares)
+
+    def value(self, record, **kwargs):
+        return self.render(record)
+
+
+class VerdictColumn(tables.Column):
+    """The verdict word on the colour of the status it resembles (``final.VERDICT_STATUS``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("empty_values", ())
+        super().__init__(accessor="indicator", **kwargs)
+
+    def render(self, record):
+        return verdict_badge(record.verdict.verdict)
+
+    def value(self, record, **kwargs):
+        return str(record.verdict.verdict.label)
+
+
+class FinalAssessmentTable(BaseTable):
+    """The final-assessment page: baseline, every plan year, the final value, the target and the verdict."""
+
+    order = tables.Column(verbose_name=_("No."), accessor="indicator__order", attrs={"td": {"class": "num"}})
+    name = IndicatorNameColumn(verbose_name=_("Indicator"), accessor="indicator__name", attrs={"td": {"class": "name"}})
+    lead = tables.Column(verbose_name=_("Lead department"), accessor="row__lead_department__name", attrs={"td": {"class": "lead"}})
+    baseline = tables.Column(verbose_name=_("Baseline"), accessor="indicator__baseline_printed", attrs=NUM)
+    final = FinalTextColumn("final_text", blank_is_missing=True, verbose_name=_("Final value"))
+    total = FinalTextColumn("total_text", verbose_name=_("Plan-period total"))
+    target = FinalTextColumn("target_text", verbose_name=_("Final target"))
+    share = ShareColumn(verbose_name=_("Progress from baseline to target"))
+    verdict = VerdictColumn(verbose_name=_("Verdict"))
+
+    class Meta(BaseTable.Meta):
+        orderable = False  # in table order, as the plan prints it
+        fields = ("order", "name", "lead", "baseline", YEARS, "final", "total", "target", "share", "verdict")
+
+    def __init__(self, rows, *, plan, **kwargs):
+        super().__init__(rows, year_columns=[(f"y{y}", YearValueColumn(y)) for y in plan.years], **kwargs)
+        self.columns["baseline"].column.verbose_name = _("%(year)s baseline") % {"year": plan.baseline_year}
+        self.columns["target"].column.verbose_name = _("%(year)s target") % {"year": plan.last_year}

@@ -10,7 +10,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from indicators import plans
 from indicators.excel import AssessmentWorkbook, content_disposition
+from indicators.excel.final_sheet import FINAL_SHEET, verdict_words
+from indicators.final import VERDICT_ORDER
+from indicators.rows.final import final_assessment
 from indicators.excel.sheets import MAIN_SHEET, SUMMARY_SHEET
 from indicators.excel.xlsx import sheet_title
 from indicators.models import Actual, ActualStatus, Department, Indicator, Plan
@@ -366,3 +370,61 @@ def test_the_export_xlsx_command_refuses_a_year_outside_the_plan(plan, tmp_path)
         call_command("export_xlsx", "--year", "2030", "--output", str(tmp_path / "x.xlsx"))
     with pytest.raises(CommandError, match="No plan"):
         call_command("export_xlsx", "--year", "2024", "--output", str(tmp_path / "x.xlsx"), "--plan", "nope")
+
+
+# ---- the plan's last year: the sheet 终期评估 (the final-assessment page's rows) ----
+
+
+@pytest.fixture
+def last_year(plan, figures):
+    indicators = {i.order: i for i in Indicator.objects.filter(plan=plan)}
+    Actual.objects.filter(indicator=indicators[1], year=2025).update(status=ActualStatus.APPROVED)  # 7: 已完成
+    Actual.objects.create(indicator=indicators[9], year=2025, value=Decimal(12), status=ActualStatus.SUBMITTED)  # 未完成
+    Actual.objects.create(indicator=indicators[15], year=2025, value=Decimal(470), status=ActualStatus.APPROVED)  # 基本完成
+    Actual.objects.create(indicator=indicators[13], year=2025, value=Decimal(5), status=ActualStatus.DRAFT)  # never shown
+    return indicators
+
+
+FINAL_HEADERS = [
+    "序号", "指标内容", "牵头部门", "2021年基础值", "2022年", "2023年", "2024年", "2025年",
+    "终期值", "方案期累计", "2025年目标值", "目标进度", "评估结论",
+]  # fmt: skip
+
+
+def test_the_last_years_workbook_ends_with_the_final_assessment_sheet(plan, last_year, leader):
+    book = open_book(AssessmentWorkbook(plan, 2025, leader).render())
+    assert book.sheetnames == [MAIN_SHEET, *LEAD_SHEETS, SUMMARY_SHEET, FINAL_SHEET]
+    ws = book[FINAL_SHEET]
+    assert [c.value for c in ws[HEADER_ROW]] == FINAL_HEADERS
+    assert ws["A1"].value.endswith("终期评估（预评估）") and plan.code in ws["A1"].value
+    assert "预评估" in ws["A2"].value and ws.freeze_panes == "C4"
+
+
+def test_the_final_sheet_has_the_pages_rows_and_counts(plan, last_year, leader):
+    ws = open_book(AssessmentWorkbook(plan, 2025, leader).render())[FINAL_SHEET]
+    assessment = final_assessment(plan)  # what the page shows
+    words = verdict_words()
+    lines = {ws.cell(row=r, column=1).value: [c.value for c in ws[r]] for r in range(FIRST, FIRST + 29)}
+    assert [lines[item.indicator.order][12] for item in assessment.rows] == [words[item.verdict.verdict] for item in assessment.rows]
+    assert lines[1][3:12] == ["3", 4, 5, 6, 7, 7, 22, "6", pytest.approx(4 / 3)]
+    assert lines[9][12] == "未完成" and lines[9][7] == 12 and "（待审核）" in ws.cell(row=FIRST + 8, column=8).number_format
+    assert lines[13][7] is None and lines[13][8] == "未填报"  # the draft is not there
+    assert lines[15][9] is None  # a stock has no plan-period total
+    assert lines[19][8:12] == ["未填报", "12500/17", "6000/10", "—／—"]  # a pair without its 2025 figure; the total of 2022–2024
+    fills = {order: ws.cell(row=FIRST + order - 1, column=13).fill.fgColor.rgb[-6:] for order in (1, 13)}
+    assert fills == {1: STATUS_COLOURS[Status.ACHIEVED].lstrip("#"), 13: STATUS_COLOURS[Status.MISSING].lstrip("#")}
+    summary = {ws.cell(row=r, column=3).value: [c.value for c in ws[r]][3:10] for r in range(FIRST + 30, ws.max_row + 1)}
+    total = assessment.summary
+    assert summary["合计"] == [*(total.counts[v] for v in VERDICT_ORDER), 29, pytest.approx(float(total.share))]
+    for entry in assessment.departments:
+        assert summary[entry.department.name][:6] == [*(entry.summary.counts[v] for v in VERDICT_ORDER), entry.summary.total]
+
+
+def test_the_final_sheet_says_预评估_until_the_plan_is_closed(plan, last_year, leader, administrator):
+    plan = plans.close(administrator, plan, "")
+    ws = open_book(AssessmentWorkbook(plan, 2025, leader).render())[FINAL_SHEET]
+    assert ws["A1"].value.endswith("终期评估") and "预评估" not in ws["A1"].value + ws["A2"].value
+
+
+def test_a_reporters_last_year_workbook_is_still_their_department_only(plan, last_year, reporter):
+    assert open_book(AssessmentWorkbook(plan, 2025, reporter).render()).sheetnames == ["财政局"]

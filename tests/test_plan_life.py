@@ -93,6 +93,22 @@ def test_publishing_needs_every_target_set_or_confirmed(plan, administrator):
     assert new.status == PlanStatus.ACTIVE
 
 
+def test_the_admin_action_confirms_slash_targets_and_leaves_set_ones_alone(client, plan, administrator, leader):
+    new = plans.rollover(administrator, plan, code=NEXT, title="下一期", first_year=2026, last_year=2030)
+    new.indicators.filter(order=1).update(target_printed="10")  # set, but its pending mark left on
+    with pytest.raises(plans.PlanError):
+        plans.confirm_undecided_targets(leader, new.indicators.all())
+    client.force_login(administrator)
+    response = client.post(
+        "/admin/indicators/indicator/",
+        {"action": "confirm_undecided_targets", "_selected_action": list(new.indicators.values_list("pk", flat=True))},
+        follow=True,
+    )
+    assert "28" in response.content.decode()
+    assert list(new.indicators.filter(target_pending=True).values_list("order", flat=True)) == [1]
+    assert Indicator.history.filter(plan_id=new.pk, history_change_reason="“/” confirmed").count() == 28
+
+
 def test_only_administrators_change_a_plans_state(plan, leader, reviewer):
     for user in (leader, reviewer):
         with pytest.raises(plans.PlanError):

@@ -172,7 +172,8 @@ def filled_plan(plan, reporter):
 def dashboard_paths(plan):
     pledge = plan.indicators.get(order=19).pk
     navigation = plan.indicators.get(order=23).pk
-    return ["/", "/?year=2022", "/departments/czj/", "/departments/scjg/?year=2024", f"/indicators/{pledge}/", f"/indicators/{navigation}/?year=2024"]
+    return ["/", "/?year=2022", "/departments/czj/", "/departments/scjg/?year=2024", f"/indicators/{pledge}/", f"/indicators/{navigation}/?year=2024",
+            f"/plans/{plan.pk}/final/"]
 
 
 def test_the_pages_in_chinese_contain_no_english_interface_words(client, leader, filled_plan):

@@ -1,10 +1,11 @@
 """Administration of the plan's table: plans (and their life), departments, indicators, yearly targets."""
 
 from django import forms
-from django.contrib import admin
-from django.utils.translation import gettext
+from django.contrib import admin, messages
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from indicators import plans
 from indicators.admin.base import ReadOnlyHistoryAdmin
 from indicators.admin.forms import number_text
 from indicators.admin.plan_life import PlanLifeMixin
@@ -82,6 +83,22 @@ class IndicatorAdmin(ReadOnlyHistoryAdmin):
         (_("Responsibility"), {"fields": ["lead_department"]}),
     ]
     raw_id_fields = ["predecessor"]
+    actions = ["confirm_undecided_targets"]
+
+    @admin.action(description=_("Confirm “/” as the target of the selected indicators still to be set"), permissions=["change"])
+    def confirm_undecided_targets(self, request, queryset):
+        try:
+            count = plans.confirm_undecided_targets(request.user, queryset)
+        except plans.PlanError as exc:
+            for text in exc.messages:
+                self.message_user(request, text, messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext("“/” was confirmed as the target of %(count)d indicator.", "“/” was confirmed as the target of %(count)d indicators.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -28,6 +28,7 @@ from indicators.excel.base import BaseExporter
 from indicators.permissions import Visibility
 from indicators.progress import count_by_status
 from indicators.rows import build_rows, department_summary, status_counts
+from indicators.rows.final import final_assessment
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -124,7 +125,7 @@ class SupervisionBrief(BaseExporter):
         return final_review.FinalFacts(
             plan=self.plan,
             rows=self.rows,
-            verdicts=[final_review.verdict_of(row) for row in self.rows],
+            verdicts=[item.verdict for item in final_assessment(self.plan, self.rows).rows],  # as the page and the workbook
             summaries=department_summary(self.plan, self.year, self.rows, today=self.today),
             today=self.today,
             words=self.words,

@@ -1,7 +1,7 @@
 """The sections of the final-assessment brief (终期评估), after the plan's last year.
 
-Each indicator's verdict is ``final.final_verdict(row.spec, values)`` with the values the
-row shows (its cells' ``actual.year_value``), counted by ``final.summarise`` overall and per
+Each indicator's verdict is ``rows.final.verdict_of(row)`` (``final.final_verdict`` on the values
+the row shows), counted by ``final.summarise`` overall and per
 lead department: the same rules and numbers as anywhere else the final assessment is shown.
 Until the plan is closed the whole brief is a 预评估 (pre-assessment).
 """
@@ -14,16 +14,11 @@ from datetime import date
 from indicators.brief import phrases as P
 from indicators.brief.annual import reporting
 from indicators.brief.gongwen import Section, chinese_number
-from indicators.final import FinalVerdict, Verdict, VerdictSummary, final_verdict, summarise
+from indicators.final import FinalVerdict, Verdict, VerdictSummary, summarise
 from indicators.models import Plan
 from indicators.rows import DepartmentSummary, IndicatorRow
 
 SHORT_OF = (Verdict.NOT_COMPLETED, Verdict.MISSING)  # what 存在问题 lists
-
-
-def verdict_of(row: IndicatorRow) -> FinalVerdict:
-    values = {year: cell.actual.year_value for year, cell in row.cells.items() if cell.actual is not None}
-    return final_verdict(row.spec, values)
 
 
 @dataclass

@@ -10,28 +10,18 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from indicators import values as V
-from indicators.excel.sheets import NOT_CARRIED_OUT, PENDING, chinese_labels, status_words
+from indicators.excel.final_sheet import verdict_words
+from indicators.excel.sheets import NOT_CARRIED_OUT, PENDING, status_words
 from indicators.final import VERDICT_ORDER, Verdict
 from indicators.models import Plan
 from indicators.progress import SEVERITY, Status, TargetBasis
 from indicators.rows import IndicatorRow
 
-PRINTED_VERDICT = {
-    Verdict.COMPLETED: "已完成",
-    Verdict.MOSTLY: "基本完成",
-    Verdict.NOT_COMPLETED: "未完成",
-    Verdict.MISSING: "未填报",
-    Verdict.TRACKED: "不考核",
-}
 # The order a reader expects: the good news first, 不考核 last (progress.SEVERITY is worst first).
 STATUS_READING_ORDER = (Status.ACHIEVED, Status.ON_TRACK, Status.ACCELERATE, Status.BEHIND, Status.DETERIORATING, Status.MISSING, Status.TRACKED)
 VERDICT_READING_ORDER = (Verdict.COMPLETED, Verdict.MOSTLY, Verdict.NOT_COMPLETED, Verdict.MISSING, Verdict.TRACKED)
 ON_TRACK = (Status.ACHIEVED, Status.ON_TRACK)  # 进度符合要求
 assert set(STATUS_READING_ORDER) == set(SEVERITY) and set(VERDICT_READING_ORDER) == set(VERDICT_ORDER)
-
-
-def verdict_words() -> dict[Verdict, str]:
-    return chinese_labels(Verdict, PRINTED_VERDICT)
 
 
 def words() -> dict:

@@ -130,6 +130,28 @@ def _as_text(value) -> str:
     return V.format_number(value) if isinstance(value, Decimal) else str(value)
 
 
+def year_value(indicator, cell: YearCell | None):
+    """``(value, number_format)`` for a year column: a number, a text or blank."""
+    if cell is None or not cell.reported:
+        return None, None
+    actual = cell.actual
+    pending = cell.pending
+    if actual.not_carried_out:
+        return NOT_CARRIED_OUT + (PENDING if pending else ""), None
+    if indicator.is_pair:
+        return V.format_pair(actual.value, actual.second_value) + (PENDING if pending else ""), None
+    return actual.value, NUMBER_FORMATS[(indicator.measure == Measure.RATE, pending)]
+
+
+def shown_text(value, number_format) -> str:
+    """What a year column's ``year_value`` prints, the 待审核 mark included; "" for blank."""
+    if value is None:
+        return ""
+    if number_format is None:
+        return value
+    return _as_text(value) + (PENDING if PENDING in number_format else "")
+
+
 def note_of(row: IndicatorRow) -> str:
     """情况说明: the note of the as-of year's figure."""
     return row.current.actual.note if row.current.actual is not None else ""
@@ -151,16 +173,7 @@ class IndicatorSheet:
 
     # -- cells ------------------------------------------------------------------------------
     def year_value(self, indicator, cell: YearCell | None):
-        """``(value, number_format)`` for a year column: a number, a text or blank."""
-        if cell is None or not cell.reported:
-            return None, None
-        actual = cell.actual
-        pending = cell.pending
-        if actual.not_carried_out:
-            return NOT_CARRIED_OUT + (PENDING if pending else ""), None
-        if indicator.is_pair:
-            return V.format_pair(actual.value, actual.second_value) + (PENDING if pending else ""), None
-        return actual.value, NUMBER_FORMATS[(indicator.measure == Measure.RATE, pending)]
+        return year_value(indicator, cell)
 
     @cached_property
     def shown(self) -> list[list[tuple]]:
@@ -173,13 +186,7 @@ class IndicatorSheet:
             line = []
             for year in self.plan.years:
                 value, number_format = self.year_value(row.indicator, row.cells.get(year)) if year <= self.year else (None, None)
-                if value is None:
-                    text = ""
-                elif number_format is None:
-                    text = value
-                else:
-                    text = _as_text(value) + (PENDING if PENDING in number_format else "")
-                line.append((value, number_format, text))
+                line.append((value, number_format, shown_text(value, number_format)))
             shown.append(line)
         return shown
 

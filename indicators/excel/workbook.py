@@ -1,7 +1,8 @@
 """The assessment workbook (督查考核) for a plan as of a year.
 
 Leaders, reviewers and administrators (and the management command, ``viewer=None``)
-get the whole workbook: 量化指标完成情况, one sheet per lead department and 部门汇总,
+get the whole workbook: 量化指标完成情况, one sheet per lead department and 部门汇总, and in
+the plan's last year 终期评估 (the final assessment, ``excel.final_sheet``),
 with submitted figures marked 待审核 and no drafts, whoever exports it.  A reporter gets one
 sheet: the indicators their department leads, as submitted.  Rows come from ``indicators.rows.build_rows``, so the workbook
 and the dashboards always agree, and the whole file costs a fixed number of queries.
@@ -18,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from indicators.permissions import Visibility
 from indicators.rows import IndicatorRow, build_rows, department_summary
 from indicators.excel.base import BaseExporter
+from indicators.excel.final_sheet import FinalSheet
+from indicators.rows.final import final_assessment
 from indicators.excel.sheets import (
     MAIN_SHEET,
     PENDING,
@@ -90,7 +93,7 @@ class AssessmentWorkbook(BaseExporter):
             )
             return
         yield IndicatorSheet(MAIN_SHEET, self.plan, self.year, self.rows, title=self.title(), info=self.info(), words=words)
-        taken.add(SummarySheet.name.lower())
+        taken.update({SummarySheet.name.lower(), FinalSheet.name.lower()})
         by_lead = sorted(self.rows, key=lambda row: (row.lead_department.order, row.lead_department.code, row.indicator.order))
         for _pk, group in groupby(by_lead, key=lambda row: row.lead_department.pk):
             rows = list(group)
@@ -101,6 +104,9 @@ class AssessmentWorkbook(BaseExporter):
             )
         summaries = department_summary(self.plan, self.year, self.rows)
         yield SummarySheet(self.plan, self.year, summaries, title=self.title("部门汇总"), info=self.info(), words=words)
+        if self.year == self.plan.last_year:
+            # The same rows as the final-assessment page (rows.final): the plan's last year is the final one.
+            yield FinalSheet(final_assessment(self.plan, self.rows), title=f"{plan_heading(self.plan)}终期评估")
 
     def build(self) -> BookWriter:
         book = BookWriter()

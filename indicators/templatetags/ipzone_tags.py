@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from indicators import values as V
+from indicators.final import VERDICT_STATUS, Verdict
 from indicators.models import ActualStatus
 from indicators.progress import STATUS_COLOURS, Status
 
@@ -27,6 +28,18 @@ def status_badge(status):
         status.value,
         STATUS_COLOURS[status],
         status.label,
+    )
+
+
+@register.simple_tag
+def verdict_badge(verdict):
+    """A final-assessment verdict (已完成 …) on the colour of the status it resembles, the word always there."""
+    verdict = Verdict(verdict)
+    return format_html(
+        '<span class="badge verdict-{}" style="background-color:{}">{}</span>',
+        verdict.value,
+        STATUS_COLOURS[Status(VERDICT_STATUS[verdict])],
+        verdict.label,
     )
 
 

@@ -31,6 +31,7 @@ from indicators.history import change_history
 from indicators.models import ActualStatus, Department, Evidence, Indicator, Plan
 from indicators.progress import STATUS_COLOURS, Status, TargetBasis
 from indicators.rows import LEAD, IndicatorRow, build_rows, department_summary, status_counts, with_every_year
+from indicators.rows.final import earlier_plans
 from indicators.permissions import Visibility, may_see_drafts
 from indicators.selection import choose_plan, default_year, parse_page, visible_plans
 from indicators.views.drafts import drafts_shown
@@ -376,5 +377,7 @@ def indicator(request, pk):
         trends=trends,
         cumulative=row.spec.basis == TargetBasis.CUMULATIVE,
         history=change_history(indicator, reader(request)),
+        # The same indicator in the plans before this one (往期方案), with their published figures and verdicts.
+        earlier_plans=earlier_plans(indicator, include_drafts=request.user.is_administrator),
     )
     return _page(request, "dashboards/indicator.html", context)
