@@ -233,7 +233,7 @@ class GongwenDocument:
         for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
             footer.is_linked_to_previous = False
             paragraph = footer.paragraphs[0]
-            self._style(paragraph, PAGE_NUMBER)
+            self._apply_style(paragraph, PAGE_NUMBER)
             paragraph.alignment = align
             if align == WD_ALIGN_PARAGRAPH.RIGHT:
                 paragraph.paragraph_format.right_indent = NUMBER_SIZE
@@ -258,14 +258,14 @@ class GongwenDocument:
             p.append(run)
 
     # -- writing ----------------------------------------------------------------------------
-    def _style(self, paragraph, name):
+    def _apply_style(self, paragraph, name):
         paragraph.paragraph_format.element.style = self.styles[name].style_id
         return paragraph
 
     def paragraph(self, text: str = "", style: str | None = None, *, lead: str = ""):
         paragraph = self.doc.add_paragraph()
         if style is not None:
-            self._style(paragraph, style)
+            self._apply_style(paragraph, style)
         p = paragraph.paragraph_format.element  # the w:p itself
         if lead:
             p.append(run(lead, self.styles[RUN_IN].style_id))

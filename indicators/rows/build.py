@@ -128,7 +128,7 @@ class IndicatorRow:
 
     __slots__ = (
         "indicator", "year", "spec", "role", "visible", "_responsible", "_years", "_targets",
-        "_cells", "_current", "_assessment", "_projection",
+        "_year_cells", "_current", "_assessment", "_projection",
     )  # fmt: skip
 
     def __init__(self, indicator: IndicatorRecord, year: int, spec: IndicatorSpec, *, years: range,
@@ -139,19 +139,19 @@ class IndicatorRow:
         self.visible = visible  # year -> the figure the viewer may see; what progress reads (part())
         self._years = years
         self._targets = {} if targets is None else targets  # (spec, year) -> target, shared by the rows of one build
-        self._cells = self._current = self._assessment = self._projection = None
+        self._year_cells = self._current = self._assessment = self._projection = None
 
     def __repr__(self):
         return f"<IndicatorRow {self.indicator} as of {self.year}>"
 
     @property
     def cells(self) -> dict[int, YearCell]:
-        if self._cells is None:
+        if self._year_cells is None:
             current = self.current
-            self._cells = {
+            self._year_cells = {
                 year: current if year == self.year else YearCell(year, self.visible.get(year), self) for year in self._years
             }
-        return self._cells
+        return self._year_cells
 
     @property
     def current(self) -> YearCell:

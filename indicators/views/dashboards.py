@@ -72,7 +72,7 @@ def _selection_context(request, plans, plan, year, notice):
 _INDENTATION = re.compile(rb"\n[ \t]+")
 
 
-def _page(request, template: str, context: dict):
+def compact_page(request, template: str, context: dict):
     """The rendered page without the templates' indentation: a quarter of the overview's bytes, and invisible.
 
     A newline stays where there was one, so the text keeps its spaces (HTML shows any run of
@@ -284,7 +284,7 @@ def overview(request):
         deadline=plan.deadline(year),
         any_overdue=any(summary.overdue for summary in summaries),
     )
-    return _page(request, "dashboards/overview.html", context)
+    return compact_page(request, "dashboards/overview.html", context)
 
 
 @login_required
@@ -326,7 +326,7 @@ def department(request, code):
         # The rows the table shows (all of them for a plan of normal size), lead ones first, in table order.
         completion_chart=charts.completion_by_indicator(sorted(shown, key=lambda row: (row.role != LEAD, row.indicator.order))),
     )
-    return _page(request, "dashboards/department.html", context)
+    return compact_page(request, "dashboards/department.html", context)
 
 
 @login_required
@@ -380,4 +380,4 @@ def indicator(request, pk):
         # The same indicator in the plans before this one (往期方案), with their published figures and verdicts.
         earlier_plans=earlier_plans(indicator, include_drafts=request.user.is_administrator),
     )
-    return _page(request, "dashboards/indicator.html", context)
+    return compact_page(request, "dashboards/indicator.html", context)

@@ -25,7 +25,7 @@ from indicators.rows.final import final_assessment
 from indicators.selection import parse_page
 from indicators.tables import FinalAssessmentTable
 from indicators.templatetags.ipzone_tags import percent
-from indicators.views.dashboards import TABLE_PER_PAGE, _page, page_links
+from indicators.views.dashboards import TABLE_PER_PAGE, compact_page, page_links
 
 
 def may_read_final_assessment(user) -> bool:
@@ -61,4 +61,4 @@ def final_assessment_page(request, pk):
         "page_links": page_links(request, pager, "table-title"),
         "pager_label": _("Indicators"),
     }
-    return _page(request, "dashboards/final.html", context)
+    return compact_page(request, "dashboards/final.html", context)
