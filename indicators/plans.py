@@ -143,20 +143,24 @@ def open_figures(plan) -> list[OpenFigure]:
     return found
 
 
-def close(user, plan, reason="") -> Plan:
-    """执行中 → 已收官: every figure of the plan is frozen (``workflow`` refuses changes)."""
-    require_administrator(user)
-    reason = (reason or "").strip()
+def _move(user, plan, reason, *, expected, to, refusal, change) -> Plan:
+    """``plan`` from ``expected`` to ``to``, with the reason checked like any note; ``refusal`` names another state."""
     problems = check_note(reason, _("The reason"))
     if problems:
         raise PlanError(problems)
     with transaction.atomic():
         plan = _locked(plan)
-        if plan.status != PlanStatus.ACTIVE:
-            raise PlanError(_("Only a plan in force can be closed; %(plan)s is %(status)s.")
-                            % {"plan": plan.code, "status": plan.get_status_display()})
-        _stamp(plan, user, PlanStatus.CLOSED, reason, "closed")
+        if plan.status != expected:
+            raise PlanError(refusal % {"plan": plan.code, "status": plan.get_status_display()})
+        _stamp(plan, user, to, reason, change)
     return plan
+
+
+def close(user, plan, reason="") -> Plan:
+    """执行中 → 已收官: every figure of the plan is frozen (``workflow`` refuses changes)."""
+    require_administrator(user)
+    return _move(user, plan, (reason or "").strip(), expected=PlanStatus.ACTIVE, to=PlanStatus.CLOSED,
+                 refusal=_("Only a plan in force can be closed; %(plan)s is %(status)s."), change="closed")
 
 
 def reopen(user, plan, reason) -> Plan:
@@ -165,16 +169,8 @@ def reopen(user, plan, reason) -> Plan:
     reason = (reason or "").strip()
     if not reason:
         raise PlanError(_("Give a reason for reopening the plan."))
-    problems = check_note(reason, _("The reason"))
-    if problems:
-        raise PlanError(problems)
-    with transaction.atomic():
-        plan = _locked(plan)
-        if plan.status != PlanStatus.CLOSED:
-            raise PlanError(_("Only a closed plan can be reopened; %(plan)s is %(status)s.")
-                            % {"plan": plan.code, "status": plan.get_status_display()})
-        _stamp(plan, user, PlanStatus.ACTIVE, reason, "reopened")
-    return plan
+    return _move(user, plan, reason, expected=PlanStatus.CLOSED, to=PlanStatus.ACTIVE,
+                 refusal=_("Only a closed plan can be reopened; %(plan)s is %(status)s."), change="reopened")
 
 
 # ---- a new plan -----------------------------------------------------------------------------

@@ -228,3 +228,14 @@ def test_the_rollover_command_and_the_admin_page(client, plan, administrator):
     })
     assert response.status_code == 302
     assert Plan.objects.get(code="柳高新〔2026〕9号").status == PlanStatus.DRAFT
+
+
+def test_a_plan_moves_only_from_the_state_each_step_expects(plan, administrator):
+    before = plan.history.count()
+    with pytest.raises(plans.PlanError, match="closed|收官"):
+        plans.reopen(administrator, plan, "复核数据")  # in force, not closed
+    plans.close(administrator, plan)
+    with pytest.raises(plans.PlanError, match="in force|执行"):
+        plans.close(administrator, plan)  # closed already
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.CLOSED and plan.history.count() == before + 1  # the one close, nothing more
