@@ -286,6 +286,37 @@ class RolloverRequest:
         return result
 
 
+class WorkbookFloor:
+    """What openpyxl alone costs for a workbook of the export's shape: the same sheets, each with
+    as many rows and columns, every cell a short text or a number in one bordered style, written
+    through the same public-API path (``excel.writer``) and saved.  No query, no rule, no layout:
+    the export cannot be faster than this on the same machine."""
+
+    def __init__(self, export):
+        import openpyxl
+
+        response = export()
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        self.shape = [(sheet.max_row, sheet.max_column) for sheet in book.worksheets]
+
+    def __call__(self):
+        from django.http import HttpResponse
+
+        from indicators.excel.writer import BookWriter, collection_paused
+
+        with collection_paused():
+            book = BookWriter()
+            for number, (rows, columns) in enumerate(self.shape):
+                sheet = book.sheet(f"sheet {number}")
+                style = sheet.style()
+                for row in range(rows):
+                    sheet.append([sheet.text("指标内容", style) if column % 2 else sheet.number(row, style) for column in range(columns)])
+            handle = io.BytesIO()
+            book.save(handle)
+        return HttpResponse(handle.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
 def run(size: str, requests: int, only: set[str] | None = None) -> dict:
     """Every page, or the names in ``only`` (``run.py --pages brief``): the data is built whole either way."""
     django.setup()
@@ -326,6 +357,10 @@ def run(size: str, requests: int, only: set[str] | None = None) -> dict:
         results.update(measure_in_turn(in_turn, requests))
     if wanted("export"):
         results["export"] = measure(lambda _arg: export(), requests)
+    if wanted("export_floor"):
+        floor = WorkbookFloor(export)
+        results["export_floor"] = measure(lambda _arg: floor(), requests)
+        results["export_floor"]["cells"] = sum(rows * columns for rows, columns in floor.shape)
     if wanted("brief"):
         results["brief"] = measure(lambda _arg: brief(), requests)
     # "Cold": the first view after a write, as during a reporting season (a reporter's save before each request).

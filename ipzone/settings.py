@@ -16,11 +16,6 @@ from ipzone.client_address import axes_address_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# python-docx (the supervision brief) brings lxml, which openpyxl would then write every workbook
-# with (read before openpyxl is imported, which nothing does before the settings).  The workbooks
-# stay written as they were measured and tested: with openpyxl's own writer (README, Performance).
-os.environ.setdefault("OPENPYXL_LXML", "False")
-
 
 def envbool(name, default):
     return os.getenv(name, default).strip().lower() in ("1", "true", "yes", "on")

@@ -115,13 +115,16 @@ class BookWriter:
         return found[0]
 
     def clean(self, text: str) -> str:
-        """``text`` as a cell can hold it (``indicators.text.clean_text``), at most 32,767 characters.
+        """``text`` as a cell can hold it (``indicators.text.clean_text``), at most 32,767 characters,
+        its line ends as a spreadsheet's (``\n``: a browser sends a note's as ``\r\n``, which lxml
+        would keep as a visible character).
 
         Remembered per workbook: names, printed values and department lists repeat on every sheet.
         """
         found = self.cleaned.get(text)
         if found is None:
-            found = self.cleaned[text] = clean_text(text)[:XLSX_TEXT_MAX]
+            found = clean_text(text).replace("\r\n", "\n").replace("\r", "\n")
+            found = self.cleaned[text] = found[:XLSX_TEXT_MAX]
         return found
 
     def save(self, handle):

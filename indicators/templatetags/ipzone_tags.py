@@ -72,6 +72,12 @@ def pending_mark(cell):
 
 
 @register.simple_tag
+def table_cells(row):
+    """The ``<td>`` cells of one body row of an ipzone table (``tables.BaseTable.body_cells``)."""
+    return row.table.body_cells(row)
+
+
+@register.simple_tag
 def chart(figure_json, element_id, title=""):
     """A chart's container and its data, drawn by static/js/charts.js (no inline code, CSP-safe)."""
     return format_html(
