@@ -144,7 +144,7 @@ class GongwenDocument:
         self.doc = Document()
         self.styles = {}
         self._defaults()
-        self._styles()
+        self._define_styles()
         section = self.doc.sections[0]
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
@@ -183,7 +183,7 @@ class GongwenDocument:
         self.styles[name] = style
         return style
 
-    def _styles(self):
+    def _define_styles(self):
         normal = self.doc.styles["Normal"]
         _east_asian(normal, BODY_FACE, BODY_SIZE)
         _paragraph_format(normal, indent=CHAR * 2)
