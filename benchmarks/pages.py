@@ -34,7 +34,7 @@ def build(size: str):
 
     from indicators import roles
     from indicators.models import Actual, ActualStatus, Department, Plan, User
-    from benchmarks.sizing import grow_plan
+    from tests.sizing import grow_plan
 
     call_command("migrate", verbosity=0)
     call_command("loaddata", "plan_2022_2025", verbosity=0)

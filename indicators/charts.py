@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from indicators import formatting
 from indicators import values as V
 from indicators.rows import DepartmentSummary, IndicatorRow
 from indicators.progress import SEVERITY, STATUS_COLOURS, Status, TargetBasis
@@ -37,7 +38,7 @@ def wrap(text: str, width: int = LABEL_WIDTH) -> str:
 
 
 def number(value: Decimal | None) -> str:
-    return V.format_number(value) if value is not None else ""
+    return formatting.number(value) if value is not None else ""
 
 
 def _axis(**options) -> dict:

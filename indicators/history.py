@@ -14,9 +14,9 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from indicators.permissions import Visibility
+from indicators import formatting
 from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, Indicator
-from indicators.values import format_figure
+from indicators.permissions import reads_drafts
 
 CHANGE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
@@ -55,16 +55,12 @@ class HistoryEntry:
 
 
 def _who(record) -> str:
-    user = record.history_user
-    if user is None:
-        return str(_("system"))
-    return user.get_full_name() or user.get_username()
+    return formatting.person(record.history_user) if record.history_user is not None else str(_("system"))
 
 
-def change_history(indicator: Indicator, viewer=None, *, newest_first: bool = True) -> list[HistoryEntry]:
-    """Every change to the indicator's actuals that ``viewer`` may see (one query)."""
-    visibility = Visibility.for_viewer(viewer)
-    sees_drafts = visibility.allows(indicator.lead_department_id)
+def change_history(indicator: Indicator, viewer=None, *, drafts: bool = False, newest_first: bool = True) -> list[HistoryEntry]:
+    """Every change to the indicator's actuals that ``viewer`` may see (one query); ``drafts``: 含草稿 is on."""
+    sees_drafts = reads_drafts(viewer, indicator, drafts=drafts)
     records = (
         Actual.history.filter(indicator_id=indicator.pk)
         .select_related("history_user")
@@ -85,8 +81,8 @@ def change_history(indicator: Indicator, viewer=None, *, newest_first: bool = Tr
                 who=_who(record),
                 year=record.year,
                 change=record.history_type,
-                old_value=format_figure(previous.value, previous.second_value, previous.not_carried_out) if previous is not None else None,
-                new_value="" if deleted else format_figure(record.value, record.second_value, record.not_carried_out),
+                old_value=formatting.figure_of(previous, indicator) if previous is not None else None,
+                new_value="" if deleted else formatting.figure_of(record, indicator),
                 old_status=previous.status if previous is not None else None,
                 new_status=record.status,
                 note="" if hidden_draft else record.note,

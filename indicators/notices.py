@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from indicators import queue, roles
 from indicators.models import User
-from indicators.queue import person_name
+from indicators.formatting import person as person_name
 from indicators import selection
 from indicators.selection import SHANGHAI
 

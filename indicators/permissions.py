@@ -1,143 +1,203 @@
-"""Who sees which figures and who enters them: every page, export and admin view asks here.
+"""Who sees what and who may change what: the one permission API (docs/design.md, "People" and "One truth per fact").
 
-Reading (docs/design.md, "People and what they do"): every signed-in user reads the figures
-that have left the drafting stage (submitted or approved).  Drafts and returned figures stay
-with the department that leads the indicator, and with administrators.  Leaders and reviewers
-may switch on 含草稿 to read every department's drafts as well (marked 草稿); the assessment
-workbook and the supervision brief never show them.  ``Visibility`` states that rule once and
-gives it two shapes — a test on one figure and a filter on a queryset of actuals.
+In the manner of NetBox's ``RestrictedQuerySet.restrict(user, action)``, every page, export, admin
+list and write asks here, in one of two shapes:
 
-Entering: a reporter enters the figures of the indicators their department leads;
-administrators enter any department's.
+- a queryset method on the models: ``Plan.objects.visible_to(user)``,
+  ``Indicator.objects.visible_to(user)``, ``Indicator.objects.entered_by(user)``,
+  ``Actual.objects.visible_to(user, drafts=…)``, ``Actual.objects.published()`` — each a one-line
+  door to the ``Q`` made here;
+- a test on one object: ``can(user, action, obj)``, and ``refusal(user, action, obj)``, the
+  sentence that says why not (``None`` when the action is allowed).  ``obj=None`` asks whether the
+  user does that at all (does this account enter figures? review them?).
+
+``user=None`` is the system owner running a command: it sees everything and writes nothing here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from indicators.models import EDITABLE_STATUSES, ActualStatus, Department, Indicator, PlanStatus
+from indicators import formatting
+from indicators.models import Actual, ActualStatus, Department, Plan, PlanStatus
 
-# Figures that have left the reporter's hands: every signed-in user may see them.
+VIEW = "view"  # a plan, an indicator, a figure (its value and note)
+VIEW_EVIDENCE = "view_evidence"  # a figure's evidence files
+READ_ALL = "read_all"  # every department's published figures as one document: workbook, brief, final assessment
+SEE_DRAFTS = "see_drafts"  # the 含草稿 switch of leaders and reviewers
+ENTER = "enter"  # type an indicator's figures (the year page, the figure form, the import, evidence)
+SUBMIT = "submit"  # send a figure for review
+REVIEW = "review"  # return or reopen a figure
+APPROVE = "approve"  # approve a figure: a review by someone who neither submitted nor last changed it
+MANAGE = "manage"  # plans, their life, indicators, targets, departments, accounts
+
+# Figures that have left their department: every signed-in user reads them.
 PUBLISHED_STATUSES = (ActualStatus.SUBMITTED, ActualStatus.APPROVED)
 
 
-@dataclass(frozen=True)
-class Visibility:
-    """Whose unsubmitted (draft or returned) figures a viewer sees.
+# ---- roles ---------------------------------------------------------------------------------
 
-    ``everything``: all of them (administrators, leaders and reviewers who switched on 含草稿,
-    and ``viewer=None`` for commands run by the system owner); otherwise only those of
-    indicators led by ``department_id`` (the viewer's own department; None for none).
-    """
 
-    everything: bool
-    department_id: int | None = None
+def _administrator(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_administrator
 
-    @classmethod
-    def published(cls) -> Visibility:
-        """Submitted and approved figures only, of every department: what leaves ipzone as a document."""
-        return cls(everything=False, department_id=None)
 
-    @classmethod
-    def for_viewer(cls, viewer, *, drafts: bool = False) -> Visibility:
-        """What ``viewer`` sees: a user, ``None`` (the system owner: everything) or a ``Visibility`` itself.
+def _reads_all(user) -> bool:
+    return user is None or (user.is_authenticated and user.sees_everything)
 
-        ``drafts``: a leader's or reviewer's 含草稿 switch is on.
-        """
-        if isinstance(viewer, Visibility):
-            return viewer
-        if viewer is None or viewer.is_administrator:
-            return cls(everything=True)
-        if drafts and may_see_drafts(viewer):
-            return cls(everything=True)
-        return cls(everything=False, department_id=viewer.department_id)
 
-    def allows(self, lead_department_id: int) -> bool:
-        """May the viewer see the drafts of an indicator led by this department?"""
-        return self.everything or (self.department_id is not None and self.department_id == lead_department_id)
+def _department_id(user):
+    return getattr(user, "department_id", None) if user is not None and user.is_authenticated else None
 
-    def shows(self, actual, lead_department_id: int) -> bool:
-        return actual.status not in EDITABLE_STATUSES or self.allows(lead_department_id)
 
-    def actual_filter(self) -> Q:
-        """The same rule as a filter on ``Actual``."""
-        if self.everything:
-            return Q()
-        visible = Q(status__in=PUBLISHED_STATUSES)
-        if self.department_id is not None:
-            visible |= Q(indicator__lead_department_id=self.department_id)
+# ---- querysets -----------------------------------------------------------------------------
+
+
+def plans_visible(user, prefix: str = "") -> Q:
+    """A plan being set up (草稿) is the administrators' alone."""
+    if user is None or _administrator(user):
+        return Q()
+    return ~Q(**{f"{prefix}status": PlanStatus.DRAFT})
+
+
+def figures_published(prefix: str = "") -> Q:
+    """Submitted and approved figures: what every reader sees, and all a document that leaves ipzone shows."""
+    return Q(**{f"{prefix}status__in": PUBLISHED_STATUSES})
+
+
+def figures_visible(user, *, drafts: bool = False) -> Q:
+    """The figures ``user`` reads: published ones, and drafts and returned ones of the department that
+    leads the indicator; administrators every figure, leaders and reviewers with 含草稿 (``drafts``) too."""
+    if user is None or _administrator(user):
+        return Q()
+    visible = plans_visible(user, "indicator__plan__")
+    if drafts and can(user, SEE_DRAFTS):
         return visible
+    own = figures_published()  # the same rule as reads_drafts(), as a filter
+    if _department_id(user) is not None:
+        own |= Q(indicator__lead_department_id=_department_id(user))
+    return visible & own
 
 
-def may_see_drafts(user) -> bool:
-    """Leaders and reviewers may switch on 含草稿 (administrators always see drafts)."""
-    return user.is_authenticated and (user.is_leader or user.is_reviewer) and not user.is_administrator
+def indicators_entered(user) -> Q:
+    """The indicators whose figures ``user`` types: their department's lead indicators (all for administrators)."""
+    if _administrator(user):
+        return Q()
+    if user is not None and user.is_authenticated and user.is_reporter:
+        return Q(lead_department_id=user.department_id) & plans_visible(user, "plan__")
+    return Q(pk__in=[])
 
 
-def can_view_actual(user, actual) -> bool:
-    """May ``user`` open this figure (its evidence), with 含草稿 switched on if they have it."""
-    if not user.is_authenticated:
-        return False
-    return Visibility.for_viewer(user, drafts=True).shows(actual, actual.indicator.lead_department_id)
+# ---- one object ----------------------------------------------------------------------------
 
 
-def may_enter(user) -> bool:
-    """Does this account enter figures at all (a reporter with a department, or an administrator)?"""
-    return user.is_administrator or user.is_reporter
+def frozen(plan) -> str | None:
+    """Why no figure of ``plan`` may change now, for anyone; None when they may."""
+    if plan.is_closed:
+        return _("%(plan)s is closed: its figures are frozen. An administrator can reopen the plan.") % {"plan": plan.code}
+    return None
 
 
-def may_review(user) -> bool:
-    """Does this account approve and return figures (reviewers and administrators)?
+def _write_refusal(user, indicator) -> str | None:
+    """The one guard of every write of a figure: a closed plan is frozen, a plan being set up is the administrators'."""
+    plan = indicator.plan
+    if frozen(plan):
+        return frozen(plan)
+    if plan.is_draft and not _administrator(user):
+        return _("%(plan)s is still being set up: only administrators change it.") % {"plan": plan.code}
+    return None
 
-    The same people the ``review_actual`` permission names (``roles.PERMISSIONS``), read from the
-    roles the request already loaded; ``workflow`` still checks the permission itself on every write.
+
+def refusal(user, action: str, obj=None, *, drafts: bool = False) -> str | None:
+    """Why ``user`` may not do ``action`` (on ``obj``), in a sentence; None when they may.
+
+    ``drafts``: the reader's 含草稿 switch is on (VIEW and VIEW_EVIDENCE of a draft figure).
     """
-    return user.is_authenticated and (user.is_administrator or user.is_reviewer)
+    denied = _("You do not have permission to do this.")
+    if user is not None and not user.is_authenticated:
+        return denied
+    if action == MANAGE:
+        return None if _administrator(user) else denied
+    if action == READ_ALL:
+        return None if _reads_all(user) else denied
+    if action == SEE_DRAFTS:
+        return None if user is not None and (user.is_leader or user.is_reviewer) and not user.is_administrator else denied
+    if action == VIEW:
+        return _view_refusal(user, obj, drafts=drafts)
+    if action == VIEW_EVIDENCE:
+        if _view_refusal(user, obj, drafts=drafts):
+            return denied
+        return None if _reads_all(user) or _department_id(user) == obj.indicator.lead_department_id else denied
+    if action in (ENTER, SUBMIT):
+        if user is None or not (_administrator(user) or user.is_reporter):
+            return denied
+        if obj is None:
+            return None
+        if action == SUBMIT and not user.has_perm("indicators.submit_actual"):
+            return denied
+        indicator = getattr(obj, "indicator", obj)
+        if not _administrator(user) and indicator.lead_department_id != user.department_id:
+            return _("%(name)s is led by %(department)s; only that department enters its figures.") % {
+                "name": indicator.name, "department": indicator.lead_department.name,
+            }
+        return _write_refusal(user, indicator)
+    if action in (REVIEW, APPROVE):
+        if user is None or not (user.is_reviewer or _administrator(user)):
+            return denied  # the roles the request loaded; writes ask the permission itself too
+        if obj is None:
+            return None
+        if not user.has_perm("indicators.review_actual"):
+            return denied
+        return _write_refusal(user, obj.indicator) or (four_eyes(user, obj) if action == APPROVE else None)
+    raise ValueError(f"unknown action {action!r}")
 
 
-def can_edit(user, indicator) -> bool:
-    """Reporters edit the indicators their department leads; administrators edit all.
+def can(user, action: str, obj=None, *, drafts: bool = False) -> bool:
+    return refusal(user, action, obj, drafts=drafts) is None
 
-    A plan being set up belongs to the administrators; a closed plan's figures are frozen for
-    everyone (``workflow.frozen_message`` says so).
-    """
-    if user.is_administrator:
+
+def reads_drafts(user, indicator, *, drafts: bool = False) -> bool:
+    """May ``user`` read the draft and returned figures of ``indicator``: its lead department's people,
+    administrators, and leaders and reviewers with 含草稿 switched on (``drafts``)."""
+    if user is None or _administrator(user):
         return True
-    return user.is_reporter and indicator.lead_department_id == user.department_id and not indicator.plan.is_draft
+    return (drafts and can(user, SEE_DRAFTS)) or _department_id(user) == indicator.lead_department_id
 
 
-def entry_indicators(user, plan=None):
-    """The indicators whose figures ``user`` enters: their department's lead indicators (all for administrators)."""
-    queryset = Indicator.objects.all() if plan is None else plan.indicators.all()
-    if user.is_administrator:
-        return queryset
-    if user.is_reporter:
-        return queryset.filter(lead_department_id=user.department_id).exclude(plan__status=PlanStatus.DRAFT)
-    return queryset.none()
+def _view_refusal(user, obj, *, drafts: bool) -> str | None:
+    """A plan (or anything of it) being set up is the administrators'; a figure still with its department is its department's."""
+    denied = _("You do not have permission to do this.")
+    plan = obj if isinstance(obj, Plan) else getattr(obj, "plan", None) or obj.indicator.plan
+    if plan.is_draft and not (user is None or _administrator(user)):
+        return denied
+    if isinstance(obj, Actual) and obj.status not in PUBLISHED_STATUSES and not reads_drafts(user, obj.indicator, drafts=drafts):
+        return denied
+    return None
 
 
-def entry_department(user, requested: Department | None, plan=None) -> Department:
-    """The department whose figures ``user`` enters on a page.
+def four_eyes(user, actual) -> str | None:
+    """Nobody approves a figure they submitted or last changed (docs/design.md, "One truth per fact")."""
+    if user is None:
+        return None
+    who = formatting.person(user)
+    if actual.submitted_by_id == user.pk:
+        return _("You (%(who)s) submitted this figure: another reviewer must approve it.") % {"who": who}
+    if actual.entered_by_id == user.pk:
+        return _("You (%(who)s) last changed this figure: another reviewer must approve it.") % {"who": who}
+    return None
 
-    A reporter always gets their own department, whatever was asked for.  An administrator
-    gets the one asked for, else their own, else the first department that leads an
-    indicator (of ``plan`` when given).  Anyone else may not enter figures.
-    """
-    if user.is_administrator:
+
+def entry_department(user, requested: Department | None, plan=None) -> Department | None:
+    """The department whose figures ``user`` enters on a page: a reporter always their own; an
+    administrator the one asked for, else their own, else the first that leads an indicator of ``plan``."""
+    if _administrator(user):
         if requested is not None:
             return requested
         if user.department_id is not None:
             return user.department
-        leading = Department.objects.filter(lead_indicators__isnull=False)
-        if plan is not None:
-            leading = Department.objects.filter(lead_indicators__plan=plan)
-        department = leading.order_by("order", "code").first()
-        if department is None:
-            raise PermissionDenied
-        return department
-    if user.is_reporter:
+        leading = Department.objects.filter(lead_indicators__plan=plan) if plan is not None else Department.objects.filter(lead_indicators__isnull=False)
+        return leading.order_by("order", "code").first()
+    if user is not None and user.is_reporter:
         return user.department
-    raise PermissionDenied
+    return None

@@ -16,8 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
+from indicators import formatting
 from indicators import values as V
 from indicators.models import (
     Actual,
@@ -29,6 +31,8 @@ from indicators.models import (
     PlanStatus,
     TargetBasis,
 )
+from indicators.final_assessment import final_assessment
+from indicators.permissions import MANAGE, can
 from indicators.workflow import check_note
 
 BATCH = 500  # rows per INSERT when a plan is rolled over
@@ -43,7 +47,7 @@ class PlanError(Exception):
 
 
 def require_administrator(user):
-    if not user.is_administrator:
+    if not can(user, MANAGE):
         raise PlanError(_("Only administrators change a plan's state."))
 
 
@@ -157,8 +161,19 @@ def _move(user, plan, reason, *, expected, to, refusal, change) -> Plan:
 
 
 def close(user, plan, reason="") -> Plan:
-    """执行中 → 已收官: every figure of the plan is frozen (``workflow`` refuses changes)."""
+    """执行中 → 已收官: every figure of the plan is frozen (``permissions.frozen``).
+
+    Nothing may be waiting for review: what a closed plan counts (published figures) is then all
+    approved, and no document of it is marked 待审核 (docs/design.md, "The plan's life").
+    """
     require_administrator(user)
+    waiting = Actual.objects.filter(indicator__plan=plan, status=ActualStatus.SUBMITTED).count()
+    if waiting:
+        raise PlanError(ngettext(
+            "%(count)d figure is still waiting for review: approve or return it before closing the plan.",
+            "%(count)d figures are still waiting for review: approve or return them before closing the plan.",
+            waiting,
+        ) % {"count": waiting})
     return _move(user, plan, (reason or "").strip(), expected=PlanStatus.ACTIVE, to=PlanStatus.CLOSED,
                  refusal=_("Only a plan in force can be closed; %(plan)s is %(status)s."), change="closed")
 
@@ -202,34 +217,28 @@ def save_new_plan(plan: Plan) -> None:
 # ---- roll-over --------------------------------------------------------------------------------
 
 
-def carried_baseline(indicator, actuals: dict[int, Actual]) -> tuple[str, bool]:
-    """The next plan's printed baseline from this plan's approved figures, and whether it is a gap.
+def carried_baseline(item) -> tuple[str, bool]:
+    """The next plan's printed baseline from this plan's final assessment (a ``FinalRow``), and whether it is a gap.
 
-    The last year's approved figure; for cumulative indicators the plan-period total of the
-    approved figures.  未开展 in the last year is printed “—” (not carried out, 注2); no
-    approved figure is also “—”, flagged as unreported so nobody reads it as a fact.
+    The final value the final assessment reads — the last year's published figure, the plan-period
+    total for cumulative indicators — so the new baseline and the old plan's verdict rest on the same
+    figures.  未开展 in the last year is printed “—” (not carried out, 注2); no figure is also “—”,
+    flagged as unreported so nobody reads it as a fact.
     """
-    plan = indicator.plan
-    approved = {year: a for year, a in actuals.items() if a.status == ActualStatus.APPROVED and a.is_reported}
-    last = approved.get(plan.last_year)
-    if indicator.target_basis == TargetBasis.CUMULATIVE:
-        if last is None:
-            return V.NOT_STARTED, True
-        amounts = [a for a in approved.values() if plan.contains_year(a.year)]
-        amount = sum((a.value or Decimal(0) for a in amounts if not a.not_carried_out), Decimal(0))
-        count = sum((a.second_value or Decimal(0) for a in amounts if not a.not_carried_out), Decimal(0))
-        return _printed(indicator, amount, count), False
-    if last is None:
+    indicator = item.indicator
+    finals = [part.final_value for part in item.verdict.parts]
+    if all(value is None for value in finals):
         return V.NOT_STARTED, True
-    if last.not_carried_out:
+    last = item.row.figures.get(item.row.indicator.plan.last_year)
+    if last is not None and last.not_carried_out and not item.cumulative:
         return V.NOT_STARTED, False
-    return _printed(indicator, last.value, last.second_value), False
+    return _printed(indicator, *finals, *([None] * (2 - len(finals)))), False
 
 
 def _printed(indicator, amount, count) -> str:
     if indicator.is_pair:
-        return V.format_pair(amount, count)
-    text = V.format_number(amount)
+        return formatting.pair(amount, count)
+    text = formatting.number(amount)
     return f"{text}%" if indicator.measure == Measure.RATE else text
 
 
@@ -269,16 +278,15 @@ def rollover(user, source: Plan, *, code: str, title: str, first_year: int, last
     except ValidationError as exc:
         raise PlanError(exc.messages) from None
     save_new_plan(plan)
-    indicators = list(source.indicators.select_related("plan").order_by("order"))
-    actuals: dict[int, dict[int, Actual]] = {}
-    for actual in Actual.objects.filter(indicator__plan=source).order_by():
-        actuals.setdefault(actual.indicator_id, {})[actual.year] = actual
+    assessment = final_assessment(source)
+    indicators = [item.indicator for item in assessment.rows]
     links: dict[int, list[CooperatingDepartment]] = {}
     for link in CooperatingDepartment.objects.filter(indicator__plan=source).order_by("indicator_id", "position", "pk"):
         links.setdefault(link.indicator_id, []).append(link)
     copies = []
-    for old in indicators:
-        baseline, unreported = carried_baseline(old, actuals.get(old.pk, {}))
+    for item in assessment.rows:
+        old = item.indicator
+        baseline, unreported = carried_baseline(item)
         copies.append(Indicator(
             plan=plan,
             order=old.order,

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from indicators.models import Actual, YearlyTarget
 from indicators.models.plan import build_spec
 from indicators.progress import IndicatorSpec, YearValue, yearly_target
-from indicators.values import format_number
+from indicators.formatting import number as format_number
 
 ERROR = "error"
 WARNING = "warning"

@@ -34,7 +34,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .values import AS_BUSINESS, UNDECIDED, PrintedValue, format_pair
+from .formatting import pair as format_pair
+from .values import AS_BUSINESS, UNDECIDED, PrintedValue
 
 ON_TRACK_RATIO = Decimal("0.95")
 ACCELERATE_RATIO = Decimal("0.60")
@@ -103,7 +104,6 @@ class IndicatorSpec:
     basis: str = TargetBasis.YEAR
     higher_is_better: bool = True
     yearly_targets: Mapping[int, PrintedValue] = field(default_factory=dict)  # only years set by an administrator
-    rate: bool = False  # a percentage: completion is the share of the distance from baseline to target
 
     def __post_init__(self):
         if self.parts not in (1, 2):
@@ -189,8 +189,8 @@ class PartAssessment:
     year_target: Decimal | None  # m
     target: Decimal | None  # T
     ratio: Decimal | None  # R; None unless m asks for progress over b and a is known
-    completion: Decimal | None  # 目标完成率: a / T, or (a − b) / (T − b) for rates and lower-is-better
-    year_completion: Decimal | None  # 年度完成率: a / m, or (a − b) / (m − b) likewise
+    completion: Decimal | None  # 目标完成率: (a − b) / (T − b)
+    year_completion: Decimal | None  # 年度完成率: (a − b) / (m − b)
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ def _judge(a, b, m, t, higher_is_better) -> tuple[Status, Decimal | None]:
     """Status and R for a scored part (all four numbers known)."""
     ratio = None
     if not _meets(b, m, higher_is_better):  # m asks for progress, so R is defined
-        ratio = (a - b) / (m - b)
+        ratio = completion(a, b, m)
     if _meets(a, t, higher_is_better):
         return Status.ACHIEVED, ratio
     if ratio is None:  # m == b, or m no better than b: meeting m is all that is asked
@@ -284,21 +284,17 @@ def _project(points: dict[int, Decimal], last_year: int) -> Decimal | None:
     return max(fitted, Decimal(0)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
-    if numerator is None or denominator is None or denominator == 0:
-        return None
-    return numerator / denominator
+def completion(a: Decimal | None, b: Decimal | None, goal: Decimal | None) -> Decimal | None:
+    """The one completion measure (docs/design.md, "Progress and status"): how much of the way from
+    baseline ``b`` to ``goal`` the figure ``a`` has come, (a − b) / (goal − b); a / goal when b is 0.
 
-
-def _completion(spec: IndicatorSpec, a, b, goal) -> Decimal | None:
-    """How much of ``goal`` is done: a / goal for counts and amounts; for rates and lower-is-better
-    indicators the share of the distance from baseline to goal covered, (a − b) / (goal − b)
-    (95.9 % against 95.26 % → 96 % is 86 % of the way, not 99.9 %)."""
-    if a is None or goal is None:
+    Against that year's target it is R, the ratio the statuses read (年度完成率); against the final
+    target it is 目标完成率, and the final verdict's share.  None when a part is missing or the goal
+    asks for no way from the baseline.
+    """
+    if a is None or b is None or goal is None or goal == b:
         return None
-    if spec.rate or not spec.higher_is_better:
-        return _ratio(a - b, goal - b) if b is not None else None
-    return _ratio(a, goal)
+    return (a - b) / (goal - b)
 
 
 def _assess_part(spec, values, year, index, year_target: PrintedValue) -> PartAssessment:
@@ -324,8 +320,8 @@ def _assess_part(spec, values, year, index, year_target: PrintedValue) -> PartAs
         year_target=m,
         target=target,
         ratio=ratio,
-        completion=_completion(spec, a, b, target),
-        year_completion=_completion(spec, a, b, m),
+        completion=completion(a, b, target),
+        year_completion=completion(a, b, m),
     )
 
 

@@ -18,8 +18,9 @@ from datetime import date, datetime
 
 from django.db.models import Count, F, Min, Q
 
+from indicators import formatting
 from indicators.models import Actual, ActualStatus, Indicator, Plan, PlanStatus
-from indicators.permissions import may_review
+from indicators.permissions import ENTER, MANAGE, REVIEW, can
 from indicators import selection
 from indicators.selection import reporting_year
 
@@ -27,12 +28,6 @@ from indicators.selection import reporting_year
 REMINDER_DAYS = 14
 
 _REPORTED = Q(value__isnull=False) | Q(not_carried_out=True)
-
-
-def person_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 @dataclass
@@ -170,7 +165,7 @@ def reporting_years(
                         indicator_name=actual.indicator.name,
                         year=actual.year,
                         reason=actual.return_reason,
-                        returned_by=person_name(actual.reviewed_by),
+                        returned_by=formatting.person(actual.reviewed_by),
                         returned_at=actual.reviewed_at,
                     )
                 )
@@ -196,7 +191,7 @@ class Waiting:
 def waiting_for_review() -> list[Waiting]:
     """Every department and year with submitted figures, the longest-waiting first (one query)."""
     rows = (
-        Actual.objects.filter(status=ActualStatus.SUBMITTED)
+        Actual.objects.filter(status=ActualStatus.SUBMITTED, indicator__plan__status=PlanStatus.ACTIVE)
         .order_by()
         .values(
             "year",
@@ -258,23 +253,28 @@ def reporter_badge(department_id: int, today: date | None = None) -> int:
 
 def reviewer_badge() -> int:
     """Submitted figures waiting for a reviewer (one query)."""
-    return Actual.objects.filter(status=ActualStatus.SUBMITTED).count()
+    return Actual.objects.filter(status=ActualStatus.SUBMITTED, indicator__plan__status=PlanStatus.ACTIVE).count()
 
 
 def has_queue(user) -> bool:
     """Does anything ever wait for this person (a reporter with a department, or someone who reviews)?"""
-    return user.is_authenticated and (user.is_reporter or may_review(user))
+    return user.is_authenticated and (reports(user) or can(user, REVIEW))
 
 
 def badge_count(user, today: date | None = None) -> int:
     count = 0
-    if user.is_reporter:
+    if reports(user):
         count += reporter_badge(user.department_id, today)
-    if may_review(user):
+    if can(user, REVIEW):
         count += reviewer_badge()
     return count
 
 
+def reports(user) -> bool:
+    """Does anything of a department wait for this person (they enter figures and belong to a department)?"""
+    return can(user, ENTER) and user.department_id is not None
+
+
 def lands_on_queue(user) -> bool:
     """After logging in: reporters and reviewers start on 我的待办; leaders and administrators on the overview."""
-    return has_queue(user) and not (user.is_administrator or user.is_leader)
+    return has_queue(user) and not (can(user, MANAGE) or user.is_leader)

@@ -13,13 +13,14 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import Actual, Department, Plan, PlanStatus
-from indicators.permissions import Visibility, entry_department
+from indicators.models import Department, Plan, PlanStatus
+from indicators.permissions import MANAGE, can, entry_department
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ID_DIGITS = 18  # larger numbers overflow the database's bigint
@@ -89,11 +90,8 @@ class IdConverter:
 
 
 def visible_plans(user) -> list[Plan]:
-    """The plans ``user`` may choose from, latest issued first: drafts only for administrators."""
-    plans = list(Plan.objects.all())  # Meta.ordering: latest issue date first
-    if user is not None and user.is_authenticated and user.is_administrator:
-        return plans
-    return [plan for plan in plans if not plan.is_draft]
+    """The plans ``user`` may choose from, latest issued first (``Plan.objects.visible_to``)."""
+    return list(Plan.objects.visible_to(user).prefetch_related("deadlines"))
 
 
 def current_reporting_year(today: date | None = None) -> int:
@@ -165,21 +163,16 @@ def reporting_year(plan: Plan, today: date | None = None) -> int:
     return min(max(current_reporting_year(today), plan.first_year), plan.last_year)
 
 
-def latest_reported_year(plan: Plan, *, viewer=None) -> int | None:
-    """The latest plan year with any value the viewer can see (one query), or None."""
+def latest_reported_year(plan: Plan, figures) -> int | None:
+    """The latest plan year with any value among ``figures`` (the reader's, a queryset of ``Actual``), or None."""
     reported = Q(value__isnull=False) | Q(not_carried_out=True)
-    found = (
-        Actual.objects.filter(indicator__plan=plan, year__gte=plan.first_year, year__lte=plan.last_year)
-        .filter(reported)
-        .filter(Visibility.for_viewer(viewer).actual_filter())
-        .aggregate(latest=Max("year"))
-    )
-    return found["latest"]
+    found = figures.filter(indicator__plan=plan, year__gte=plan.first_year, year__lte=plan.last_year).filter(reported)
+    return found.aggregate(latest=Max("year"))["latest"]
 
 
-def default_year(plan: Plan, *, viewer=None, today: date | None = None) -> int:
+def default_year(plan: Plan, figures, *, today: date | None = None) -> int:
     """The as-of year a dashboard opens on: the latest reported year, else the year being reported now."""
-    latest = latest_reported_year(plan, viewer=viewer)
+    latest = latest_reported_year(plan, figures)
     return latest if latest is not None else reporting_year(plan, today)
 
 
@@ -217,5 +210,8 @@ def requested_department(request) -> Department | None:
 
 def choose_entry_department(request, user, plan: Plan | None = None) -> Department:
     """The department whose figures are entered on this page (see ``permissions.entry_department``)."""
-    requested = requested_department(request) if user.is_administrator else None
-    return entry_department(user, requested, plan)
+    requested = requested_department(request) if can(user, MANAGE) else None
+    department = entry_department(user, requested, plan)
+    if department is None:
+        raise PermissionDenied
+    return department

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.views import dashboards, drafts, evidence, exports, final, health, imports, queue, review
+from indicators.views import dashboards, drafts, evidence, exports, health, imports, queue, review
 
 # The "year" and "id" converters are registered in IndicatorsConfig.ready (the admin uses them too).
 
@@ -9,7 +9,7 @@ urlpatterns = [
     path("", dashboards.overview, name="overview"),
     path("departments/<str:code>/", dashboards.department, name="department"),
     path("indicators/<id:pk>/", dashboards.indicator, name="indicator"),
-    path("plans/<id:pk>/final/", final.final_assessment_page, name="final_assessment"),
+    path("plans/<id:pk>/final/", dashboards.final_assessment_page, name="final_assessment"),
     path("evidence/<id:pk>/", evidence.evidence_download, name="evidence_download"),
     path("export/<year:year>.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("export/<year:year>-brief.docx", exports.export_brief, name="export_brief"),

@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
+from indicators.formatting import pair
+
 NOT_STARTED = "—"  # 注2: the work was not carried out in the baseline year
 UNDECIDED = "/"  # 注3: not carried out that year, or not decided
 AS_BUSINESS = "以实际业务开展为准"  # no number: tracked as the business happens
@@ -58,33 +60,7 @@ class PrintedValue:
         return self.amount if index == 0 else self.count
 
     def __str__(self) -> str:
-        return self.text or self.marker or format_pair(self.amount, self.count)
-
-
-def format_number(value: Decimal | None) -> str:
-    """``Decimal('2868.0000')`` -> ``'2868'``; ``Decimal('95.2600')`` -> ``'95.26'``."""
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def format_pair(amount: Decimal | None, count: Decimal | None) -> str:
-    if count is None:
-        return format_number(amount)
-    return f"{format_number(amount)}/{format_number(count)}"
-
-
-def format_figure(value: Decimal | None, second_value: Decimal | None, not_carried_out: bool) -> str:
-    """A reported figure as people read it: ``2868/2``, ``95.26``, ``未开展``; ``""`` when nothing was reported.
-
-    The one way a figure becomes text, for pages, history, the workbook and messages.
-    """
-    if not_carried_out:
-        return str(_("Not carried out"))
-    return format_pair(value, second_value)
+        return self.text or self.marker or pair(self.amount, self.count)
 
 
 def _normalise(text: str) -> str:
@@ -161,22 +137,3 @@ def printed_value(text: str) -> PrintedValue:
     Safe to share because ``PrintedValue`` is immutable; invalid text still raises every time.
     """
     return parse_printed(text)
-
-
-def format_with_units(amount: Decimal | None, count: Decimal | None, units, *, not_carried_out: bool = False) -> str:
-    """A figure with its units at natural precision: ``5300 万元 / 8 笔``, ``95.26%``, ``未开展``; "" when blank."""
-    if not_carried_out:
-        return str(_("Not carried out"))
-    parts = []
-    for number, unit in zip((amount, count), units):
-        if number is not None:
-            text = format_number(number)
-            parts.append(f"{text}{unit}" if unit == "%" else f"{text} {unit}".strip())
-    return " / ".join(parts)
-
-
-def printed_with_units(printed: PrintedValue, units) -> str:
-    """A baseline or target: numbers with their units, markers (``/``, ``以实际业务开展为准``) as printed."""
-    if printed.is_number:
-        return format_with_units(printed.amount, printed.count, units)
-    return str(printed)

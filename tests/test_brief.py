@@ -16,9 +16,8 @@ from docx.oxml.ns import qn
 from indicators.brief import BriefRefused, SupervisionBrief
 from indicators.brief.gongwen import FACES, chinese_number
 from indicators.excel.sheets import MAIN_SHEET, IndicatorSheet, main_headers, status_words
-from indicators.final import final_verdict, summarise
+from indicators.verdicts import final_verdict, summarise
 from indicators.models import Actual, ActualStatus, Indicator, PlanStatus
-from indicators.permissions import Visibility
 from indicators.progress import OFF_TRACK, Status
 from indicators.rows import build_rows, department_summary, status_counts
 from indicators.text import clean_text
@@ -90,7 +89,7 @@ def mm(*lengths):
 
 
 def published_rows(plan, year):
-    return build_rows(plan, year, viewer=Visibility.published())
+    return build_rows(plan, year, Actual.objects.published())
 
 
 # ---- 一、总体情况 --------------------------------------------------------------------------
@@ -120,7 +119,7 @@ def test_the_counts_equal_what_a_leader_sees_on_the_overview_when_nothing_is_in_
     Actual.objects.filter(status__in=[D, R]).delete()
     overview = sections(render(plan))["一、总体情况"][0]
     words = status_words()
-    for status, count in status_counts(build_rows(plan, 2024, viewer=leader)).items():
+    for status, count in status_counts(build_rows(plan, 2024, Actual.objects.visible_to(leader))).items():
         if status != Status.TRACKED:
             assert f"{words[status]}{count}项" in overview
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(
 )
 FONTS = Path(indicators.brief.__file__).parent / "fonts.conf"
 A4_PORTRAIT, A4_LANDSCAPE = (595, 842), (842, 595)  # points, rounded
-BODY_PAGES, TABLE_PAGES = 5, 4
+BODY_PAGES, TABLE_PAGES = 5, 5
 
 
 def run(*args, env=None, timeout=120):

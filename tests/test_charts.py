@@ -10,6 +10,8 @@ import json
 
 import plotly.graph_objects as go
 import pytest
+
+from indicators.models import Actual
 from django.utils import translation
 
 from indicators import charts
@@ -35,11 +37,11 @@ def chinese():
 def test_every_chart_of_every_page_and_year_of_the_demo_data_is_a_valid_plotly_figure(demo):
     plan = demo
     for year in plan.years:
-        rows = build_rows(plan, year)
+        rows = build_rows(plan, year, Actual.objects.all())
         summaries = department_summary(plan, year, rows)
         checked(charts.status_by_department(summaries))
         for department in Department.objects.all():
-            own = build_rows(plan, year, department=department)
+            own = build_rows(plan, year, Actual.objects.all(), department=department)
             summary = next(iter(department_summary(plan, year, [row for row in own if row.role == LEAD])), None)
             checked(charts.department_statuses(summary))
             checked(charts.completion_by_indicator(own))
@@ -54,7 +56,7 @@ def test_charts_of_nothing_are_valid_too(plan):
     checked(charts.status_by_department([]))
     checked(charts.department_statuses(None))
     checked(charts.completion_by_indicator([]))
-    for row in build_rows(plan, 2022):  # nothing reported: no values, no projection
+    for row in build_rows(plan, 2022, Actual.objects.all()):  # nothing reported: no values, no projection
         for trend in charts.trends(row):
             checked(trend["json"])
 
@@ -62,7 +64,7 @@ def test_charts_of_nothing_are_valid_too(plan):
 def test_a_trend_has_baseline_targets_values_and_projection_with_units_and_statuses_in_the_hover(plan):
     report(plan, 19, 2022, 3500, 4)
     report(plan, 19, 2023, 4200, 5)
-    row = next(row for row in build_rows(plan, 2023) if row.indicator.order == 19)
+    row = next(row for row in build_rows(plan, 2023, Actual.objects.all()) if row.indicator.order == 19)
     amount, count = (checked(trend["json"]) for trend in charts.trends(row))
     assert [trace["name"] for trace in amount["data"]] == ["2021 年基础值", "年度目标", "2025 年目标值", "实际值", "趋势预测"]
     projection = amount["data"][4]
@@ -74,7 +76,7 @@ def test_a_trend_has_baseline_targets_values_and_projection_with_units_and_statu
 def test_the_completion_chart_leaves_out_rows_without_a_numeric_target_and_marks_100_percent(plan):
     report(plan, 1, 2022, 5)  # 3 -> 6 cases: 83 %
     report(plan, 17, 2022, 2)  # target “/”: not scored
-    figure = checked(charts.completion_by_indicator(build_rows(plan, 2022)))
+    figure = checked(charts.completion_by_indicator(build_rows(plan, 2022, Actual.objects.all())))
     labels = figure["data"][0]["y"]
     assert any(label.startswith("1. ") for label in labels)
     assert not any(label.startswith("17. ") for label in labels)
@@ -89,7 +91,7 @@ def test_chart_json_keeps_chinese_as_text_and_is_compact(db):
 
 def test_axis_ticks_never_use_english_abbreviations_such_as_100k(plan):
     report(plan, 19, 2022, 125000, 4)  # a pledge amount in the hundred thousands (万元)
-    row = next(row for row in build_rows(plan, 2022) if row.indicator.order == 19)
+    row = next(row for row in build_rows(plan, 2022, Actual.objects.all()) if row.indicator.order == 19)
     figures = [checked(trend["json"]) for trend in charts.trends(row)]
     figures += [checked(charts.completion_by_indicator([row])), checked(charts.status_by_department([]))]
     for figure in figures:

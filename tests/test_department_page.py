@@ -4,13 +4,15 @@ import json
 import re
 
 import pytest
+
+from indicators.models import Actual
 from django.utils import translation
 
 from indicators import selection
 from indicators.rows import build_rows, status_counts
 from indicators.models import ActualStatus, Department, Indicator
 from indicators.progress import Status
-from benchmarks.sizing import grow_plan
+from tests.sizing import grow_plan
 from indicators.tables import DepartmentIndicatorTable
 from tests.dashboard_helpers import report, report_sample
 
@@ -48,7 +50,7 @@ def test_lead_indicators_come_first_then_co_operating_ones_with_the_status_asses
     response = page(client, leader, "/departments/scjg/?year=2023")
     assert response.status_code == 200
     scjg = Department.objects.get(code="scjg")
-    rows = build_rows(plan, 2023, department=scjg, viewer=leader)
+    rows = build_rows(plan, 2023, Actual.objects.visible_to(leader), department=scjg)
     assert table_rows(response) == [(row.indicator.pk, row.role, row.status) for row in rows]
     roles = [role for _pk, role, _status in table_rows(response)]
     assert roles[0] == "lead" and roles[-1] == "cooperating" and roles == sorted(roles, key=lambda r: r != "lead")
@@ -68,7 +70,7 @@ def test_the_table_shows_baseline_each_years_actual_targets_and_completion(clien
     row = row[: row.index("</tr>")]
     assert "2868/2" in row and "3500/4" in row and "4200/5" in row and "6000/10" in row
     assert "待审核" in row  # the 2023 figure is submitted, not yet approved
-    assert "70%" in row  # 4200 / 6000
+    assert "42.5%/37.5%" in row  # (4200 − 2868) / (6000 − 2868), (5 − 2) / (10 − 2): the one completion measure
     assert "2024" not in "".join(headers)  # the years after the as-of year are not shown
 
 
@@ -91,14 +93,14 @@ def test_the_table_exports_plain_text_without_html(plan):
     report(plan, 19, 2022, 3500, 4, status=ActualStatus.SUBMITTED)
     czj = Department.objects.get(code="czj")
     with translation.override("zh-hans"):
-        table = DepartmentIndicatorTable(build_rows(plan, 2022, department=czj), plan=plan, year=2022)
+        table = DepartmentIndicatorTable(build_rows(plan, 2022, Actual.objects.all(), department=czj), plan=plan, year=2022)
         values = list(table.as_values())
     assert values[0] == [
         "序号", "指标内容", "职责", "2021 年基础值", "2022 年", "2022 年度目标", "2025 年目标值", "年度完成率", "目标完成率", "进度状态",
     ]
-    # R = 632 / 783 ≈ 0.81; a pair's completions give both parts, amount first.
+    # R = 632 / 783 ≈ 0.81; a pair's completions give both parts, amount first, from the baseline.
     assert values[1] == [
-        19, "专利质押融资金额（万元）/笔", "牵头", "2868/2", "3500/4 (待审核)", "3651/4", "6000/10", "95.9% / 100%", "58.3% / 40%", "需加快",
+        19, "专利质押融资金额（万元）/笔", "牵头", "2868/2", "3500/4 (待审核)", "3651/4", "6000/10", "80.7%/100.0%", "20.2%/25.0%", "需加快",
     ]
     assert not any("<" in str(cell) for line in values for cell in line)
 
@@ -146,7 +148,7 @@ def test_a_long_table_comes_in_pages_that_together_list_every_row_once(client, l
 
     grow_plan(plan, 10)  # scjg leads or co-operates on all 290 rows
     scjg = Department.objects.get(code="scjg")
-    expected = [row.indicator.pk for row in build_rows(plan, 2025, department=scjg, viewer=leader)]
+    expected = [row.indicator.pk for row in build_rows(plan, 2025, Actual.objects.visible_to(leader), department=scjg)]
     seen = []
     for number in range(1, -(-len(expected) // TABLE_PER_PAGE) + 1):
         response = page(client, leader, f"/departments/scjg/?year=2025&page={number}&per_page=1000")

@@ -109,6 +109,8 @@ def test_a_reporter_of_another_department_cannot_download_a_drafts_evidence(clie
     client.force_login(User.objects.get(username="staff-gxj"))
     assert client.get(f"/evidence/{evidence.pk}/").status_code == 404
     client.force_login(User.objects.get(username="leader"))
+    assert client.get(f"/evidence/{evidence.pk}/").status_code == 404  # a draft: only with 含草稿
+    client.post("/drafts/", {"drafts": "1", "next": "/"})
     assert client.get(f"/evidence/{evidence.pk}/").status_code == 200
     client.logout()
     assert client.get(f"/evidence/{evidence.pk}/").status_code == 302

@@ -13,8 +13,8 @@ from django.urls import reverse
 from indicators import plans
 from indicators.excel import AssessmentWorkbook, content_disposition
 from indicators.excel.final_sheet import FINAL_SHEET, verdict_words
-from indicators.final import VERDICT_ORDER
-from indicators.rows.final import final_assessment
+from indicators.verdicts import VERDICT_ORDER
+from indicators.final_assessment import final_assessment
 from indicators.excel.sheets import MAIN_SHEET, SUMMARY_SHEET
 from indicators.excel.xlsx import sheet_title
 from indicators.models import Actual, ActualStatus, Department, Indicator, Plan
@@ -119,7 +119,7 @@ def test_unapproved_values_are_marked_待审核(main):
 
 def test_completion_is_a_percentage_number_against_the_year_and_the_final_target(main):
     cell = main.cell(row=row_of(main, 26), column=COL["目标完成率"])
-    assert cell.value == pytest.approx(28 / 30)
+    assert cell.value == pytest.approx((28 - 19) / (30 - 19))  # the way from baseline to target
     assert cell.number_format == "0.0%"
     assert cell.data_type == "n"
     year = main.cell(row=row_of(main, 26), column=COL["年度完成率"])
@@ -128,13 +128,13 @@ def test_completion_is_a_percentage_number_against_the_year_and_the_final_target
 
 
 def test_a_pair_shows_the_completion_of_both_parts(main):
-    assert re.fullmatch(r"(\d+\.\d%|—)／(\d+\.\d%|—)", value(main, 19, "目标完成率"))
+    assert re.fullmatch(r"(\d+\.\d%|—)/(\d+\.\d%|—)", value(main, 19, "目标完成率"))
 
 
 def test_the_info_line_states_each_formula(main):
     info = main["A2"].value
-    assert "年度完成率 = 实际值 ÷ 当年目标值" in info and "目标完成率 = 实际值 ÷ 2025年目标值" in info
-    assert "（实际值 − 基期值）÷（目标值 − 基期值）" in info
+    assert "年度完成率 =（实际值 − 基期值）÷（当年目标值 − 基期值）" in info
+    assert "目标完成率 =（实际值 − 基期值）÷（2025年目标值 − 基期值）" in info
 
 
 def test_status_words_are_chinese_and_filled_with_the_status_colours(main):
@@ -421,6 +421,7 @@ def test_the_final_sheet_has_the_pages_rows_and_counts(plan, last_year, leader):
 
 
 def test_the_final_sheet_says_预评估_until_the_plan_is_closed(plan, last_year, leader, administrator):
+    Actual.objects.filter(indicator__plan=plan, status=ActualStatus.SUBMITTED).update(status=ActualStatus.APPROVED)
     plan = plans.close(administrator, plan, "")
     ws = open_book(AssessmentWorkbook(plan, 2025, leader).render())[FINAL_SHEET]
     assert ws["A1"].value.endswith("终期评估") and "预评估" not in ws["A1"].value + ws["A2"].value

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from indicators.final import Verdict, final_verdict, summarise
+from indicators.verdicts import Verdict, final_verdict, summarise
 from indicators.progress import IndicatorSpec, YearValue
 from indicators.values import AS_BUSINESS, NOT_STARTED, UNDECIDED, parse_printed as P
 
@@ -19,7 +19,7 @@ def values(*numbers):
 
 FLOW = spec("3", "6")  # 查处假冒知识产权行政案件: 3 → 6 cases a year
 STOCK = spec("3", "5")  # 自治区高价值专利培育示范中心: 3 → 5 centres at year end
-RATE = spec("95.26%", "96%", whole_number=(False,), rate=True)
+RATE = spec("95.26%", "96%", whole_number=(False,))
 PAIR = spec("2868/2", "6000/10", parts=2, whole_number=(False, True))
 CUMULATIVE = spec(NOT_STARTED, "5", basis="cumulative")  # projects over the plan
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from benchmarks.sizing import grow_plan
+from tests.sizing import grow_plan
 from indicators import plans, roles
-from indicators.final import VERDICT_ORDER, Verdict, final_verdict, summarise
+from indicators.verdicts import VERDICT_ORDER, Verdict, final_verdict, summarise
 from indicators.models import Actual, ActualStatus, Department, Indicator, Plan, PlanStatus
 from indicators.permissions import PUBLISHED_STATUSES
 from tests.conftest import include_drafts, login
@@ -77,9 +77,9 @@ def test_a_row_shows_baseline_every_plan_year_the_final_value_and_the_target(cli
     # 序号 指标 牵头部门 基础值 2022 2023 2024 2025 终期值 累计 目标 进度 结论
     assert cells[3:] == ["3", "未填报", "未填报", "6", "7", "7", "13", "6", "133.3%", "已完成"]
     pair = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td.*?</td>", table_row(html, figures[19]), re.S)]
-    assert pair[3:] == ["2868/2", "未填报", "未填报", "未填报", "5600/10", "5600/10", "5600/10", "6000/10", "87.2% / 100%", "未完成"]
+    assert pair[3:] == ["2868/2", "未填报", "未填报", "未填报", "5600/10", "5600/10", "5600/10", "6000/10", "87.2%/100.0%", "未完成"]
     cumulative = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td.*?</td>", table_row(html, figures[23]), re.S)]
-    assert cumulative[-5:] == ["2", "2", "2", "100%", "已完成"]  # the final value is the plan-period total
+    assert cumulative[-5:] == ["2", "2", "2", "100.0%", "已完成"]  # the final value is the plan-period total
 
 
 def test_a_stock_or_a_rate_shows_no_period_total(client, plan, figures, leader):
@@ -113,6 +113,9 @@ def test_drafts_are_never_on_the_page_not_for_administrators_nor_with_drafts_swi
 def test_it_is_a_pre_assessment_until_the_plan_is_closed_then_the_final_assessment(client, plan, figures, leader, administrator):
     html = page(client, leader, plan)
     assert "<h1 id=\"final-title\">终期评估（预评估）</h1>" in html and 'id="preliminary-notice"' in html
+    with pytest.raises(plans.PlanError, match="waiting for review|等待审核"):
+        plans.close(administrator, plan, "2025年度考核结束")  # 15's 2025 figure is still submitted
+    Actual.objects.filter(status=S).update(status=A)
     plans.close(administrator, plan, "2025年度考核结束")
     html = page(client, leader, plan)
     assert "<h1 id=\"final-title\">终期评估</h1>" in html and "预评估" not in html and 'id="closed-notice"' in html

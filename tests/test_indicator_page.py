@@ -8,7 +8,7 @@ from django.utils import translation
 
 from indicators.models import Actual, ActualStatus, Evidence, Indicator
 from indicators.progress import assess
-from benchmarks.sizing import grow_plan
+from tests.sizing import grow_plan
 from tests.conftest import include_drafts
 from tests.dashboard_helpers import report
 

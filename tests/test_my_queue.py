@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks.sizing import grow_plan
+from tests.sizing import grow_plan
 from indicators import selection, workflow
 from indicators.models import Actual, ActualStatus, Indicator
 from tests.conftest import PASSWORD

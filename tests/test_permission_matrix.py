@@ -1,7 +1,9 @@
 """Every URL of the site for every kind of visitor.
 
 The owning department is 财政局 (czj), which leads 专利质押融资金额 and three other
-rows; ``draft`` is its 2025 draft of 商标质押融资金额 with one evidence file.
+rows; ``draft`` is its 2025 draft of 商标质押融资金额 with one evidence file, ``published`` its
+submitted 2025 figure of 专利质押融资金额 with another.  Leaders and reviewers read drafts only with
+含草稿 switched on (docs/design.md); another department's reporter never opens a figure's evidence.
 """
 
 import pytest
@@ -21,7 +23,8 @@ MATRIX = [
     ("/", [LOGIN, 200, 200, 200, 200, 200]),
     ("/departments/czj/", [LOGIN, 200, 200, 200, 200, 200]),
     ("/indicators/{indicator}/", [LOGIN, 200, 200, 200, 200, 200]),
-    ("/evidence/{evidence}/", [LOGIN, 200, 404, 200, 200, 200]),
+    ("/evidence/{evidence}/", [LOGIN, 200, 404, 404, 404, 200]),
+    ("/evidence/{published_evidence}/", [LOGIN, 200, 404, 200, 200, 200]),
     ("/export/2025.xlsx", [LOGIN, 200, 200, 200, 200, 200]),
     ("/import/", [LOGIN, 302, 302, 403, 403, 302]),
     ("/import/2025/", [LOGIN, 200, 200, 403, 403, 200]),
@@ -33,9 +36,10 @@ MATRIX = [
     ("/admin/", [LOGIN, 200, 200, 200, 200, 200]),
     ("/admin/indicators/actual/", [LOGIN, 200, 200, 200, 200, 200]),
     ("/admin/indicators/actual/add/", [LOGIN, 200, 200, 403, 403, 200]),
-    ("/admin/indicators/actual/{draft}/change/", [LOGIN, 200, GONE, 200, 200, 200]),
-    ("/admin/indicators/actual/{draft}/history/", [LOGIN, 200, GONE, 200, 200, 200]),
-    ("/admin/indicators/actual/{draft}/history/{history}/", [LOGIN, 200, GONE, 200, 200, 200]),
+    ("/admin/indicators/actual/{draft}/change/", [LOGIN, 200, GONE, GONE, GONE, 200]),
+    ("/admin/indicators/actual/{draft}/history/", [LOGIN, 200, GONE, GONE, GONE, 200]),
+    ("/admin/indicators/actual/{draft}/history/{history}/", [LOGIN, 200, GONE, GONE, GONE, 200]),
+    ("/admin/indicators/actual/{published}/change/", [LOGIN, 200, GONE, 200, 200, 200]),
     ("/admin/indicators/actual/{draft}/delete/", [LOGIN, 403, 403, 403, 403, 200]),
     ("/admin/indicators/actual/year/2025/", [LOGIN, 200, 200, 403, 403, 200]),
     ("/admin/indicators/indicator/", [LOGIN, 200, 200, 200, 200, 200]),
@@ -63,10 +67,18 @@ def objects(demo, tmp_path, settings):
         actual=draft, file=SimpleUploadedFile("合同.pdf", b"%PDF-1.4"), original_name="合同.pdf",
         content_type="application/pdf", size=8,
     )
+    published = Actual.objects.get(indicator__order=19, year=2025)
+    assert published.status == "submitted"
+    published_evidence = Evidence.objects.create(
+        actual=published, file=SimpleUploadedFile("合同2.pdf", b"%PDF-1.4"), original_name="合同2.pdf",
+        content_type="application/pdf", size=8,
+    )
     return {
         "draft": draft.pk,
         "history": draft.history.latest().history_id,
         "evidence": evidence.pk,
+        "published": published.pk,
+        "published_evidence": published_evidence.pk,
         "indicator": Indicator.objects.get(order=20).pk,
     }
 
@@ -128,6 +140,15 @@ def test_only_reviewers_and_administrators_act_on_the_review_desk(client, object
     assert response.status_code == (302 if status_after == "approved" else 403)
     actual.refresh_from_db()
     assert actual.status == status_after
+
+
+@pytest.mark.parametrize("role", ["reviewer", "leader"])
+def test_with_drafts_switched_on_leaders_and_reviewers_open_a_draft_its_evidence_and_its_admin_page(client, objects, role):
+    client.force_login(User.objects.get(username=ACCOUNTS[role]))
+    assert client.post("/drafts/", {"drafts": "1", "next": "/"}).status_code == 302
+    assert client.get(f"/evidence/{objects['evidence']}/").status_code == 200
+    assert client.get(f"/admin/indicators/actual/{objects['draft']}/change/").status_code == 200
+    assert client.get(f"/admin/indicators/actual/{objects['draft']}/history/").status_code == 200
 
 
 def test_a_reporter_cannot_choose_another_department_through_the_query_string(client, objects):

@@ -91,7 +91,7 @@ def test_the_table_has_29_indicators_in_16_task_groups(plan):
 @pytest.mark.parametrize("row", ROWS, ids=[f"row{r[0]}" for r in ROWS])
 def test_each_row_matches_the_printed_table(plan, row):
     order, task, name, baseline, target, b_parsed, t_parsed, departments, measure, basis = row
-    indicator = Indicator.objects.for_tables().get(plan=plan, order=order)
+    indicator = Indicator.objects.select_related("plan", "lead_department").prefetch_related("cooperation__department", "yearly_targets").get(plan=plan, order=order)
     assert indicator.task_number == task
     assert indicator.name == name
     assert indicator.baseline_printed == baseline

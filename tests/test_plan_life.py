@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
+from indicators.final_assessment import final_assessment
 from django.core.management import CommandError, call_command
 
 from indicators import plans, selection, workflow
@@ -124,13 +126,16 @@ def test_closing_freezes_every_figure_until_an_administrator_reopens_it(client, 
     [draft] = workflow.save_entries(reporter, [workflow.Entry(indicator=row(plan, 19), year=2025, value="5000", second_value="8")])
     [other] = workflow.save_entries(reporter, [workflow.Entry(indicator=row(plan, 20), year=2025, value="500", second_value="2")])
     workflow.submit(reporter, [Actual.objects.select_related("indicator__plan").get(pk=other.pk)])
+    with pytest.raises(plans.PlanError, match="waiting for review"):
+        plans.close(administrator, plan, "2025年度考核结束")  # nothing may wait for review when a plan closes
+    workflow.approve(reviewer, [Actual.objects.select_related("indicator__plan").get(pk=other.pk)])
     plans.close(administrator, plan, "2025年度考核结束")
 
     with pytest.raises(workflow.WorkflowError, match="closed"):
         workflow.save_entries(reporter, [workflow.Entry(indicator=row(plan, 19), year=2025, value="6000", second_value="9", expected_version=1)])
-    submitted = Actual.objects.select_related("indicator__plan").get(pk=other.pk)
+    approved = Actual.objects.select_related("indicator__plan").get(pk=other.pk)
     with pytest.raises(workflow.WorkflowError, match="closed"):
-        workflow.approve(reviewer, [submitted])
+        workflow.reopen(reviewer, [approved], "改一下")
     client.force_login(reporter)
     page = client.get("/admin/indicators/actual/year/2025/").content.decode()
     assert "已收官" in page and f'name="i{draft.indicator_id}-value"' not in page
@@ -158,6 +163,11 @@ def test_the_close_page_lists_what_is_unreported_or_unapproved(client, demo):
     open_count = page.context["open_count"]
     approved = Actual.objects.filter(indicator__plan=demo, status=ActualStatus.APPROVED).count()
     assert open_count == 29 * 4 - approved and str(open_count) in body
+    response = client.post(f"/admin/indicators/plan/{demo.pk}/close/", {"reason": "终期评估"})
+    assert response.status_code == 200 and "等待审核" in response.content.decode()  # submitted figures must be reviewed first
+    demo.refresh_from_db()
+    assert demo.status == PlanStatus.ACTIVE
+    Actual.objects.filter(indicator__plan=demo, status=ActualStatus.SUBMITTED).update(status=ActualStatus.APPROVED)
     response = client.post(f"/admin/indicators/plan/{demo.pk}/close/", {"reason": "终期评估"})
     assert response.status_code == 302
     demo.refresh_from_db()
@@ -189,16 +199,19 @@ def test_a_rollover_copies_the_table_and_carries_the_baselines(plan, administrat
     approve(plan, 20, 2025, not_carried_out=True)  # 未开展 in the last year
     for year, value in ((2022, 0), (2023, 1), (2024, 0), (2025, 1)):
         approve(plan, 23, year, Decimal(value))  # cumulative: the plan-period total
-    Actual.objects.create(indicator=row(plan, 4), year=2025, value=Decimal(3), status=ActualStatus.SUBMITTED)  # not approved
+    Actual.objects.create(indicator=row(plan, 4), year=2025, value=Decimal(3), status=ActualStatus.SUBMITTED)  # counted, as in the final assessment
+    Actual.objects.create(indicator=row(plan, 9), year=2025, value=Decimal(15), status=ActualStatus.DRAFT)  # never counted
 
     new = plans.rollover(administrator, plan, code=NEXT, title="下一期方案", first_year=2026, last_year=2030)
     assert (new.status, new.baseline_year, new.first_year, new.last_year) == (PlanStatus.DRAFT, 2025, 2026, 2030)
     assert new.indicators.count() == 29
     baselines = dict(new.indicators.values_list("order", "baseline_printed"))
     assert baselines[1] == "7" and baselines[2] == "95.9%" and baselines[19] == "5600/10"
-    assert baselines[20] == "—" and baselines[23] == "2"
+    assert baselines[20] == "—" and baselines[23] == "2" and baselines[4] == "3"
     unreported = set(new.indicators.filter(baseline_unreported=True).values_list("order", flat=True))
-    assert 4 in unreported and 1 not in unreported and 20 not in unreported
+    assert 9 in unreported and 4 not in unreported and 1 not in unreported and 20 not in unreported
+    finals = {item.indicator.order: item.final_text for item in final_assessment(plan).rows}
+    assert [finals[order] for order in (1, 2, 4, 19, 23)] == ["7", "95.9", "3", "5600/10", "2"]  # the same figures
     for old in plan.indicators.all():
         copy = new.indicators.get(order=old.order)
         assert copy.predecessor_id == old.pk and copy.target_printed == "/" and copy.target_pending

@@ -29,7 +29,7 @@ def spec(baseline, target, **options):
 # 查处假冒知识产权行政案件: 3 -> 6 cases a year.
 COUNTERFEIT = spec("3", "6")
 # 非正常专利申请主动撤回率: 95.26% -> 96%, a rate.
-WITHDRAWAL_RATE = spec("95.26%", "96%", whole_number=(False,), rate=True)
+WITHDRAWAL_RATE = spec("95.26%", "96%", whole_number=(False,))
 # 专利质押融资金额（万元）/笔数: 2868/2 -> 6000/10.
 PLEDGE = spec("2868/2", "6000/10", parts=2, whole_number=(False, True))
 # 产业规划类专利导航项目: — -> 2, counted over the plan years.
@@ -231,8 +231,8 @@ def test_undecided_yearly_target_is_tracked_for_that_year_only():
 
 def test_undecided_yearly_target_still_gives_completion_of_the_final_target():
     indicator = spec("3", "6", yearly_targets={2022: P("/")})
-    result = assess(indicator, {2022: YearValue(amount=D(3))}, 2022)
-    assert result.completion == D("0.5")
+    result = assess(indicator, {2022: YearValue(amount=D(5))}, 2022)
+    assert result.completion == D(2) / D(3)  # (5 − 3) / (6 − 3)
     assert result.year_completion is None
 
 
@@ -333,17 +333,20 @@ def test_rate_indicator_reaching_96_percent_is_achieved():
     assert assess(WITHDRAWAL_RATE, {2022: YearValue(amount=D("96.1"))}, 2022).status == Status.ACHIEVED
 
 
-def test_completion_is_the_share_of_the_final_target_and_year_completion_of_the_year_target():
-    result = assess(COUNTERFEIT, {2023: YearValue(amount=D(3))}, 2023)
-    assert result.completion == D("0.5")
-    assert result.year_completion == D("0.75")
+def test_completion_is_the_way_from_baseline_to_the_final_target_and_to_the_years_target():
+    # 3 → 6; 2023's target is floor(3 + 3·2/4) = 4.  Indicator 1 of the demo read 116.7 % (7 / 6) on one
+    # page and 133.3 % ((7 − 3) / (6 − 3)) on another: one measure now, the one the statuses read.
+    result = assess(COUNTERFEIT, {2023: YearValue(amount=D(5))}, 2023)
+    assert result.completion == D(2) / D(3)
+    assert result.year_completion == D(2) == result.parts[0].ratio
+    assert assess(COUNTERFEIT, {2025: YearValue(amount=D(7))}, 2025).completion == D(4) / D(3)
 
 
 def test_meeting_the_years_target_is_a_full_year_completion():
     # Row 13 read 81.2 % next to a yearly 13 of 13 when completion meant the final target only.
     indicator = spec("3", "16")
     result = assess(indicator, {2024: YearValue(amount=D(12))}, 2024)  # m = floor(12.75) = 12
-    assert result.year_completion == D(1) and result.completion == D(12) / D(16)
+    assert result.year_completion == D(1) and result.completion == D(9) / D(13)
 
 
 def test_a_rates_completion_is_the_share_of_the_distance_from_baseline_to_target():
@@ -358,21 +361,26 @@ def test_a_lower_is_better_completion_is_the_share_of_the_distance_covered():
     assert round(result.completion, 4) == D("0.6667")
 
 
-def test_completion_is_none_when_the_target_is_zero():
+def test_completion_against_a_target_of_zero_is_still_the_way_from_the_baseline():
     indicator = spec("3", "0")
     result = assess(indicator, {2022: YearValue(amount=D(1))}, 2022)
-    assert result.completion is None
+    assert result.completion == D(2) / D(3)
     assert result.parts[0].target == D(0)
 
 
+def test_completion_with_a_blank_baseline_is_the_figure_over_the_target():
+    result = assess(spec(NOT_STARTED, "10"), {2025: YearValue(amount=D(4))}, 2025)
+    assert result.completion == D("0.4") == result.year_completion
+
+
 def test_a_rates_completion_is_none_when_the_target_equals_the_baseline():
-    indicator = spec("95%", "95%", whole_number=(False,), rate=True)
+    indicator = spec("95%", "95%", whole_number=(False,))
     assert assess(indicator, {2025: YearValue(amount=D(96))}, 2025).completion is None
 
 
-def test_year_completion_is_none_when_the_year_target_is_zero():
-    indicator = spec("3", "6", yearly_targets={2022: P("0")})
-    assert assess(indicator, {2022: YearValue(amount=D(3))}, 2022).year_completion is None
+def test_year_completion_is_none_when_the_year_target_asks_nothing_beyond_the_baseline():
+    indicator = spec("3", "6", yearly_targets={2022: P("3")})
+    assert assess(indicator, {2022: YearValue(amount=D(4))}, 2022).year_completion is None
 
 
 # --- pairs --------------------------------------------------------------------------------
@@ -397,9 +405,9 @@ def test_pair_missing_one_part_is_missing():
 
 
 def test_pair_completion_properties_give_the_amount_part():
-    result = assess(PLEDGE, {2025: YearValue(amount=D(3000), count=D(5))}, 2025)
-    assert result.completion == D("0.5")
-    assert result.parts[1].completion == D("0.5")
+    result = assess(PLEDGE, {2025: YearValue(amount=D(4434), count=D(6))}, 2025)
+    assert result.completion == D(1566) / D(3132)  # (4434 − 2868) / (6000 − 2868) = 0.5
+    assert result.parts[1].completion == D("0.5")  # (6 − 2) / (10 − 2)
     assert result.year_completion == D("0.5")
 
 

@@ -144,7 +144,7 @@ def test_a_mail_server_that_refuses_fails_the_command_after_trying_everyone(demo
 
 
 def test_the_reminders_cost_the_same_queries_whatever_the_number_of_departments(demo, on, django_assert_max_num_queries):
-    from benchmarks.sizing import grow_plan
+    from tests.sizing import grow_plan
     from indicators.models import Department, Plan
 
     on(date(2026, 1, 20))

@@ -35,7 +35,10 @@ TEMPLATES = [
     "dashboards/no_plan.html",
 ]
 MODULES = [
-    "indicators/rows/build.py",
+    "indicators/rows.py",
+    "indicators/formatting.py",
+    "indicators/permissions.py",
+    "indicators/final_assessment.py",
     "indicators/selection.py",
     "indicators/workflow/entries.py",
     "indicators/workflow/transitions.py",

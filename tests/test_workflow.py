@@ -24,7 +24,7 @@ def test_a_reporter_saves_a_draft_of_their_departments_indicator(reporter):
 
 
 def test_a_reporter_cannot_enter_figures_of_another_departments_indicator(other_reporter, plan):
-    with pytest.raises(workflow.WorkflowError, match="may not enter"):
+    with pytest.raises(workflow.WorkflowError, match="only that department enters"):
         enter(other_reporter, pledge(plan))
     assert not Actual.objects.exists()
 

@@ -186,5 +186,5 @@ def test_the_admin_shows_figures_and_targets_in_their_natural_precision(czj, pla
     listing = czj.get("/admin/indicators/actual/?year__exact=2024").content.decode()
     indicator = czj.get(f"/admin/indicators/indicator/{pledge.pk}/change/").content.decode()  # read-only for reporters
     assert "5600.5/4" in listing and ".0000" not in listing
-    assert "5600.5 万元 / 4 笔" in read_only and ".0000" not in read_only  # with its units on the figure's own page
+    assert "5600.5万元/4笔" in read_only and ".0000" not in read_only  # with its units on the figure's own page
     assert "5217/8" in indicator and ".0000" not in indicator

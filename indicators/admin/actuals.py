@@ -12,13 +12,18 @@ from django.utils.translation import ngettext
 
 from indicators.admin.base import ReadOnlyHistoryAdmin
 
-from indicators import permissions, plausibility, workflow
-from indicators.permissions import can_edit
+from indicators import formatting, plausibility, workflow
 from indicators.admin.forms import ActualForm, EvidenceForm, ReasonForm
 from indicators.admin.year_entry import year_entry_view
-from indicators.models import Actual, ActualStatus, Evidence
+from indicators.models import Actual, ActualStatus, Evidence, Indicator
+from indicators.permissions import APPROVE, ENTER, MANAGE, READ_ALL, REVIEW, can
 from indicators.progress import yearly_target
-from indicators.values import format_figure, format_with_units, printed_with_units
+from indicators.views.drafts import drafts_shown
+
+
+def editable(request, obj) -> bool:
+    """A figure the user may change here: still with its department, and the guard allows it (``permissions``)."""
+    return obj is None or (obj.is_editable and can(request.user, ENTER, obj.indicator))
 
 
 class EvidenceInline(admin.TabularInline):
@@ -34,17 +39,14 @@ class EvidenceInline(admin.TabularInline):
             return ""
         return format_html('<a href="{}">{}</a>', reverse("evidence_download", args=[obj.pk]), obj.original_name)
 
-    def _editable(self, request, obj):
-        return obj is None or (obj.is_editable and not obj.indicator.plan.is_closed and can_edit(request.user, obj.indicator))
-
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._editable(request, obj)
+        return super().has_add_permission(request, obj) and editable(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return False  # a file is replaced by deleting it and uploading another
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._editable(request, obj)
+        return super().has_delete_permission(request, obj) and editable(request, obj)
 
 
 @admin.register(Actual)
@@ -69,19 +71,19 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
         # entered_by too: the changelist applies list_select_related only to a queryset that has
         # no select_related yet, so without it every row of the list queried its user.
         queryset = super().get_queryset(request).select_related("indicator__plan", "indicator__lead_department", "entered_by")
-        user = request.user
-        if user.sees_everything:
+        queryset = queryset.visible_to(request.user, drafts=drafts_shown(request))  # as the dashboards: 含草稿 adds drafts
+        if can(request.user, READ_ALL):
             return queryset
-        # Reporters work on their own department's figures only, drafts included.
-        return queryset.filter(indicator__in=permissions.entry_indicators(user))
+        # Reporters work on their own department's figures here, drafts included.
+        return queryset.filter(indicator__in=Indicator.objects.entered_by(request.user))
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or (obj.is_editable and not obj.indicator.plan.is_closed and can_edit(request.user, obj.indicator))
+        return editable(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_administrator and super().has_delete_permission(request, obj)
+        return can(request.user, MANAGE) and super().has_delete_permission(request, obj) and editable(request, obj)
 
     def has_submit_permission(self, request):
         return request.user.has_perm("indicators.submit_actual")
@@ -91,7 +93,7 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "indicator":
-            kwargs["queryset"] = permissions.entry_indicators(request.user).select_related("plan")
+            kwargs["queryset"] = Indicator.objects.entered_by(request.user).select_related("plan")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fields(self, request, obj=None):
@@ -127,7 +129,7 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description=_("value"))
     def figure(self, record):
         """A version's value in the history list (a historical record, so no ``display_value``)."""
-        return format_figure(record.value, record.second_value, record.not_carried_out) or "—"
+        return formatting.figure(record.value, record.second_value, record.not_carried_out) or formatting.NONE
 
     @admin.display(description=plausibility.CONFIRM_LABEL)
     def confirmation(self, obj):
@@ -144,11 +146,11 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
         if obj is None or obj.indicator_id is None:
             return "—"
         indicator = obj.indicator
-        return printed_with_units(yearly_target(indicator.spec(), obj.year), indicator.units) or "—"
+        return formatting.printed(yearly_target(indicator.spec(), obj.year), indicator.units) or formatting.NONE
 
     @admin.display(description=_("value"))
     def value_with_units(self, obj):
-        return format_with_units(obj.value, obj.second_value, obj.indicator.units, not_carried_out=obj.not_carried_out) or "—"
+        return formatting.figure_of(obj, obj.indicator, units=True) or formatting.NONE
 
     @admin.display(description=_("reason for return"))
     def current_return_reason(self, obj):
@@ -162,12 +164,13 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
 
     def _review(self, request, object_id):
         """Approve and return for a reviewer looking at a submitted figure; they post to the review desk."""
-        if request.method != "GET" or not permissions.may_review(request.user):
+        if request.method != "GET" or not can(request.user, REVIEW):
             return None
         actual = self.get_object(request, unquote(object_id))
-        if actual is None or actual.status != ActualStatus.SUBMITTED:
+        if actual is None or actual.status != ActualStatus.SUBMITTED or not can(request.user, REVIEW, actual):
             return None
         return {
+            "not_approvable": can(request.user, REVIEW, actual) and not can(request.user, APPROVE, actual),
             "actual": actual,
             "action": reverse("review_desk", args=[actual.year]) + f"?plan={actual.indicator.plan_id}",
             "next": request.get_full_path(),
@@ -254,6 +257,6 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
         ] + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_enter": permissions.entry_indicators(request.user).exists()}
+        extra_context = {**(extra_context or {}), "can_enter": Indicator.objects.entered_by(request.user).exists()}
         return super().changelist_view(request, extra_context)
 

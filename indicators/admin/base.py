@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from indicators.values import format_number
+from indicators.formatting import number as format_number
+from indicators.permissions import READ_ALL, can
 
 # Why a record was written (``_change_reason`` in indicators/workflow/), as people say it.
 CHANGE_REASONS = {
@@ -79,9 +80,11 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     """
 
     def _check_scope(self, request, object_id):
-        if request.user.sees_everything:
+        pk = unquote(object_id)
+        if self.get_queryset(request).filter(pk=pk).exists():
             return
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+        # Outside the user's queryset: 404, unless it was deleted and the user reads every department.
+        if not can(request.user, READ_ALL) or self.model.objects.filter(pk=pk).exists():
             raise Http404
 
     def history_view(self, request, object_id, extra_context=None):

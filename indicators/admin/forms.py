@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators import evidence, plausibility, workflow
 from indicators import values as V
 from indicators.models import Actual, Evidence, Measure
-from indicators.values import format_number
+from indicators.formatting import number as format_number
 
 MEASURE_HINTS = {
     Measure.FLOW: _("this year's count or amount"),  # 当年发生数

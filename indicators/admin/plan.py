@@ -10,7 +10,8 @@ from indicators.admin.base import ReadOnlyHistoryAdmin
 from indicators.admin.forms import number_text
 from indicators.admin.plan_life import PlanLifeMixin
 from indicators.admin.plan_table import PlanTableMixin
-from indicators.models import CooperatingDepartment, Department, Indicator, Plan, PlanStatus, ReportingDeadline, YearlyTarget
+from indicators.models import CooperatingDepartment, Department, Indicator, Plan, ReportingDeadline, YearlyTarget
+from indicators.permissions import READ_ALL, can
 
 
 class ReportingDeadlineInline(admin.TabularInline):
@@ -25,6 +26,9 @@ class PlanAdmin(PlanTableMixin, PlanLifeMixin, ReadOnlyHistoryAdmin):
     inlines = [ReportingDeadlineInline]
     readonly_fields = ["status", "status_changed_at", "status_changed_by", "status_reason"]
     history_list_display = ["status", "status_reason"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
 
 
 @admin.register(Department)
@@ -125,14 +129,10 @@ class IndicatorAdmin(ReadOnlyHistoryAdmin):
         return gettext("Yes") if obj.target_pending else gettext("No")
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        user = request.user
-        if user.is_administrator:
+        queryset = super().get_queryset(request).visible_to(request.user)
+        if can(request.user, READ_ALL):
             return queryset
-        queryset = queryset.exclude(plan__status=PlanStatus.DRAFT)  # a plan being set up is the administrators'
-        if user.sees_everything:
-            return queryset
-        if user.department_id is None:
+        if request.user.department_id is None:
             return queryset.none()
         # Reporters read the indicators their department leads or co-operates on.
-        return queryset.filter(pk__in=Indicator.objects.involving(user.department).values("pk"))
+        return queryset.filter(pk__in=Indicator.objects.involving(request.user.department).values("pk"))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from indicators import plans
 from indicators.models import Plan
+from indicators.permissions import MANAGE, can
 from indicators.workflow import NOTE_MAX
 
 OPEN_FIGURES_SHOWN = 200
@@ -67,7 +68,7 @@ class PlanLifeMixin:
         return urls + super().get_urls()
 
     def has_life_permission(self, request):
-        return request.user.is_administrator
+        return can(request.user, MANAGE)
 
     # ---- the actions of the plan list: one plan, then its page -------------------------------
     def _one(self, request, queryset, step):

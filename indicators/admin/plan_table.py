@@ -31,6 +31,7 @@ from indicators.excel.plan_import import PlanDetails, import_plan, prepare_impor
 from indicators.excel.plan_reading import PlanTable, read_plan_table
 from indicators.excel.plan_table import PlanTableExport
 from indicators.models import Department, Measure, Plan
+from indicators.permissions import MANAGE, can
 from indicators.plans import PlanError
 from indicators.progress import TargetBasis
 from indicators.views.imports import read_upload
@@ -124,15 +125,13 @@ class PlanTableMixin:
         return urls + super().get_urls()
 
     def table_export_view(self, request, pk):
-        plan = get_object_or_404(Plan, pk=pk)
-        if not self.has_view_permission(request, plan):
+        if not self.has_view_permission(request):
             raise PermissionDenied
-        if plan.is_draft and not request.user.is_administrator:
-            raise Http404  # a plan being set up is the administrators'
+        plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)  # a plan being set up is the administrators'
         return PlanTableExport(plan).response()
 
     def table_import_view(self, request):
-        if not request.user.is_administrator:
+        if not can(request.user, MANAGE):
             raise PermissionDenied
         if request.method == "POST" and request.POST.get("stage") == "create":
             return self.table_create(request)

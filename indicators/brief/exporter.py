@@ -25,10 +25,11 @@ from indicators.brief import phrases as P
 from indicators.brief.appendix import appendix, table_title
 from indicators.brief.gongwen import GongwenDocument
 from indicators.excel.base import BaseExporter
-from indicators.permissions import Visibility
+from indicators.final_assessment import final_assessment
+from indicators.models import Actual
+from indicators.permissions import READ_ALL, can
 from indicators.progress import count_by_status
 from indicators.rows import build_rows, department_summary, status_counts
-from indicators.rows.final import final_assessment
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -58,7 +59,7 @@ class SupervisionBrief(BaseExporter):
     def __init__(self, plan, year: int, viewer=None, *, final: bool = False, today: date | None = None, now=None):
         if not plan.contains_year(year):
             raise BriefRefused(_("%(year)s is not a year of %(plan)s.") % {"year": year, "plan": plan.code})
-        if viewer is not None and not viewer.sees_everything:
+        if not can(viewer, READ_ALL):
             raise PermissionError("Only leaders, reviewers and administrators get the brief.")
         self.plan = plan
         self.year = year
@@ -69,7 +70,7 @@ class SupervisionBrief(BaseExporter):
             refusal = final_refusal(plan, year, self.today)
             if refusal:
                 raise BriefRefused(refusal)
-        self.visibility = Visibility.published()
+
 
     # -- names ------------------------------------------------------------------------------
     def get_filename(self) -> str:
@@ -98,7 +99,7 @@ class SupervisionBrief(BaseExporter):
     # -- content ----------------------------------------------------------------------------
     @cached_property
     def rows(self):
-        return build_rows(self.plan, self.year, viewer=self.visibility)
+        return build_rows(self.plan, self.year, Actual.objects.published())
 
     @cached_property
     def words(self) -> dict:

@@ -14,7 +14,7 @@ from datetime import date
 from indicators.brief import phrases as P
 from indicators.brief.annual import reporting
 from indicators.brief.gongwen import Section, chinese_number
-from indicators.final import FinalVerdict, Verdict, VerdictSummary, summarise
+from indicators.verdicts import FinalVerdict, Verdict, VerdictSummary, summarise
 from indicators.models import Plan
 from indicators.rows import DepartmentSummary, IndicatorRow
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
+from indicators import formatting
 from indicators import values as V
 from indicators.excel.final_sheet import verdict_words
 from indicators.excel.sheets import NOT_CARRIED_OUT, PENDING, status_words
-from indicators.final import VERDICT_ORDER, Verdict
+from indicators.verdicts import VERDICT_ORDER, Verdict
 from indicators.models import Plan
 from indicators.progress import SEVERITY, Status, TargetBasis
 from indicators.rows import IndicatorRow
@@ -62,11 +63,7 @@ def share(part: int, whole: int) -> Decimal | None:
     return Decimal(part) / Decimal(whole) if whole else None
 
 
-def percent(value: Decimal | None) -> str:
-    """0.6207 → “62.1%”."""
-    if value is None:
-        return "—"
-    return f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+from indicators.formatting import percent  # noqa: E402  (the one way a share is written)
 
 
 def points_change(now: Decimal | None, before: Decimal | None) -> str:
@@ -82,7 +79,7 @@ def points_change(now: Decimal | None, before: Decimal | None) -> str:
 
 
 def _number(value: Decimal, unit: str) -> str:
-    return f"{V.format_number(value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}{unit}"
+    return f"{formatting.number(value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}{unit}"
 
 
 def with_units(numbers: Iterable[Decimal | None], units: Iterable[str]) -> str:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from indicators.excel.sheets import COMPLETION_FORMAT, NUMBER_FORMATS, STATUS_FILLS, chinese_labels, completion_text, shown_text, year_value
 from indicators.excel.writer import SheetWriter, row_height
 from indicators.excel.xlsx import BOLD_FONT, HEADER_FILL, SMALL_FONT, TITLE_FONT, WRAP_CENTER, fit_width, print_setup, set_widths
-from indicators.final import VERDICT_ORDER, VERDICT_STATUS, Verdict, mostly_share
+from indicators.final_assessment import FinalAssessment, FinalRow
 from indicators.progress import Status
-from indicators.rows.final import FinalAssessment, FinalRow
+from indicators.verdicts import VERDICT_ORDER, VERDICT_STATUS, Verdict, mostly_share
 
 FINAL_SHEET = "终期评估"
 PRELIMINARY = "（预评估）"

@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from indicators import workflow
-from indicators.permissions import can_edit, entry_indicators
+from indicators.permissions import ENTER, refusal
 from indicators.workflow import Problem
 from indicators.excel.template import (
     DEPARTMENT_LABEL,
@@ -130,7 +130,7 @@ def max_rows(user, plan) -> int:
     Nothing in an upload may lie below (``safety.check_xlsx``): reading rows costs time whether
     they hold anything or not.
     """
-    return HEADER_SEARCH_ROWS + entry_indicators(user, plan).count() + ROW_MARGIN
+    return HEADER_SEARCH_ROWS + Indicator.objects.entered_by(user).filter(plan=plan).count() + ROW_MARGIN
 
 
 def _text(value) -> str:
@@ -268,11 +268,9 @@ class TemplateReader:
             self.errors.append(problem(number, _("%(name)s appears twice (also in %(row)s).") % {"name": indicator.name, "row": seen[indicator.pk]}))
             return None
         seen[indicator.pk] = label
-        if not can_edit(self.user, indicator):
-            self.errors.append(
-                problem(number, _("%(name)s is led by %(department)s; only that department enters its figures.")
-                 % {"name": indicator.name, "department": indicator.lead_department.name})
-            )
+        refused = refusal(self.user, ENTER, indicator)
+        if refused:
+            self.errors.append(problem(number, refused))
             return None
         try:
             version = whole_number(_value(cells, columns[VERSION]))

@@ -17,6 +17,7 @@ from itertools import groupby
 from django.utils import translation
 from django.utils.functional import cached_property
 
+from indicators import formatting
 from indicators import values as V
 from indicators.rows import DepartmentSummary, IndicatorRow, YearCell
 from indicators.excel.xlsx import (
@@ -111,11 +112,7 @@ def main_headers(plan: Plan) -> list[str]:
 YEAR_COMPLETION, FINAL_COMPLETION = "年度完成率", "目标完成率"
 
 
-def completion_text(fraction) -> str:
-    """A completion as the cell's ``0.0%`` format shows it (Excel rounds halves up); "—" for none."""
-    if fraction is None:
-        return "—"
-    return f"{(Decimal(fraction) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+completion_text = formatting.percent  # as the cell's ``0.0%`` format shows it (Excel rounds halves up)
 
 
 def completions(row: IndicatorRow) -> tuple:
@@ -123,11 +120,11 @@ def completions(row: IndicatorRow) -> tuple:
     parts = row.assessment.parts
     if len(parts) == 1:
         return parts[0].year_completion, parts[0].completion
-    return tuple("／".join(completion_text(getattr(part, name)) for part in parts) for name in ("year_completion", "completion"))
+    return tuple(formatting.percents(getattr(part, name) for part in parts) for name in ("year_completion", "completion"))
 
 
 def _as_text(value) -> str:
-    return V.format_number(value) if isinstance(value, Decimal) else str(value)
+    return formatting.number(value) if isinstance(value, Decimal) else str(value)
 
 
 def year_value(indicator, cell: YearCell | None):
@@ -139,7 +136,7 @@ def year_value(indicator, cell: YearCell | None):
     if actual.not_carried_out:
         return NOT_CARRIED_OUT + (PENDING if pending else ""), None
     if indicator.is_pair:
-        return V.format_pair(actual.value, actual.second_value) + (PENDING if pending else ""), None
+        return formatting.pair(actual.value, actual.second_value) + (PENDING if pending else ""), None
     return actual.value, NUMBER_FORMATS[(indicator.measure == Measure.RATE, pending)]
 
 

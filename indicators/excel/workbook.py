@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from indicators.permissions import Visibility
-from indicators.rows import IndicatorRow, build_rows, department_summary
 from indicators.excel.base import BaseExporter
 from indicators.excel.final_sheet import FinalSheet
-from indicators.rows.final import final_assessment
+from indicators.final_assessment import final_assessment
+from indicators.models import Actual
+from indicators.permissions import READ_ALL, can
+from indicators.rows import IndicatorRow, build_rows, department_summary
 from indicators.excel.sheets import (
     MAIN_SHEET,
     PENDING,
@@ -45,8 +46,8 @@ class AssessmentWorkbook(BaseExporter):
         self.viewer = viewer
         self.now = now or timezone.now()
         # Only those who read everything get every department; anyone else just their own.
-        self.department = None if viewer is None or viewer.sees_everything else viewer.department
-        if viewer is not None and not viewer.sees_everything and self.department is None:
+        self.department = None if can(viewer, READ_ALL) else viewer.department
+        if self.department is None and not can(viewer, READ_ALL):
             raise PermissionError("This user may not export figures.")
 
     @property
@@ -64,7 +65,7 @@ class AssessmentWorkbook(BaseExporter):
     @cached_property
     def rows(self) -> list[IndicatorRow]:
         # The meeting's table: submitted and approved figures only, whoever exports it.
-        rows = build_rows(self.plan, self.year, viewer=Visibility.published())
+        rows = build_rows(self.plan, self.year, Actual.objects.published())
         if not self.whole:
             rows = [row for row in rows if row.indicator.lead_department_id == self.department.pk]
         return rows
@@ -76,9 +77,9 @@ class AssessmentWorkbook(BaseExporter):
         stamp = timezone.localtime(self.now).strftime("%Y-%m-%d %H:%M")
         return (
             f"截至{self.year}年底；导出时间 {stamp}（北京时间）。数值后标“{PENDING}”的尚未经审核。"
-            f"年度完成率 = 实际值 ÷ 当年目标值，目标完成率 = 实际值 ÷ {self.plan.last_year}年目标值"
-            f"（累计口径的实际值为方案期内累计值）；比率类指标按从基期值到目标值已走完的比例计算，"
-            f"即（实际值 − 基期值）÷（目标值 − 基期值）；成对指标依次列出金额与件（笔）数两部分。"
+            f"年度完成率 =（实际值 − 基期值）÷（当年目标值 − 基期值），目标完成率 =（实际值 − 基期值）÷（{self.plan.last_year}年目标值 − 基期值），"
+            f"即从基期值到目标值已走完的比例（基期值为“—”时即实际值 ÷ 目标值；累计口径的实际值为方案期内累计值）；"
+            f"成对指标依次列出金额与件（笔）数两部分。"
             f"进度状态按当年目标判定，未单独设定年度目标的按基期值到目标值线性推算（整数单位向下取整）。"
         )
 

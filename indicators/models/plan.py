@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from indicators import formatting
 from indicators import values as V
 from indicators.progress import IndicatorSpec, TargetBasis
 from indicators.text import check_text
@@ -30,6 +31,13 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")  # 已收官: figures frozen until an administrator reopens it
 
 
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from indicators.permissions import plans_visible
+
+        return self.filter(plans_visible(user))
+
+
 class Plan(models.Model):
     code = models.CharField(_("document number"), max_length=64, unique=True, validators=[check_text])
     title = models.CharField(_("title"), max_length=255, validators=[check_text])
@@ -46,6 +54,7 @@ class Plan(models.Model):
     )
     status_reason = models.TextField(_("reason"), blank=True, max_length=2000, validators=[check_text])
 
+    objects = PlanQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["footnotes"])
 
     class Meta:
@@ -97,6 +106,15 @@ class Plan(models.Model):
     @property
     def is_closed(self):
         return self.status == PlanStatus.CLOSED
+
+    @property
+    def asks_for_figures(self) -> bool:
+        """Only a plan in force has deadlines, 逾期 and 补报: a closed plan asks nobody for anything."""
+        return self.status == PlanStatus.ACTIVE
+
+    def successor(self, user):
+        """The plan rolled over from this one, when ``user`` may see it."""
+        return Plan.objects.visible_to(user).filter(indicators__predecessor__plan=self).distinct().first()
 
 
 class ReportingDeadline(models.Model):
@@ -153,11 +171,16 @@ def validate_printed(text):
 
 
 class IndicatorQuerySet(models.QuerySet):
-    def for_tables(self):
-        """Everything a table, chart or export row needs, in a fixed number of queries."""
-        return self.select_related("plan", "lead_department").prefetch_related(
-            "cooperation__department", "yearly_targets", "plan__deadlines"
-        )
+    def visible_to(self, user):
+        from indicators.permissions import plans_visible
+
+        return self.filter(plans_visible(user, "plan__"))
+
+    def entered_by(self, user):
+        """The indicators whose figures ``user`` types (``permissions.indicators_entered``)."""
+        from indicators.permissions import indicators_entered
+
+        return self.filter(indicators_entered(user))
 
     def involving(self, department):
         """Lead or co-operating."""
@@ -312,7 +335,6 @@ def build_spec(plan: Plan, indicator: Indicator, yearly_targets: dict[int, Print
         basis=indicator.target_basis,
         higher_is_better=indicator.higher_is_better,
         yearly_targets=yearly_targets,
-        rate=indicator.measure == Measure.RATE,
     )
 
 
@@ -387,7 +409,7 @@ class YearlyTarget(models.Model):
         """The target as the table prints it, from the row's values (loaders use ``values_list``)."""
         if undecided:
             return PrintedValue(marker=V.UNDECIDED, text=V.UNDECIDED)
-        return PrintedValue(amount=value, count=second_value, text=V.format_pair(value, second_value))
+        return PrintedValue(amount=value, count=second_value, text=formatting.pair(value, second_value))
 
     def clean(self):
         errors = {}

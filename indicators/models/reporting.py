@@ -4,10 +4,12 @@ import os
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from indicators import formatting
 from indicators import values as V
 from indicators.models.plan import YEAR_CHECK_RANGE, Indicator
 from indicators.progress import YearValue, figure_part
@@ -50,7 +52,21 @@ class FigureReading:
     @property
     def display_value(self) -> str:
         """The value as people read it: ``2868/2``, ``95.26``, ``未开展`` or blank."""
-        return V.format_figure(self.value, self.second_value, self.not_carried_out)
+        return formatting.figure(self.value, self.second_value, self.not_carried_out)
+
+
+class ActualQuerySet(models.QuerySet):
+    def visible_to(self, user, *, drafts: bool = False):
+        """The figures ``user`` reads (``permissions.figures_visible``); ``drafts``: the 含草稿 switch is on."""
+        from indicators.permissions import figures_visible
+
+        return self.filter(figures_visible(user, drafts=drafts))
+
+    def published(self):
+        """Submitted and approved figures: what a document that leaves ipzone shows, whoever asks."""
+        from indicators.permissions import figures_published
+
+        return self.filter(figures_published())
 
 
 class Actual(FigureReading, models.Model):
@@ -90,6 +106,7 @@ class Actual(FigureReading, models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
+    objects = ActualQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -123,6 +140,15 @@ class Actual(FigureReading, models.Model):
 
     def __str__(self):
         return f"{self.indicator.name} {self.year}"
+
+    def clean(self):
+        """What must hold for every figure, whatever wrote it: its year lies within its plan's years
+        (a database CHECK cannot read the plan; ``workflow`` runs this on every write)."""
+        plan = self.indicator.plan
+        if self.year is None or not plan.contains_year(self.year):
+            raise ValidationError(
+                {"year": _("The year must be between %(first)s and %(last)s.") % {"first": plan.first_year, "last": plan.last_year}}
+            )
 
 
 def evidence_path(instance, filename):

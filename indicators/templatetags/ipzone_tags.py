@@ -1,6 +1,5 @@
 """Small pieces of HTML the dashboard templates share: status badges, charts, links."""
 
-from decimal import Decimal
 
 from django import template
 from django.urls import NoReverseMatch, reverse
@@ -8,8 +7,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from indicators import values as V
-from indicators.final import VERDICT_STATUS, Verdict
+from indicators import formatting
+from indicators.verdicts import VERDICT_STATUS, Verdict
 from indicators.models import ActualStatus
 from indicators.progress import STATUS_COLOURS, Status
 
@@ -72,12 +71,6 @@ def pending_mark(cell):
 
 
 @register.simple_tag
-def table_cells(row):
-    """The ``<td>`` cells of one body row of an ipzone table (``tables.BaseTable.body_cells``)."""
-    return row.table.body_cells(row)
-
-
-@register.simple_tag
 def chart(figure_json, element_id, title=""):
     """A chart's container and its data, drawn by static/js/charts.js (no inline code, CSP-safe)."""
     return format_html(
@@ -99,17 +92,9 @@ def evidence_url(evidence):
         return ""
 
 
-@register.filter
-def percent(fraction):
-    """0.8523 -> "85.2%"; None -> "—" (no target to compare with)."""
-    if fraction is None:
-        return "—"
-    return f"{(Decimal(fraction) * 100).quantize(Decimal('0.1'))}%".replace(".0%", "%")
-
-
-@register.filter
-def number(value):
-    return V.format_number(value) if value is not None else ""
+register.filter("percent", formatting.percent)
+register.filter("number", formatting.number)
+register.filter("person", formatting.person)
 
 
 @register.filter

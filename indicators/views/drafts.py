@@ -14,20 +14,20 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from indicators.permissions import may_see_drafts
+from indicators.permissions import SEE_DRAFTS, can
 
 SESSION_KEY = "show_drafts"
 
 
 def drafts_shown(request) -> bool:
     """Is the switch on for this request's user?"""
-    return may_see_drafts(request.user) and bool(request.session.get(SESSION_KEY, False))
+    return can(request.user, SEE_DRAFTS) and bool(request.session.get(SESSION_KEY, False))
 
 
 @login_required
 @require_POST
 def switch_drafts(request):
-    if not may_see_drafts(request.user):
+    if not can(request.user, SEE_DRAFTS):
         raise PermissionDenied
     request.session[SESSION_KEY] = request.POST.get("drafts") == "1"
     back = request.POST.get("next", "")

@@ -3,15 +3,16 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
 from indicators.models import Evidence
-from indicators.permissions import can_view_actual
+from indicators.permissions import VIEW_EVIDENCE, can
+from indicators.views.drafts import drafts_shown
 
 
 @login_required
 def evidence_download(request, pk):
     """Evidence files are never served as static files: only here, after the permission check."""
-    evidence = get_object_or_404(Evidence.objects.select_related("actual__indicator"), pk=pk)
-    # 404, not 403: a reporter must not learn that another department's draft has evidence.
-    if not can_view_actual(request.user, evidence.actual):
+    evidence = get_object_or_404(Evidence.objects.select_related("actual__indicator__plan", "actual__indicator__lead_department"), pk=pk)
+    # 404, not 403: nobody learns that a figure they may not open has evidence.
+    if not can(request.user, VIEW_EVIDENCE, evidence.actual, drafts=drafts_shown(request)):
         raise Http404
     try:
         handle = evidence.file.open("rb")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from indicators.brief import BriefRefused, SupervisionBrief, final_refusal
 from indicators.excel import AssessmentWorkbook, ImportTemplate
-from indicators.permissions import may_enter
+from indicators.permissions import ENTER, READ_ALL, can
 from indicators import selection
 from indicators.selection import choose_entry_department, choose_plan
 
@@ -19,7 +19,7 @@ from indicators.selection import choose_entry_department, choose_plan
 def export_xlsx(request, year: int):
     """The whole workbook for leaders, reviewers and administrators; a reporter's own department otherwise."""
     user = request.user
-    if not (user.sees_everything or user.is_reporter):
+    if not (can(user, READ_ALL) or can(user, ENTER)):
         raise PermissionDenied
     plan = choose_plan(request, year=year)
     return AssessmentWorkbook(plan, year, user).response()
@@ -29,7 +29,7 @@ def export_xlsx(request, year: int):
 @require_GET
 def export_brief(request, year: int):
     """The supervision brief (督查通报) for leaders, reviewers and administrators; ``?final=1``: the final assessment."""
-    if not request.user.sees_everything:
+    if not can(request.user, READ_ALL):
         raise PermissionDenied
     plan = choose_plan(request, year=year)
     try:
@@ -46,7 +46,7 @@ def export_brief(request, year: int):
 @require_GET
 def import_template(request, year: int):
     user = request.user
-    if not may_enter(user):
+    if not can(user, ENTER):
         raise PermissionDenied
     plan = choose_plan(request, year=year)
     return ImportTemplate(plan, year, choose_entry_department(request, user, plan)).response()

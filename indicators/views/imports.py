@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from indicators.excel import ImportFailed, UnsafeFile, check_size, import_actuals
 from indicators.models import Actual, Department
-from indicators.permissions import may_enter
+from indicators.permissions import ENTER, MANAGE, can
 from indicators.selection import choose_entry_department, choose_plan, reporting_year
 
 CHUNK = 64 * 1024
@@ -37,7 +37,7 @@ def read_upload(upload, limit: int) -> bytes:
 @login_required
 def import_upload_default(request):
     """``/import/``: the year being reported now (last calendar year, kept inside the plan)."""
-    if not may_enter(request.user):
+    if not can(request.user, ENTER):
         raise PermissionDenied
     plan = choose_plan(request)
     year = reporting_year(plan)
@@ -47,7 +47,7 @@ def import_upload_default(request):
 def _query(request, plan, department=None) -> str:
     params = {"plan": plan.pk}
     code = department.code if department is not None else request.GET.get("department")
-    if code and request.user.is_administrator:
+    if code and can(request.user, MANAGE):
         params["department"] = code
     return "?" + urlencode(params)
 
@@ -56,7 +56,7 @@ def _query(request, plan, department=None) -> str:
 @require_http_methods(["GET", "POST"])
 def import_upload(request, year: int):
     user = request.user
-    if not may_enter(user):
+    if not can(user, ENTER):
         raise PermissionDenied
     plan = choose_plan(request, year=year)
     department = choose_entry_department(request, user, plan)
@@ -75,7 +75,7 @@ def import_upload(request, year: int):
         "years": [(y, reverse("import_upload", args=[y]) + _query(request, plan, department)) for y in plan.years],
         "department": department,
         "departments": Department.objects.filter(lead_indicators__plan=plan).distinct().order_by("order", "code")
-        if user.is_administrator
+        if can(user, MANAGE)
         else [],
         "template_url": reverse("import_template", args=[year]) + _query(request, plan, department),
         "errors": errors,

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.permissions import may_review
+from indicators.permissions import ENTER, REVIEW, can
 from indicators.queue import lands_on_queue, reporting_years, waiting_for_review
 from indicators import selection
 from indicators.selection import SHANGHAI
@@ -41,11 +41,12 @@ def my_queue(request):
     user = request.user
     today = selection.shanghai_today()
     years = []
-    if user.is_reporter:
+    reporting = can(user, ENTER) and user.department_id is not None
+    if reporting:
         years = reporting_years([user.department_id], today=today).get(user.department_id, [])
         for item in years:
             item.url = reverse("admin:indicators_actual_year", args=[item.year]) + f"?plan={item.plan.pk}"
-    reviewing = may_review(user)
+    reviewing = can(user, REVIEW)
     waiting, more = [], []
     if reviewing:
         found = waiting_for_review()
@@ -63,8 +64,8 @@ def my_queue(request):
             )
     context = {
         "today": today,
-        "reporting": user.is_reporter,
-        "department": user.department if user.is_reporter else None,
+        "reporting": reporting,
+        "department": user.department if reporting else None,
         "years": years,
         "open_years": [item for item in years if item.open],
         "several_plans": len({item.plan.pk for item in years}) > 1,

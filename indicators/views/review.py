@@ -26,14 +26,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from indicators import plausibility, workflow
+from indicators import formatting, plausibility, workflow
 from indicators.models import Actual, ActualStatus, Department, Evidence
 from indicators.notices import delivery_problems
-from indicators.permissions import may_review
-from indicators.queue import person_name
+from indicators.permissions import APPROVE, REVIEW, can, refusal
 from indicators.rows import IndicatorRow, build_rows
 from indicators.selection import choose_plan, parse_id, parse_page, reporting_year, requested_department
-from indicators.values import format_with_units, printed_with_units
 
 DESK_ROWS = 50  # figures a page: the whole real plan (29 indicators) fits on one
 
@@ -49,10 +47,11 @@ class DeskRow:
     last_year_pending: bool
     flags: list[str]
     evidence: list[Evidence] = field(default_factory=list)
+    not_approvable: str | None = None  # why this reviewer may not approve it (four eyes), for the row
 
     @property
     def submitter(self) -> str:
-        return person_name(self.actual.submitted_by) or "—"
+        return formatting.person(self.actual.submitted_by) or "—"
 
 
 @dataclass
@@ -71,14 +70,12 @@ def _desk_row(actual: Actual, row: IndicatorRow, year: int, plan) -> DeskRow:
     units = indicator.units
     previous = row.cells.get(year - 1)
     if previous is None:  # the plan's first year: last year is the baseline year
-        last_text, label, pending = str(indicator.baseline_printed), _("Baseline %(year)s") % {"year": plan.baseline_year}, False
+        last_text, label, pending = indicator.baseline_printed, _("Baseline %(year)s") % {"year": plan.baseline_year}, False
         last_value = None
     else:
         record = previous.actual if previous.reported else None
         last_value = record.year_value if record is not None else None
-        last_text = (
-            format_with_units(record.value, record.second_value, units, not_carried_out=record.not_carried_out) if record else ""
-        )
+        last_text = formatting.figure_of(record, indicator, units=True)
         label, pending = str(year - 1), previous.pending
     flags = [
         flag.message for flag in plausibility.check(row.spec, units, year, actual.year_value, last_value)
@@ -88,8 +85,8 @@ def _desk_row(actual: Actual, row: IndicatorRow, year: int, plan) -> DeskRow:
     return DeskRow(
         actual=actual,
         row=row,
-        value=format_with_units(actual.value, actual.second_value, units, not_carried_out=actual.not_carried_out),
-        target=printed_with_units(row.current.target, units),
+        value=formatting.figure_of(actual, indicator, units=True),
+        target=formatting.printed(row.current.target, units),
         last_year=last_text,
         last_year_label=label,
         last_year_pending=pending,
@@ -114,7 +111,8 @@ def _groups(plan, year, user, department, page_number):
     actuals = list(page.object_list)
     if not actuals:
         return [], page
-    rows = {row.indicator.pk: row for row in build_rows(plan, year, viewer=user, indicator_ids=[a.indicator_id for a in actuals])}
+    figures = Actual.objects.visible_to(user)
+    rows = {row.indicator.pk: row for row in build_rows(plan, year, figures, indicator_ids=[a.indicator_id for a in actuals])}
     files: dict[int, list[Evidence]] = {}
     for item in Evidence.objects.filter(actual__in=[a.pk for a in actuals]).order_by("uploaded_at", "pk"):
         files.setdefault(item.actual_id, []).append(item)
@@ -123,6 +121,8 @@ def _groups(plan, year, user, department, page_number):
         row = rows[actual.indicator_id]
         desk_row = _desk_row(actual, row, year, plan)
         desk_row.evidence = files.get(actual.pk, [])
+        actual.indicator = row.indicator
+        desk_row.not_approvable = refusal(user, APPROVE, actual)
         lead = row.lead_department
         groups.setdefault(lead.pk, DeskGroup(lead)).rows.append(desk_row)
     return list(groups.values()), page
@@ -131,7 +131,7 @@ def _groups(plan, year, user, department, page_number):
 @login_required
 def review_default(request):
     """``/review/``: the desk of the year being reported now."""
-    if not may_review(request.user):
+    if not can(request.user, REVIEW):
         raise PermissionDenied
     plan = choose_plan(request)
     return redirect(reverse("review_desk", args=[reporting_year(plan)]) + f"?plan={plan.pk}")
@@ -140,12 +140,12 @@ def review_default(request):
 @login_required
 def review_desk(request, year):
     user = request.user
-    if not may_review(user):
+    if not can(user, REVIEW):
         raise PermissionDenied
     plan = choose_plan(request, year=year)
     department = requested_department(request)
     if request.method == "POST":
-        _act(request)
+        _act(request, plan, year)
         return HttpResponseRedirect(_next(request))
     groups, page = _groups(plan, year, user, department, parse_page(request.GET.get("page")))
     waiting_years = dict(
@@ -156,6 +156,7 @@ def review_desk(request, year):
     )
     context = {
         "plan": plan,
+        "frozen": not plan.asks_for_figures,
         "year": year,
         "department": department,
         "groups": groups,
@@ -190,7 +191,7 @@ def _seen(values) -> dict[int, int] | None:
     return seen
 
 
-def _act(request):
+def _act(request, plan, year):
     action = request.POST.get("action", "")
     user = request.user
     if action in ("approve", "approve_all"):
@@ -200,7 +201,7 @@ def _act(request):
             messages.error(request, _("The form did not say which figures you saw. Reload the page and try again."))
             return
         try:
-            approved, skipped = workflow.approve_unchanged(user, seen)
+            approved, skipped = workflow.approve_unchanged(user, seen, plan=plan, year=year)
         except workflow.WorkflowError as exc:
             messages.error(request, " ".join(exc.messages))
             return
@@ -212,14 +213,16 @@ def _act(request):
         if skipped:
             messages.warning(
                 request,
-                _("Not approved, because they changed after the page was drawn; check them again: %(figures)s")
+                _("Not approved: %(figures)s")
                 % {"figures": "；".join(str(problem) for problem in skipped)},
             )
         return
     if action == "return":
         seen = _seen([request.POST.get("figure", "")])
         actual = (
-            Actual.objects.select_related("indicator__plan", "submitted_by", "entered_by").filter(pk__in=list(seen)).first()
+            Actual.objects.select_related("indicator__plan", "submitted_by", "entered_by")
+            .filter(pk__in=list(seen), indicator__plan=plan, year=year)
+            .first()
             if seen
             else None
         )

@@ -1,8 +1,10 @@
 """Writing figures: validation, the review workflow and the version check.
 
 Every path that changes a figure — the admin form, the year page, the Excel import, the
-review actions — goes through these functions, so the rules are stated once (docs/design.md,
-"Reporting").  Multi-row writes run in one ``transaction.atomic()``: either every row is saved
+review desk and actions, evidence — goes through these functions, and each asks the one guard,
+``permissions.refusal`` (a closed plan is frozen, a plan being set up is the administrators', a
+department enters its own figures, nobody approves their own), so the rules are stated once
+(docs/design.md, "Reporting" and "One truth per fact").  Multi-row writes run in one ``transaction.atomic()``: either every row is saved
 or none is.  A refused write raises ``WorkflowError`` whose ``problems`` say which row (the
 caller's ``key``: an indicator id, a spreadsheet row number …) and why, for the caller to put
 next to the row.
@@ -19,7 +21,7 @@ year's is a warning that holds the whole save until the row is fixed or confirme
 stored figure keeps its flag while its value stays, a changed value must be confirmed again.
 """
 
-from indicators.workflow.common import ConflictError, Problem, WorkflowError, conflict_message, frozen_message
+from indicators.workflow.common import ConflictError, Problem, WorkflowError, conflict_message
 from indicators.workflow.entries import NOTE_MAX, Entry, check_note, clean_entry, save_entries
 from indicators.workflow.transitions import (
     Returned,
@@ -33,6 +35,6 @@ from indicators.workflow.transitions import (
 
 __all__ = [
     "NOTE_MAX", "ConflictError", "Entry", "Problem", "Returned", "WorkflowError", "approve", "approve_unchanged",
-    "check_note", "clean_entry", "conflict_message", "frozen_message", "reopen", "return_actuals",
+    "check_note", "clean_entry", "conflict_message", "reopen", "return_actuals",
     "return_with_notice", "save_entries", "submit",
 ]

@@ -2,6 +2,7 @@
 
 ``Problem``/``WorkflowError`` carry which row (the caller's ``key``) and why, as data; a
 ``ConflictError`` says who changed the figure since it was read.  See ``indicators.workflow``.
+Whether a figure may change at all is ``permissions.refusal`` (closed and draft plans, departments, four eyes).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators import formatting
 from indicators.models import Actual
 
 
@@ -47,7 +49,7 @@ class ConflictError(WorkflowError):
 
 def conflict_message(current: Actual) -> str:
     """Who changed a figure, when, and what it is now: what a person needs after losing a race."""
-    who = current.entered_by.get_full_name() or current.entered_by.username if current.entered_by else _("someone")
+    who = formatting.person(current.entered_by) if current.entered_by else _("someone")
     return _(
         "%(who)s changed this figure at %(when)s; it is now “%(value)s” (status %(status)s). "
         "Reload the page and enter your change again."
@@ -64,13 +66,6 @@ def _conflict(actual_id, entry_or_label) -> ConflictError:
     if hasattr(entry_or_label, "problem"):  # an Entry names its own row
         return ConflictError([entry_or_label.problem(conflict_message(current))])
     return ConflictError([Problem(conflict_message(current), actual_id, entry_or_label)])
-
-
-def frozen_message(plan) -> str | None:
-    """Why the figures of ``plan`` cannot change now, or None (docs/design.md, "The plan's life")."""
-    if plan.is_closed:
-        return _("%(plan)s is closed: its figures are frozen. An administrator can reopen the plan.") % {"plan": plan.code}
-    return None
 
 
 def _as_seen(pairs) -> dict:

@@ -16,7 +16,7 @@ from indicators import evidence as evidence_files
 from indicators import plausibility
 from indicators import values as V
 from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, Evidence, Indicator, Measure
-from indicators.permissions import can_edit
+from indicators.permissions import ENTER, refusal
 from indicators.progress import YearValue
 from indicators.text import check_text
 from indicators.workflow.common import (
@@ -26,7 +26,6 @@ from indicators.workflow.common import (
     _as_seen,
     _conflict,
     _unchanged_since,
-    frozen_message,
 )
 
 NOTE_MAX = 2000
@@ -134,12 +133,9 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
     """
     problems, cleaned, files = [], [], {}
     for entry in entries:
-        if not can_edit(user, entry.indicator):
-            problems.append(entry.problem(_("You may not enter figures for this indicator.")))
-            continue
-        frozen = frozen_message(entry.indicator.plan)
-        if frozen:
-            problems.append(entry.problem(frozen))
+        refused = refusal(user, ENTER, entry.indicator)
+        if refused:
+            problems.append(entry.problem(refused))
             continue
         try:
             fields = clean_entry(entry)
@@ -206,10 +202,19 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
     return saved
 
 
+def _checked(actual, entry) -> Actual:
+    """``Actual.clean``, what holds for every figure, asked on the one write path."""
+    try:
+        actual.clean()
+    except ValidationError as exc:
+        raise WorkflowError([entry.problem(message) for message in exc.messages]) from None
+    return actual
+
+
 def _write(user, now, entry, fields, actual, outlier_confirmed) -> Actual:
     """Create or update one figure (its row already locked) with its history record."""
     if actual is None:
-        actual = Actual(indicator=entry.indicator, year=entry.year, status=ActualStatus.DRAFT, version=1, **fields)
+        actual = _checked(Actual(indicator=entry.indicator, year=entry.year, status=ActualStatus.DRAFT, version=1, **fields), entry)
         actual.outlier_confirmed = outlier_confirmed
         _stamp_entry(actual, user, now)
         try:
@@ -222,6 +227,7 @@ def _write(user, now, entry, fields, actual, outlier_confirmed) -> Actual:
         setattr(actual, key, val)
     actual.outlier_confirmed = outlier_confirmed
     actual.version += 1
+    _checked(actual, entry)
     _stamp_entry(actual, user, now)
     actual.save()
     return actual

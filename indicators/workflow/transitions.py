@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from indicators import notices
 from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus
-from indicators.permissions import can_edit
+from indicators.permissions import APPROVE, REVIEW, SUBMIT, refusal
 from indicators.progress import OFF_TRACK, assess
-from indicators.workflow.common import Problem, WorkflowError, _conflict, conflict_message, frozen_message
+from indicators.workflow.common import Problem, WorkflowError, _conflict, conflict_message
 from indicators.workflow.entries import check_note
 
 
@@ -25,10 +25,12 @@ _TRANSITION_FIELDS = (
 )
 
 
-def _transition(user, actuals, *, allowed_from, to, permission, check=None, stamp=None, reason=None, change_reason=""):
-    """Move figures to ``to``, all or none; each must still be at the version and state the caller read."""
-    if not user.has_perm(permission):
-        raise WorkflowError(_("You do not have permission to do this."))
+def _transition(user, actuals, *, allowed_from, to, action, check=None, stamp=None, reason=None, change_reason=""):
+    """Move figures to ``to``, all or none; each must still be at the version and state the caller read,
+    and ``permissions.refusal(user, action, figure)`` must allow it."""
+    refused = refusal(user, action)
+    if refused:
+        raise WorkflowError(refused)
     problems, done = [], []
     as_read = {id(a): {name: getattr(a, name) for name in _TRANSITION_FIELDS} for a in actuals}
     now = timezone.now()
@@ -49,9 +51,9 @@ def _transition(user, actuals, *, allowed_from, to, permission, check=None, stam
                 if actual.status not in allowed_from:
                     problems.append(Problem(_("It is %(status)s.") % {"status": actual.get_status_display()}, actual.pk, label))
                     continue
-                frozen = frozen_message(actual.indicator.plan)
-                if frozen:
-                    problems.append(Problem(frozen, actual.pk, label))
+                refused = refusal(user, action, actual)
+                if refused:
+                    problems.append(Problem(refused, actual.pk, label))
                     continue
                 problem = check(actual) if check else None
                 if problem:
@@ -93,21 +95,18 @@ def _needs_note(actual):
 
 
 def submit(user, actuals):
-    for actual in actuals:
-        if not can_edit(user, actual.indicator):
-            raise WorkflowError(_("You may not submit figures of another department."))
     # The reason of an earlier return is answered by this submission: it stays in the history,
     # and no page shows it as the figure's current reason any more.
     return _transition(
         user, actuals, allowed_from=EDITABLE_STATUSES, to=ActualStatus.SUBMITTED,
-        permission="indicators.submit_actual", check=_needs_note, stamp="submitted", reason="", change_reason="submitted",
+        action=SUBMIT, check=_needs_note, stamp="submitted", reason="", change_reason="submitted",
     )
 
 
 def approve(user, actuals):
     return _transition(
         user, actuals, allowed_from=(ActualStatus.SUBMITTED,), to=ActualStatus.APPROVED,
-        permission="indicators.review_actual", stamp="reviewed", reason="", change_reason="approved",
+        action=APPROVE, stamp="reviewed", reason="", change_reason="approved",
     )
 
 
@@ -137,7 +136,7 @@ def _send_back(user, actuals, reason, *, allowed_from, change_reason) -> Returne
     reason = _require_reason(reason)
     done = _transition(
         user, actuals, allowed_from=allowed_from, to=ActualStatus.RETURNED,
-        permission="indicators.review_actual", stamp="reviewed", reason=reason, change_reason=change_reason,
+        action=REVIEW, stamp="reviewed", reason=reason, change_reason=change_reason,
     )
     result = Returned(done)
 
@@ -166,16 +165,17 @@ def reopen(user, actuals, reason):
     return _send_back(user, actuals, reason, allowed_from=(ActualStatus.APPROVED,), change_reason="reopened").figures
 
 
-def approve_unchanged(user, seen) -> tuple[list[Actual], list[Problem]]:
-    """Approve the submitted figures a reviewer saw, ``{figure id: version seen}``, in one transaction.
+def approve_unchanged(user, seen, *, plan, year) -> tuple[list[Actual], list[Problem]]:
+    """Approve the submitted figures of ``plan`` and ``year`` a reviewer saw, ``{figure id: version seen}``.
 
-    Unlike ``approve`` this is not all or nothing: a figure changed since the page was drawn
-    (another version, no longer submitted, or deleted) is skipped and named with who changed
-    it, so that one late edit does not hold up a department's other figures; the rest are
-    approved.  Returns (approved, skipped).
+    Unlike ``approve`` this is not all or nothing: a figure changed since the page was drawn (another
+    version, no longer submitted, or deleted), one outside the plan and year the page showed, or one
+    the guard refuses (a closed plan, the reviewer's own submission) is skipped and named, so that one
+    late edit does not hold up a department's other figures; the rest are approved.  Returns (approved, skipped).
     """
-    if not user.has_perm("indicators.review_actual"):
-        raise WorkflowError(_("You do not have permission to do this."))
+    refused = refusal(user, APPROVE)
+    if refused:
+        raise WorkflowError(refused)
     seen = dict(seen)
     approved, skipped = [], []
     now = timezone.now()
@@ -183,18 +183,22 @@ def approve_unchanged(user, seen) -> tuple[list[Actual], list[Problem]]:
         current = {
             actual.pk: actual
             for actual in Actual.objects.select_for_update(of=("self",))
-            .select_related("indicator", "entered_by")
+            .select_related("indicator__plan", "indicator__lead_department", "entered_by")
             .filter(pk__in=list(seen))
             .order_by("pk")  # one lock order for every writer
         }
         for pk, version in seen.items():
             actual = current.get(pk)
-            if actual is None:
-                skipped.append(Problem(_("This figure was deleted by someone else. Reload the page."), pk, None))
+            if actual is None or actual.indicator.plan_id != plan.pk or actual.year != year:
+                skipped.append(Problem(_("This figure is not on this page. Reload the page."), pk, None))
                 continue
             label = f"{actual.indicator.name} {actual.year}"
             if actual.version != version or actual.status != ActualStatus.SUBMITTED:
                 skipped.append(Problem(conflict_message(actual), pk, label))
+                continue
+            refused = refusal(user, APPROVE, actual)
+            if refused:
+                skipped.append(Problem(refused, pk, label))
                 continue
             actual.version += 1
             actual.status = ActualStatus.APPROVED

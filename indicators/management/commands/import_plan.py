@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from indicators.excel import ImportFailed, UnsafeFile, check_size
+from indicators.permissions import MANAGE, can
 from indicators.excel.plan_import import PlanDetails, import_plan, prepare_import
 from indicators.excel.plan_reading import read_plan_table
 from indicators.models import User
@@ -56,7 +57,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, code, title, issuer, issue_date, first_year, last_year, map_department, create_department,
                dry_run=False, user=None, **options):
         administrator = User.objects.filter(username=user).first() if user else User.objects.filter(is_superuser=True, is_active=True).first()
-        if administrator is None or not administrator.is_administrator:
+        if administrator is None or not can(administrator, MANAGE):
             raise CommandError("Name an administrator with --user (the import is recorded in the history under their name).")
         path = Path(file)
         if not path.is_file():

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators import plans
 from indicators.models import Plan, User
+from indicators.permissions import MANAGE, can
 
 
 class Command(BaseCommand):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             known = ", ".join(Plan.objects.values_list("code", flat=True)) or "none"
             raise CommandError(f"No plan {source!r}. Known plans: {known}.")
         administrator = User.objects.filter(username=user).first() if user else User.objects.filter(is_superuser=True, is_active=True).first()
-        if administrator is None or not administrator.is_administrator:
+        if administrator is None or not can(administrator, MANAGE):
             raise CommandError("Name an administrator with --user (the roll-over is recorded in the history under their name).")
         try:
             new = plans.rollover(

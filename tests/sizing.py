@@ -125,7 +125,7 @@ def _amount(rng: random.Random, target: Decimal | None, *, rate: bool) -> Decima
 
 
 def _fill_actuals(plan: Plan, years, rng: random.Random) -> int:
-    indicators = list(Indicator.objects.filter(plan=plan).for_tables())
+    indicators = list(Indicator.objects.filter(plan=plan).select_related("plan", "lead_department").prefetch_related("yearly_targets"))
     existing = set(Actual.objects.filter(indicator__plan=plan).values_list("indicator_id", "year"))
     states, weights = zip(*WORKFLOW_WEIGHTS.items())
     actuals = []

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from indicators.progress import IndicatorSpec, TargetBasis, YearValue, yearly_target
+from indicators.progress import IndicatorSpec, TargetBasis, YearValue, completion, yearly_target
 
 
 class Verdict(models.TextChoices):
@@ -61,7 +61,7 @@ class PartVerdict:
     period_total: Decimal | None  # the sum of every reported plan year (shown for yearly flows too)
     baseline: Decimal | None
     target: Decimal | None
-    share: Decimal | None  # (a − b) / (T − b): how far from baseline to target
+    share: Decimal | None  # progress.completion: (a − b) / (T − b), the 目标完成率 of the final value
 
 
 @dataclass(frozen=True)
@@ -96,14 +96,12 @@ def _part(spec: IndicatorSpec, values: Mapping[int, YearValue | None], index: in
         target = last_target.part(index) if last_target.is_number else None
     baseline = spec.baseline_part(index) if target is not None else None
 
-    share = None
+    share = completion(final_value, baseline, target)
     if final_value is None:
         verdict = Verdict.MISSING
     elif target is None:
         verdict = Verdict.TRACKED
     else:
-        if target != baseline:
-            share = (final_value - baseline) / (target - baseline)
         if _meets(final_value, target, spec.higher_is_better):
             verdict = Verdict.COMPLETED
         elif share is not None and share >= threshold:

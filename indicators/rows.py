@@ -1,0 +1,238 @@
+"""Rows behind every page and document: each indicator of a plan as of a year, with the figures a reader sees.
+
+One place loads a plan's indicators and figures and runs ``progress.assess`` on them, so the overview,
+the department, indicator and final-assessment pages, the review desk, the workbook and the brief can
+never disagree about a status or a completion.  Which figures count is the caller's queryset:
+``Actual.objects.visible_to(user, drafts=…)`` on pages, ``Actual.objects.published()`` in documents
+(``indicators.permissions``).  Loading costs a fixed number of queries whatever the plan's size; a
+row's cells, assessments and projection are worked out when first read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from indicators import formatting
+from indicators.models import EDITABLE_STATUSES, ActualStatus, CooperatingDepartment, Department, Indicator, Plan
+from indicators.permissions import PUBLISHED_STATUSES
+from indicators.progress import SEVERITY, STATUS_COLOURS, Assessment, Projection, Status, assess, count_by_status, project, yearly_target
+from indicators.values import PrintedValue
+
+LEAD = "lead"
+COOPERATING = "cooperating"
+ROLE_LABELS = {LEAD: _("Lead"), COOPERATING: _("Co-operating")}
+
+
+class YearCell:
+    """One indicator in one plan year, as the reader may see it (``actual`` is None when nothing is shown)."""
+
+    def __init__(self, row: IndicatorRow, year: int, actual):
+        self.row, self.year, self.actual = row, year, actual
+
+    def __repr__(self):
+        return f"<YearCell {self.year} {self.text!r}>"
+
+    @property
+    def reported(self) -> bool:
+        return self.actual is not None and self.actual.is_reported
+
+    @cached_property
+    def text(self) -> str:
+        """The figure as written everywhere (``formatting.figure_of``: a rate keeps its ``%``); "" when not reported."""
+        return formatting.figure_of(self.actual, self.row.indicator) if self.reported else ""
+
+    @cached_property
+    def target(self) -> PrintedValue:
+        """That year's target m (an administrator's, else linear from baseline to target)."""
+        return yearly_target(self.row.spec, self.year)
+
+    @cached_property
+    def assessment(self) -> Assessment:
+        return assess(self.row.spec, self.row.figures, self.year, year_target=self.target)
+
+    @property
+    def workflow(self) -> str | None:
+        return self.actual.status if self.actual is not None else None
+
+    @property
+    def pending(self) -> bool:
+        """Shown but not yet approved: marked 待审核 (草稿 while still with its department)."""
+        return self.reported and self.actual.status != ActualStatus.APPROVED
+
+    @property
+    def draft(self) -> bool:
+        return self.reported and self.actual.status in EDITABLE_STATUSES
+
+    @property
+    def sort_value(self) -> Decimal:
+        if not self.reported:
+            return Decimal(-1)  # below any reported value, 0 and 未开展 included
+        return self.actual.value if self.actual.value is not None else Decimal(0)
+
+
+class IndicatorRow:
+    """What a table row, chart, sheet row or paragraph needs about one indicator as of ``year``.
+
+    ``figures`` maps each plan year to the figure the reader may see; ``cells`` has a ``YearCell`` for
+    every plan year; ``role`` is relative to the department the rows were built for (``LEAD`` without one).
+    """
+
+    def __init__(self, indicator: Indicator, year: int, figures: dict, role: str = LEAD):
+        self.indicator, self.year, self.figures, self.role = indicator, year, figures, role
+
+    def __repr__(self):
+        return f"<IndicatorRow {self.indicator} as of {self.year}>"
+
+    @cached_property
+    def spec(self):
+        return self.indicator.spec(self.indicator.yearly_targets.all())
+
+    @cached_property
+    def cells(self) -> dict[int, YearCell]:
+        return {year: YearCell(self, year, self.figures.get(year)) for year in self.indicator.plan.years}
+
+    @property
+    def current(self) -> YearCell:
+        return self.cells[self.year]
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.current.assessment
+
+    @cached_property
+    def projection(self) -> Projection:
+        """Where the figures up to ``year`` lead by the plan's last year (least squares)."""
+        return project(self.spec, self.figures, self.year)
+
+    @property
+    def status(self) -> Status:
+        return self.assessment.status
+
+    @property
+    def colour(self) -> str:
+        return STATUS_COLOURS[self.status]
+
+    @property
+    def status_rank(self) -> int:
+        return SEVERITY.index(self.status)
+
+    @property
+    def completion_sort(self) -> Decimal:
+        completion = self.assessment.completion
+        return completion if completion is not None else Decimal(-1)
+
+    @property
+    def lead_department(self) -> Department:
+        return self.indicator.lead_department
+
+    @property
+    def departments(self) -> list[Department]:
+        return self.indicator.responsible_departments()
+
+    @property
+    def department_names(self) -> str:
+        return formatting.LIST.join(department.name for department in self.departments)
+
+    @property
+    def role_label(self):
+        return ROLE_LABELS[self.role]
+
+
+def build_rows(plan: Plan, year: int, figures, *, department: Department | None = None,
+               indicator_ids: Iterable[int] | None = None) -> list[IndicatorRow]:
+    """The plan's indicators assessed as of ``year`` from ``figures`` (a queryset of ``Actual``: the reader's).
+
+    With ``department`` only the indicators it leads or co-operates on, lead ones first (``row.role``);
+    with ``indicator_ids`` only those.  Table order.  Four queries, whatever the plan's size.
+    """
+    if not plan.contains_year(year):
+        raise ValueError(f"{year} is outside the plan's years {plan.first_year}–{plan.last_year}")
+    indicators = Indicator.objects.filter(plan=plan)
+    if department is not None:
+        cooperating = CooperatingDepartment.objects.filter(department=department).values("indicator_id")
+        indicators = indicators.filter(Q(lead_department=department) | Q(pk__in=cooperating))
+    if indicator_ids is not None:
+        indicators = indicators.filter(pk__in=list(indicator_ids))
+    links = CooperatingDepartment.objects.select_related("department").order_by("position", "pk")
+    chosen = indicators.select_related("lead_department").prefetch_related(Prefetch("cooperation", queryset=links), "yearly_targets")
+    by_indicator: dict[int, dict] = {}
+    for actual in figures.filter(indicator__in=indicators.values("pk"), year__gte=plan.first_year, year__lte=plan.last_year).order_by():
+        by_indicator.setdefault(actual.indicator_id, {})[actual.year] = actual
+    rows = []
+    for indicator in chosen.order_by("order"):
+        indicator.plan = plan  # the caller's plan: no query per row
+        found = by_indicator.get(indicator.pk, {})
+        for actual in found.values():
+            actual.indicator = indicator
+        role = LEAD if department is None or indicator.lead_department_id == department.pk else COOPERATING
+        rows.append(IndicatorRow(indicator, year, found, role))
+    if department is not None:
+        rows.sort(key=lambda row: row.role != LEAD)  # stable: table order within each role
+    return rows
+
+
+@dataclass
+class DepartmentSummary:
+    """A lead department's indicators for one year: statuses and how far reporting has come.
+
+    ``reported`` counts figures (or 未开展) the reader sees; ``submitted`` those sent for review, approved
+    ones included; after the deadline of a plan in force every indicator not yet submitted is ``overdue``
+    (a closed plan asks for nothing).
+    """
+
+    department: Department
+    year: int
+    deadline: date
+    asks: bool  # the plan is in force: deadlines and 逾期 mean something
+    today: date
+    total: int = 0
+    counts: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(SEVERITY, 0))
+    reported: int = 0
+    submitted: int = 0
+    approved: int = 0
+
+    @property
+    def past_deadline(self) -> bool:
+        return self.asks and self.today > self.deadline
+
+    @property
+    def overdue(self) -> int:
+        return self.total - self.submitted if self.past_deadline else 0
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.approved == self.total
+
+
+def department_summary(plan: Plan, year: int, rows: Iterable[IndicatorRow], *, today: date | None = None) -> list[DepartmentSummary]:
+    """Per lead department (display order) of ``rows``: counts by status and reporting completeness."""
+    from indicators.selection import shanghai_today
+
+    today = today or shanghai_today()
+    deadline = plan.deadline(year)
+    summaries: dict[int, DepartmentSummary] = {}
+    for row in rows:
+        lead = row.lead_department
+        summary = summaries.get(lead.pk)
+        if summary is None:
+            summary = summaries[lead.pk] = DepartmentSummary(lead, year, deadline, plan.asks_for_figures, today)
+        actual = row.figures.get(year)
+        summary.total += 1
+        summary.counts[row.status] += 1
+        if actual is not None and actual.is_reported:
+            summary.reported += 1
+            summary.submitted += actual.status in PUBLISHED_STATUSES
+            summary.approved += actual.status == ActualStatus.APPROVED
+    return sorted(summaries.values(), key=lambda s: (s.department.order, s.department.code))
+
+
+def status_counts(rows: Iterable[IndicatorRow]) -> dict[Status, int]:
+    """How many rows are in each status, every status present, worst first."""
+    return count_by_status(row.assessment for row in rows)
