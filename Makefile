@@ -101,12 +101,24 @@ loadtest: env
 loadtest-short: env
 	$(UV) run --frozen python loadtest/run.py --reporters 5 --saves 10 --leaders 2 --seconds 20
 
+# django-dbbackup (docs/operations-backup.md): the database and a tar of the evidence files, two files
+# in BACKUP_DIR (default backups/). The evidence folder is created first: mediabackup fails on a
+# missing folder, which is what a new installation has before the first upload.
 backup: env
-	$(MANAGE) backup
+	mkdir -p "$${EVIDENCE_ROOT:-var/evidence}"
+	$(MANAGE) dbbackup
+	$(MANAGE) mediabackup
 
+# Both files are checked before anything is replaced: tar lists MEDIA first, and dbrestore refuses a
+# DB file that is not a backup of this database (indicators/management/commands/dbrestore.py).
 restore: env
-	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/ipzone-….tar.gz"; exit 1; }
-	$(MANAGE) restore "$(FILE)"
+	@test -n "$(DB)" -a -n "$(MEDIA)" || { \
+	  echo "Usage: make restore DB=backups/ipzone-db-default-….sqlite3 MEDIA=backups/ipzone-media-….tar"; \
+	  echo "       (PostgreSQL: DB=backups/ipzone-db-default-….psql.bin). Replaces the database; stop gunicorn first."; \
+	  exit 1; }
+	@tar -tf "$(MEDIA)" >/dev/null || { echo "$(MEDIA) is not a tar of evidence files (make backup writes ipzone-media-….tar); nothing was restored."; exit 1; }
+	$(MANAGE) dbrestore --noinput --input-path "$(DB)"
+	$(MANAGE) mediarestore --noinput --replace --input-path "$(MEDIA)"
 
 # Regenerate the translation catalogue after changing strings (needs GNU gettext); the .mo is committed.
 messages: env

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "indicators.admin_config.AxesConfig",  # django-axes, named in Chinese in the admin
+    "dbbackup",  # manage.py dbbackup / mediabackup / dbrestore / mediarestore: docs/operations-backup.md
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
+# Backups (django-dbbackup, docs/operations-backup.md): `dbbackup` writes the database (SQLite: the
+# sqlite3 backup API; PostgreSQL: pg_dump --format=custom) and `mediabackup` a tar of MEDIA_ROOT,
+# the evidence files, into BACKUP_DIR as ipzone-db-default-YYYYmmdd-HHMMSS.<ext> and ipzone-media-….tar
+# (`dbbackup --clean` picks a database's backups by its alias, "default", in their names).
+# Owner-only: the dump holds password hashes and sessions (a folder the storage creates is 0700).
+BACKUP_DIR = Path(os.getenv("BACKUP_DIR", BASE_DIR / "backups"))
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(BACKUP_DIR), "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+}
+DBBACKUP_DATE_FORMAT = "%Y%m%d-%H%M%S"
+DBBACKUP_FILENAME_TEMPLATE = "ipzone-db-{databasename}-{datetime}.{extension}"
+DBBACKUP_MEDIA_FILENAME_TEMPLATE = "ipzone-media-{datetime}.{extension}"
+# PostgreSQL: pg_restore --clean --if-exists --single-transaction (dbbackup's), plus objects owned by
+# the restoring role and no GRANTs, so a dump restores on a new server whose role has another name.
+DBBACKUP_CONNECTORS = {"default": {"PG_OPTIONS": "--no-owner --no-privileges"}}
+
 # Transport security: on by default when DEBUG is off, configurable behind a proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("USE_X_FORWARDED_PROTO", "0") else None
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0" if DEBUG else "1")
@@ -243,5 +261,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
+    # dbbackup's commands print their own progress; through the root handler every line came twice.
+    "loggers": {"dbbackup": {"propagate": False}},
 }
 SIMPLE_HISTORY_REVERT_DISABLED = True  # history is a record, never an editing tool
