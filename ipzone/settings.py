@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # GET, HEAD and POST only, everywhere (static files included): before WhiteNoise and every page.
+    "ipzone.middleware.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ipzone.middleware.ContentSecurityPolicyMiddleware",
     "ipzone.middleware.DatabaseUnavailableMiddleware",
