@@ -1,16 +1,21 @@
 """Mail to people: a returned figure to whoever submitted it, and the reminders of ``send_reminders``.
 
 Mails are written in Chinese whatever language the sender's page was in (the zone's staff read
-Chinese), and carry absolute links built from ``SITE_URL``.  A mail server that is down or refuses
-a message never undoes the write that caused the mail nor turns it into an error page: the
+Chinese), and carry absolute links built from ``SITE_URL``.  A notice that cannot go out — a mail
+server that is down or refuses it, a stored name or address that makes no valid message, or
+anything else — never undoes the write that caused the mail nor turns it into an error page: the
 failure is logged and reported back (``Delivery``) so the person who acted can be told.
 Without ``EMAIL_HOST`` the settings print mails on the console instead of sending them.
+
+Stored text (names, reasons, indicator and department names, plan codes, addresses) reaches a
+mail only through ``indicators.text.clean_text``: no control character, direction override or
+zero-width character, and no line break where the mail has one line (the subject, the address,
+a name in a sentence).  The templates get these cleaned strings, never a model to print from.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -27,12 +32,29 @@ from indicators.models import User
 from indicators.formatting import person as person_name
 from indicators import selection
 from indicators.selection import SHANGHAI
+from indicators.text import clean_text
 
 log = logging.getLogger(__name__)
 
 MAIL_LANGUAGE = "zh-hans"
-# What a mail server that is down, unreachable or refusing looks like to smtplib and sockets.
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def one_line(text) -> str:
+    """Stored text for one line of a mail or a terminal: cleaned, its line breaks made spaces."""
+    return clean_text(text, line_breaks=" ").strip()
+
+
+def lines(text) -> str:
+    """Stored text of several lines (a reason, a mail's body): cleaned, every line ending ``\\n``."""
+    return clean_text(text, line_breaks="\n")
+
+
+def mail_address(address) -> str:
+    """The stored address to send to; one that holds a space or a line break is no address and raises ``ValueError``."""
+    cleaned = one_line(address)
+    if not cleaned or any(character.isspace() for character in cleaned):
+        raise ValueError(f"not an e-mail address: {cleaned!r}")
+    return cleaned
 
 
 def site_url(path: str) -> str:
@@ -42,18 +64,27 @@ def site_url(path: str) -> str:
 
 @dataclass
 class Letter:
-    """One mail to one person."""
+    """One mail to one person; its subject is one clean line and its body clean text."""
 
     user: object
     subject: str
     body: str
 
+    def __post_init__(self):
+        self.subject = one_line(self.subject)
+        self.body = lines(self.body)
+
     @property
     def name(self) -> str:
-        return person_name(self.user)
+        return one_line(person_name(self.user))
+
+    @property
+    def address(self) -> str:
+        """The stored address as it may be shown or logged (one clean line); may be blank."""
+        return one_line(self.user.email)
 
     def message(self, connection=None) -> EmailMessage:
-        return EmailMessage(self.subject, self.body, to=[self.user.email], connection=connection)
+        return EmailMessage(self.subject, self.body, to=[mail_address(self.user.email)], connection=connection)
 
 
 @dataclass
@@ -66,31 +97,37 @@ class Delivery:
 
 
 def deliver(letters: Iterable[Letter]) -> Delivery:
-    """Send each letter on one connection; a letter that cannot be sent is logged and skipped."""
+    """Send each letter on one connection.  A letter that cannot be built or sent, whatever the
+    reason, is logged and named in ``Delivery.failed``; the others still go out."""
     delivery = Delivery()
     letters = list(letters)
     with_address = []
     for letter in letters:
-        if letter.user.email:
+        if letter.address:
             with_address.append(letter)
         else:
             delivery.without_address.append(letter.name)
     if not with_address:
         return delivery
-    connection = get_connection(fail_silently=False)
+    try:
+        connection = get_connection(fail_silently=False)
+    except Exception:  # a mail backend that cannot even be set up: nobody is told by mail
+        log.exception("could not set up the mail connection")
+        delivery.failed.extend(letter.name for letter in with_address)
+        return delivery
     try:
         for letter in with_address:
             try:
                 letter.message(connection).send()
-            except MAIL_ERRORS:
-                log.exception("could not send “%s” to %s", letter.subject, letter.user.email)
+            except Exception:  # the server, the network, or a message Django refuses to build
+                log.exception("could not send “%s” to %s", letter.subject, letter.address)
                 delivery.failed.append(letter.name)
             else:
                 delivery.sent.append(letter.name)
     finally:
         try:
             connection.close()
-        except MAIL_ERRORS:
+        except Exception:  # every letter has been tried; closing cannot change what became of them
             log.warning("closing the mail connection failed", exc_info=True)
     return delivery
 
@@ -120,14 +157,16 @@ def return_letters(actuals, reviewer, reason: str) -> list[Letter]:
                 "[ipzone] Returned: %(indicator)s (%(year)s)",
                 "[ipzone] %(count)d figures returned, among them %(indicator)s (%(year)s)",
                 len(figures),
-            ) % {"count": len(figures), "indicator": first.indicator.name, "year": first.year}
+            ) % {"count": len(figures), "indicator": one_line(first.indicator.name), "year": first.year}
             body = render_to_string(
                 "notices/returned.txt",
                 {
-                    "person": person_name(person),
-                    "reviewer": person_name(reviewer),
-                    "reason": reason,
-                    "figures": figures,
+                    "person": one_line(person_name(person)),
+                    "reviewer": one_line(person_name(reviewer)),
+                    "reason": lines(reason),
+                    "figures": [
+                        {"indicator": one_line(a.indicator.name), "year": a.year, "value": one_line(a.display_value)} for a in figures
+                    ],
                     "links": links,
                     "my_url": site_url(reverse("my_queue")),
                 },
@@ -138,15 +177,25 @@ def return_letters(actuals, reviewer, reason: str) -> list[Letter]:
 
 def notify_returned(actuals, reviewer, reason: str) -> Delivery:
     """Tell the people who submitted ``actuals`` that they came back, and why."""
-    return deliver(return_letters(actuals, reviewer, reason))
+    actuals = list(actuals)
+    try:
+        letters = return_letters(actuals, reviewer, reason)
+    except Exception:  # no letter could be written: the reviewer is told whom to tell instead
+        log.exception("could not write the notices of %d returned figure(s)", len(actuals))
+        people = {person.pk: person for a in actuals if (person := a.submitted_by or a.entered_by) is not None}
+        return Delivery(failed=[one_line(person_name(person)) for person in people.values()])
+    return deliver(letters)
 
 
 def delivery_problems(delivery: Delivery) -> list[str]:
-    """Sentences for the reviewer about notices that did not go out (none when all did)."""
+    """Sentences for the reviewer about notices that did not go out (none when all did).
+
+    A notice fails for many reasons (the mail server, the network, an address or a name that
+    makes no valid message); the sentence does not guess which — the log says."""
     problems = []
     if delivery.failed:
         problems.append(
-            _("The figures were returned, but the notice to %(people)s could not be sent (mail server unavailable); tell them another way.")
+            _("The figures were returned, but %(people)s could not be notified (the notice mail could not be sent); tell them another way.")
             % {"people": "、".join(delivery.failed)}
         )
     if delivery.without_address:
@@ -175,7 +224,15 @@ def reminder_letters(*, year: int | None = None, today=None) -> list[Letter]:
             continue
         oldest = timezone.localtime(item.oldest, SHANGHAI).date() if item.oldest else None
         link = reverse("review_desk", args=[item.year]) + f"?plan={item.plan_id}&department={item.department_code}"
-        waiting.append({"item": item, "oldest": oldest, "url": site_url(link)})
+        waiting.append(
+            {
+                "department": one_line(item.department_name),
+                "year": item.year,
+                "count": item.count,
+                "oldest": oldest,
+                "url": site_url(link),
+            }
+        )
     active = User.objects.filter(is_active=True).select_related("department").order_by("username")
     reporters = {u.pk: u for u in active.filter(groups__name=roles.REPORTER, department__isnull=False)}
     reviewers = {u.pk: u for u in active.filter(groups__name=roles.REVIEWER)}
@@ -194,7 +251,7 @@ def reminder_letters(*, year: int | None = None, today=None) -> list[Letter]:
                     "years": "、".join(str(item.year) for item in years)
                 }
             else:
-                count = sum(row["item"].count for row in review)
+                count = sum(row["count"] for row in review)
                 subject = ngettext(
                     "[ipzone] %(count)d figure waiting for your review",
                     "[ipzone] %(count)d figures waiting for your review",
@@ -203,9 +260,20 @@ def reminder_letters(*, year: int | None = None, today=None) -> list[Letter]:
             body = render_to_string(
                 "notices/reminder.txt",
                 {
-                    "person": person_name(person),
-                    "department": person.department,
-                    "years": years,
+                    "person": one_line(person_name(person)),
+                    "department": one_line(person.department.name) if person.department else "",
+                    "years": [
+                        {
+                            "year": item.year,
+                            "plan": one_line(item.plan.code),
+                            "deadline": item.deadline,
+                            "days_left": item.days_left,
+                            "days_overdue": item.days_overdue,
+                            "unsubmitted": item.unsubmitted,
+                            "returned": item.returned,
+                        }
+                        for item in years
+                    ],
                     "review": review,
                     "my_url": site_url(reverse("my_queue")),
                 },

@@ -12,6 +12,11 @@ saved) and cleaned where it leaves (``clean_text``, defensively, for rows stored
 check existed or written by hand).  Direction overrides (U+202E …) and zero-width characters
 are legal text; pages isolate user text so they cannot reorder what surrounds it (CSS
 ``unicode-bidi: isolate``), and exports drop them (``clean_text``).
+
+Text that leaves as a mail or on a terminal (``indicators/notices.py``, ``send_reminders``) is
+cleaned the same way, and its line breaks are settled too: a carriage return would let a stored
+name overwrite what a terminal shows before it, and a line break in a name, a subject or an
+address would start a new line of the mail or of its headers (``clean_text(…, line_breaks=…)``).
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ from django.utils.translation import gettext_lazy as _
 _UNSTORABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # Direction embeddings, overrides and isolates, and the zero-width characters that hide in pasted text.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# What ends a line: CR LF, a lone CR or LF, and Unicode's line and paragraph separators
+# (NEL, VT and FF are controls, dropped before this applies).
+_LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029]")
 
 
 def unstorable(text: str) -> str | None:
@@ -49,6 +57,15 @@ def check_text(text: str) -> None:
         )
 
 
-def clean_text(text) -> str:
-    """``text`` without what a file cannot hold and without direction overrides or zero-width characters."""
-    return _INVISIBLE.sub("", _UNSTORABLE.sub("", str(text)))
+def clean_text(text, *, line_breaks: str | None = None) -> str:
+    """``text`` without what a file cannot hold and without direction overrides or zero-width characters.
+
+    That leaves, of the controls, tab and the line breaks.  ``line_breaks`` replaces every line
+    break (CR LF, CR, LF, U+2028, U+2029) with itself: ``"\\n"`` for text of several lines in a
+    mail or on a terminal, ``" "`` for one line (a name, a subject, an address).  Without it the
+    line breaks stay as they are (the files: a note keeps the breaks it was typed with).
+    """
+    text = _INVISIBLE.sub("", _UNSTORABLE.sub("", str(text)))
+    if line_breaks is not None:
+        text = _LINE_BREAK.sub(line_breaks, text)
+    return text

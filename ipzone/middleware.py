@@ -2,9 +2,30 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseServerError
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+
+
+class AllowedMethodsMiddleware:
+    """Every method but GET, HEAD and POST is answered 405 with an ``Allow`` header, on every URL.
+
+    No page of ipzone takes another method (no view answers OPTIONS on purpose), and one that
+    reached a view could be answered as GET (``TRACE /`` rendered the overview), or by Django's
+    class-based views' own OPTIONS.  Early in ``MIDDLEWARE``: after ``SecurityMiddleware``, so the
+    answer keeps its headers, and before WhiteNoise, so static files are refused the same way
+    (WhiteNoise itself serves GET and HEAD only).
+    """
+
+    ALLOWED = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED)
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

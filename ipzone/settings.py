@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # GET, HEAD and POST only, everywhere (static files included): before WhiteNoise and every page.
+    "ipzone.middleware.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ipzone.middleware.ContentSecurityPolicyMiddleware",
     "ipzone.middleware.DatabaseUnavailableMiddleware",
@@ -135,12 +137,18 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # django-axes: 5 failed logins for one username from one address lock that username at that
-# address for 15 minutes.  Only the combination: locking an address would let one person lock out
-# an office behind one NAT, and locking a username would let a stranger freeze a named account
-# by failing from five addresses.
+# address for 15 minutes.  Not the username alone: a stranger failing from five addresses would
+# freeze a named account.  And 30 failed logins from one address, whatever the usernames, lock
+# that address for every account (the same 15 minutes): someone trying four passwords on each of
+# many accounts.  Higher than the first, since an office behind one NAT address shares it; a
+# person who then logs in takes their failures off the count (ipzone/login_limits.py,
+# docs/operations-security.md).
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", "30")
+if AXES_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise RuntimeError("AXES_ADDRESS_FAILURE_LIMIT cannot be lower than AXES_FAILURE_LIMIT (docs/operations-security.md).")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = "ipzone.login_limits.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client's address behind AXES_PROXY_COUNT reverse proxies (1 behind the README's nginx; 0, the

@@ -1,4 +1,5 @@
-"""Login lockouts (django-axes): per username and address, and the client's address behind the proxy."""
+"""Login lockouts (django-axes): per username and address, per address across usernames
+(ipzone/login_limits.py), the client's address behind the proxy, and the administrators' unlock."""
 
 import os
 import subprocess
@@ -6,7 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt
+from django.test import Client
 
+from indicators import roles
 from ipzone.client_address import axes_address_settings
 from tests.conftest import PASSWORD
 
@@ -112,3 +116,117 @@ def test_axes_proxy_count_in_the_environment_configures_the_trusted_hop():
         cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True, text=True, timeout=120,
     )
     assert result.stdout.strip().splitlines()[-1] == "['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'] 0 False", result.stderr
+
+
+# ---- the address limit: failures from one address across accounts ------------------------------
+
+
+def test_thirty_failures_across_accounts_from_one_address_lock_that_address_for_every_account(client, other_reporter, settings):
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT == 30
+    for n in range(10):  # four tries or fewer on each account never meet the account limit
+        for _ in range(3):
+            fail(client, f"guess-{n}", REMOTE_ADDR="10.1.1.1")
+    # Even the right password of an account never tried from there.
+    response = log_in(client, other_reporter.username, REMOTE_ADDR="10.1.1.1")
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+    assert "登录失败次数过多" in response.content.decode()  # the lockout page, as for the account limit
+    # Another address is not concerned.
+    assert log_in(client, other_reporter.username, REMOTE_ADDR="10.1.1.2").status_code == 302
+
+
+def test_the_thirtieth_failure_from_an_address_is_answered_with_the_lockout_page(client, db):
+    statuses = []
+    for n in range(30):
+        response = client.post(LOGIN, {"username": f"guess-{n // 4}", "password": "wrong-password"}, REMOTE_ADDR="10.1.1.1")
+        statuses.append(response.status_code)
+    assert statuses == [200] * 29 + [429]
+
+
+def test_twenty_nine_failures_across_accounts_do_not_lock_the_address(client, other_reporter):
+    for n in range(29):
+        fail(client, f"guess-{n // 4}", REMOTE_ADDR="10.1.1.1")
+    assert log_in(client, other_reporter.username, REMOTE_ADDR="10.1.1.1").status_code == 302
+
+
+def test_an_office_of_twenty_behind_one_address_mistyping_a_few_times_each_is_never_locked(plan, make_user):
+    office = [make_user(f"office-{n}") for n in range(20)]
+    desks = [Client(REMOTE_ADDR="10.9.0.1") for _ in office]  # every desk leaves through the same NAT address
+    for desk, person in zip(desks, office):  # everyone mistypes once at nine o'clock ...
+        fail(desk, person.username)
+    for desk, person in zip(desks, office):  # ... then up to three times more, and gets in
+        for _ in range(person.pk % 4):
+            fail(desk, person.username)
+        assert log_in(desk, person.username).status_code == 302, person.username
+        assert desk.session["_auth_user_id"] == str(person.pk)
+
+
+def test_the_account_limit_stays_at_five_under_the_address_limit(client, reporter):
+    for _ in range(5):
+        fail(client, reporter.username, REMOTE_ADDR="10.1.1.1")
+    assert log_in(client, reporter.username, REMOTE_ADDR="10.1.1.1").status_code == 429
+
+
+def test_behind_nginx_the_address_limit_follows_the_clients_own_address(client, other_reporter, behind_nginx):
+    for n in range(30):
+        fail(client, f"guess-{n // 4}", **via_nginx("203.0.113.66", sent_by_client=f"192.0.2.{n}"))
+    # Only the address nginx appended counts: a forged header in front does not escape the lock ...
+    assert log_in(client, other_reporter.username, **via_nginx("203.0.113.66", sent_by_client="192.0.2.200")).status_code == 429
+    # ... and the proxy everyone shares is not what was locked.
+    assert log_in(client, other_reporter.username, **via_nginx("198.51.100.7")).status_code == 302
+
+
+def test_the_address_limit_is_read_from_the_environment_and_cannot_be_below_the_account_limit():
+    code = "from django.conf import settings; print(settings.AXES_ADDRESS_FAILURE_LIMIT, settings.AXES_FAILURE_LIMIT)"
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "AXES_ADDRESS_FAILURE_LIMIT": "50"}
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip().splitlines()[-1] == "50 5", result.stderr
+    env = {**os.environ, "AXES_ADDRESS_FAILURE_LIMIT": "4"}
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "AXES_ADDRESS_FAILURE_LIMIT cannot be lower" in result.stderr
+
+
+# ---- unlocking (the administrators' action 解除所选账号和地址的锁定) ---------------------------------
+
+
+def unlock(manager, attempts):
+    admin = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    admin.force_login(manager)
+    response = admin.post("/admin/axes/accessattempt/", {"action": "unlock", "_selected_action": [a.pk for a in attempts]})
+    assert response.status_code == 302
+    return admin.get(response["Location"]).content.decode()
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user("manager", roles.ADMINISTRATOR)
+
+
+def test_unlocking_a_locked_account_unlocks_it_at_that_address_and_nothing_else(client, reporter, other_reporter, manager):
+    for _ in range(5):
+        fail(client, reporter.username, REMOTE_ADDR="10.1.1.1")
+    for _ in range(5):
+        fail(client, other_reporter.username, REMOTE_ADDR="10.1.1.2")
+    unlock(manager, AccessAttempt.objects.filter(username=reporter.username))
+    assert log_in(client, reporter.username, REMOTE_ADDR="10.1.1.1").status_code == 302
+    assert log_in(Client(), other_reporter.username, REMOTE_ADDR="10.1.1.2").status_code == 429
+
+
+def test_unlocking_any_record_of_a_locked_address_unlocks_the_address(client, other_reporter, reporter, manager):
+    for n in range(12):  # 36 failures: forgetting one record's three would still leave the address locked
+        for _ in range(3):
+            fail(client, f"guess-{n}", REMOTE_ADDR="10.1.1.1")
+    for _ in range(5):
+        fail(client, reporter.username, REMOTE_ADDR="10.1.1.2")
+    page = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page.force_login(manager)
+    listing = page.get("/admin/axes/accessattempt/").content.decode()
+    # Each of the address's twelve records says so; the account locked elsewhere says its own.
+    assert listing.count('<td class="field-state">该地址已锁定</td>') == 12
+    assert listing.count('<td class="field-state">已锁定</td>') == 1
+    # The person who calls is not among the usernames tried: any record of the address will do.
+    message = unlock(manager, AccessAttempt.objects.filter(username="guess-7"))
+    assert log_in(client, other_reporter.username, REMOTE_ADDR="10.1.1.1").status_code == 302
+    assert "已解除 12 条锁定记录" in message
+    # The account locked at another address stays locked: it was not selected.
+    assert log_in(Client(), reporter.username, REMOTE_ADDR="10.1.1.2").status_code == 429

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from indicators import roles, selection
-from indicators.models import User
+from indicators.models import Department, User
 
 # Demo 2025: the five lead departments (scjg, gxj, zljjj, czj, fgc) all have drafts or blanks;
 # 2022–2024 are complete (one 2024 figure is still submitted).  The deadline of 2025 is 31 January 2026.
@@ -158,3 +158,22 @@ def test_the_reminders_cost_the_same_queries_whatever_the_number_of_departments(
     with django_assert_max_num_queries(len(small.captured_queries)):
         call_command("send_reminders", "--dry-run", stdout=out)
     assert out.getvalue().count("would send to") > 6
+
+
+def test_a_dry_run_prints_stored_names_without_control_characters(demo, on):
+    User.objects.filter(username="staff-czj").update(username="staff-czj\x1b[2J", first_name="\x1b[31m红色\r姓名")
+    Department.objects.filter(code="czj").update(name="财政局\x1b]0;title\x07")
+    on(date(2026, 1, 20))
+    out = run("--dry-run", "-v", "2")
+    assert "\x1b" not in out and "\r" not in out and "\x07" not in out
+    assert "would send to staff-czj[2J <staff-czj@example.invalid>" in out  # the sequence, without its ESC, is harmless text
+    assert "[31m红色 姓名：您好！" in out and "财政局]0;title以下年度的数据尚未报齐" in out
+
+
+def test_an_address_that_makes_no_valid_message_fails_the_command_after_trying_everyone_else(demo, on, caplog):
+    User.objects.filter(username="staff-gxj").update(email="staff-gxj@example.invalid\nBcc: someone@example.invalid")
+    on(date(2026, 1, 20))
+    with pytest.raises(CommandError, match="Could not send to: staff-gxj") as failure:
+        run()
+    assert recipients() == (LEAD_REPORTERS - {"staff-gxj"}) | {"reviewer"}
+    assert "Bcc" not in str(failure.value) and "could not send" in caplog.text

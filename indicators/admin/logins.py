@@ -5,6 +5,8 @@ Axes registers its own admin; its labels are translated in our catalogue
 (“Attempted Access: …”), so here they are lists only: every column is on the list, a record
 is never opened on its own page, and an account is unlocked with an action that says so.
 Administrators (the role) may read the records and unlock accounts (``indicators/roles.py``).
+An address locked by the address limit (``ipzone/login_limits.py``) is shown on each of its
+records, and unlocking any of them unlocks the address.
 """
 
 import axes.admin  # noqa: F401  (axes registers its admin classes; replaced below)
@@ -20,6 +22,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from ipzone import login_limits
 
 UNKNOWN = "<unknown>"  # what axes stores when a request had no User-Agent or path
 
@@ -67,8 +71,13 @@ class LockoutAdmin(LoginRecordMixin, AccessAttemptAdmin):
     def has_unlock_permission(self, request):
         return request.user.has_perm("axes.delete_accessattempt")
 
+    def get_queryset(self, request):
+        return login_limits.with_address_failures(super().get_queryset(request))
+
     @admin.display(description=_("state"))
     def state(self, obj):
+        if obj.address_failures >= settings.AXES_ADDRESS_FAILURE_LIMIT:
+            return gettext("Address locked")
         left = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
         if left <= 0:
             return gettext("Locked")
@@ -76,8 +85,8 @@ class LockoutAdmin(LoginRecordMixin, AccessAttemptAdmin):
 
     @admin.action(description=_("Unlock the selected accounts and addresses"), permissions=["unlock"])
     def unlock(self, request, queryset):
-        count = queryset.count()
-        queryset.delete()  # what unlocks an account in axes: its failed attempts are forgotten
+        # What unlocks in axes: failed attempts are forgotten (those of a locked address all).
+        count = login_limits.unlock(queryset)
         self.message_user(
             request, ngettext("Unlocked %(count)d record.", "Unlocked %(count)d records.", count) % {"count": count}, messages.SUCCESS
         )

@@ -5,6 +5,8 @@ Meant for cron (e.g. every weekday morning).  One mail per person, in Chinese, w
 year's deadline or after it (``queue.REMINDER_DAYS``); a reviewer has submitted figures waiting.
 ``--dry-run`` prints who would get what and sends nothing.  A mail that cannot be sent is logged
 and the command ends with an error after trying every other one, so cron reports it.
+Stored names and addresses are printed cleaned (``notices.one_line``): a control character in a
+name (a terminal's escape sequence, a carriage return) never reaches the terminal or cron's mail.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -29,10 +31,11 @@ class Command(BaseCommand):
         letters = notices.reminder_letters(year=year)
         if dry_run:
             for letter in letters:
-                address = letter.user.email or "(no e-mail address)"
-                self.stdout.write(f"would send to {letter.user.get_username()} <{address}>: {letter.subject}")
+                username = notices.one_line(letter.user.get_username())
+                address = letter.address or "(no e-mail address)"
+                self.stdout.write(f"would send to {username} <{address}>: {notices.one_line(letter.subject)}")
                 if options["verbosity"] > 1:
-                    self.stdout.write(letter.body)
+                    self.stdout.write(notices.lines(letter.body))
             self.stdout.write(f"Dry run: {len(letters)} reminder(s), none sent.")
             return
         delivery = notices.deliver(letters)
