@@ -123,7 +123,8 @@ def department_statuses(summary: DepartmentSummary | None) -> str:
 
 
 def completion_by_indicator(rows: list[IndicatorRow]) -> str:
-    """完成率 (a / T) per scored indicator, coloured by status; unscored rows are left out."""
+    """目标完成率 (``progress.completion`` against the final target) per scored indicator, coloured by status;
+    unscored rows are left out."""
     scored = [row for row in rows if row.assessment.completion is not None]
     percents = [float(row.assessment.completion * 100) for row in scored]
     bar = {
@@ -132,7 +133,7 @@ def completion_by_indicator(rows: list[IndicatorRow]) -> str:
         "x": percents,
         "y": [wrap(f"{row.indicator.order}. {row.indicator.name}", 14) for row in scored],
         "marker": {"color": [row.colour for row in scored], "line": {"color": INK, "width": 0.5}},
-        "text": [f"{value:.0f}%" for value in percents],
+        "text": [formatting.percent(row.assessment.completion) for row in scored],
         "textposition": "outside",
         "customdata": [
             [
@@ -141,19 +142,20 @@ def completion_by_indicator(rows: list[IndicatorRow]) -> str:
                 number(row.assessment.parts[0].target),
                 row.indicator.unit,
                 str(row.status.label),
+                formatting.percent(row.assessment.completion),
             ]
             for row in scored
         ],
         "hovertemplate": (
             "%{customdata[0]}<br>"
-            + _("Completion")
-            + ": %{x:.1f}% (%{customdata[1]} / %{customdata[2]} %{customdata[3]})<br>"
+            + _("Completion of the final target")
+            + ": %{customdata[5]} (%{customdata[1]} / %{customdata[2]} %{customdata[3]})<br>"
             + _("Status")
             + ": %{customdata[4]}<extra></extra>"
         ),
     }
     # Room right of the longest bar for its label.
-    xaxis = {"title": {"text": _("Completion (%)")}, "range": [0, max([100.0, *percents]) * 1.18]}
+    xaxis = {"title": {"text": _("Completion of the final target") + " (%)"}, "range": [min([0.0, *percents]) * 1.18, max([100.0, *percents]) * 1.18]}
     layout = _layout(height=90 + 48 * max(len(scored), 1), showlegend=False, xaxis=xaxis, yaxis={"autorange": "reversed"})
     # The 100 % line, across the whole height of the plot.
     layout["shapes"] = [
@@ -281,8 +283,17 @@ def trend(row: IndicatorRow, index: int = 0) -> str:
                 }
             )
 
-    xaxis = {"tickmode": "array", "tickvals": [spec.baseline_year, *years], "range": [spec.baseline_year - 0.3, spec.last_year + 0.3]}
+    ticks = [spec.baseline_year, *years]
+    # Years as years: one tick each, no thousands separator (“2,021”).
+    xaxis = {"tickmode": "array", "tickvals": ticks, "ticktext": [str(year) for year in ticks], "separatethousands": False,
+             "range": [spec.baseline_year - 0.3, spec.last_year + 0.3]}
     yaxis = {"title": {"text": unit}, "rangemode": "tozero"}
+    drawn = [y for trace in data for y in trace["y"]]
+    if unit == "%" and drawn:
+        # A rate moves within a few points: around its baseline and targets, not a flat line on 0–100.
+        low, high = min(drawn), max(drawn)
+        pad = max((high - low) * 0.2, 0.2)
+        yaxis = {"title": {"text": unit}, "range": [max(low - pad, 0), min(high + pad, 100)]}
     return to_json(data, _layout(height=340, hovermode="closest", xaxis=xaxis, yaxis=yaxis))
 
 

@@ -7,7 +7,7 @@ def navigation(request):
     """Worked out only when a template shows them (a leader's pages never show the badge)."""
     from indicators.models import Department
     from indicators.permissions import ENTER, can
-    from indicators.queue import badge_count, has_queue
+    from indicators.todo import badge_count, has_queue
 
     def badge():
         shown = has_queue(request.user)

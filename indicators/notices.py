@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from indicators import queue, roles
+from indicators import roles, todo
 from indicators.models import User
 from indicators.formatting import person as person_name
 from indicators import selection
@@ -211,15 +211,15 @@ def delivery_problems(delivery: Delivery) -> list[str]:
 
 def reminder_letters(*, year: int | None = None, today=None) -> list[Letter]:
     """One letter per person with something to do: reporters whose department has figures not
-    submitted or returned within ``queue.REMINDER_DAYS`` of a deadline or past it, reviewers
+    submitted or returned within ``todo.REMINDER_DAYS`` of a deadline or past it, reviewers
     with submitted figures waiting.  ``year`` limits both to that year.  Fixed queries."""
     today = today or selection.shanghai_today()
     due = {
         department_id: [item for item in items if item.due_soon and (year is None or item.year == year)]
-        for department_id, items in queue.reporting_years(today=today, details=False).items()
+        for department_id, items in todo.reporting_years(today=today, details=False).items()
     }
     waiting = []
-    for item in queue.waiting_for_review():
+    for item in todo.waiting_for_review():
         if year is not None and item.year != year:
             continue
         oldest = timezone.localtime(item.oldest, SHANGHAI).date() if item.oldest else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.views import dashboards, drafts, evidence, exports, health, imports, queue, review
+from indicators.views import dashboards, drafts, evidence, exports, health, imports, season
 
 # The "year" and "id" converters are registered in IndicatorsConfig.ready (the admin uses them too).
 
@@ -17,7 +17,7 @@ urlpatterns = [
     path("import/template/<year:year>.xlsx", exports.import_template, name="import_template"),
     path("import/<year:year>/", imports.import_upload, name="import_upload"),
     path("drafts/", drafts.switch_drafts, name="switch_drafts"),
-    path("my/", queue.my_queue, name="my_queue"),
-    path("review/", review.review_default, name="review_default"),
-    path("review/<year:year>/", review.review_desk, name="review_desk"),
+    path("my/", season.my_queue, name="my_queue"),
+    path("review/", season.review_default, name="review_default"),
+    path("review/<year:year>/", season.review_desk, name="review_desk"),
 ]

@@ -127,7 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 # Leaders and administrators land here after logging in; reporters and reviewers land on
-# 我的待办 (indicators.views.queue.LoginView); ?next= wins over both.
+# 我的待办 (indicators.views.season.LoginView); ?next= wins over both.
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from indicators.views.queue import LoginView
+from indicators.views.season import LoginView
 
 urlpatterns = [
     path("admin/", admin.site.urls),

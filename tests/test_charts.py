@@ -97,4 +97,15 @@ def test_axis_ticks_never_use_english_abbreviations_such_as_100k(plan):
     for figure in figures:
         for axis in ("xaxis", "yaxis"):
             assert figure["layout"][axis]["exponentformat"] == "none"  # 125,000, not 125k
-            assert figure["layout"][axis]["separatethousands"] is True
+    for figure in figures[:2]:  # the trends: amounts in full with separators, years as years
+        assert figure["layout"]["yaxis"]["separatethousands"] is True
+        assert figure["layout"]["xaxis"]["separatethousands"] is False
+        assert figure["layout"]["xaxis"]["ticktext"] == ["2021", "2022", "2023", "2024", "2025"]
+
+
+def test_a_rates_trend_is_drawn_around_its_baseline_and_target_not_on_0_to_100(plan):
+    report(plan, 2, 2022, "95.4")
+    report(plan, 2, 2023, "95.6")
+    row = next(row for row in build_rows(plan, 2023, Actual.objects.all()) if row.indicator.order == 2)
+    low, high = checked(charts.trends(row)[0]["json"])["layout"]["yaxis"]["range"]
+    assert 94 < low < 95.26 and 96 < high < 97  # 95.26 % → 96 %: a visible slope, not a flat line

@@ -203,7 +203,7 @@ def test_my_tasks_cost_the_same_queries_at_one_and_ten_times_the_seed(client, re
 
 
 def test_a_long_tail_of_waiting_departments_is_summed_not_listed(client, reviewer, plan, today):
-    from indicators.views.queue import WAITING_SHOWN
+    from indicators.views.season import WAITING_SHOWN
 
     grow_plan(plan, 10, extra_departments=40)
     Actual.objects.filter(year__in=(2024, 2025)).update(status=ActualStatus.SUBMITTED)

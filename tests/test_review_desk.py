@@ -302,7 +302,7 @@ def test_the_desk_costs_the_same_queries_at_one_and_ten_times_the_seed(client, r
 
 
 def test_a_large_year_is_paged_every_figure_on_exactly_one_page_at_the_same_cost(client, reviewer, plan):
-    from indicators.views.review import DESK_ROWS
+    from indicators.views.season import DESK_ROWS
 
     grow_plan(plan, 10, extra_departments=20)
     Actual.objects.filter(year=2025).update(status=ActualStatus.SUBMITTED)

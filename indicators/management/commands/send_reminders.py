@@ -2,7 +2,7 @@
 
 Meant for cron (e.g. every weekday morning).  One mail per person, in Chinese, with the link to
 我的待办: a reporter's department has figures not yet submitted or returned within 14 days of a
-year's deadline or after it (``queue.REMINDER_DAYS``); a reviewer has submitted figures waiting.
+year's deadline or after it (``todo.REMINDER_DAYS``); a reviewer has submitted figures waiting.
 ``--dry-run`` prints who would get what and sends nothing.  A mail that cannot be sent is logged
 and the command ends with an error after trying every other one, so cron reports it.
 Stored names and addresses are printed cleaned (``notices.one_line``): a control character in a
@@ -11,7 +11,7 @@ name (a terminal's escape sequence, a carriage return) never reaches the termina
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import notices, queue
+from indicators import notices, todo
 from indicators.selection import parse_year
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, year=None, dry_run=False, **options):
         if year is not None:
             wanted = parse_year(year)
-            if wanted is None or not any(plan.contains_year(wanted) for plan in queue.plans_in_force(deadlines=False)):
+            if wanted is None or not any(plan.contains_year(wanted) for plan in todo.plans_in_force(deadlines=False)):
                 raise CommandError(f"“{year[:10]}” is not a year of a plan in force.")
             year = wanted
         letters = notices.reminder_letters(year=year)

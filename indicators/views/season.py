@@ -1,13 +1,18 @@
-"""The review desk (``/review/<year>/``): every submitted figure of a year, by lead department.
+"""The reporting season's pages: 我的待办 (``/my/``), where login lands reporters and reviewers, and the
+review desk (``/review/<year>/``).
 
-Each row shows what a reviewer needs to decide without opening the figure: the value with its
-unit, that year's target, last year's value, the status it would get (``rows.build_rows``, the
-same rows as the dashboards and the workbook), the note, the evidence and the plausibility
-flags (``plausibility.check``; a figure the reporter confirmed despite a warning is flagged
-too).  A row is approved, or returned with a reason; a department's figures are approved with
-one POST that carries each figure's id and the version shown, so a figure changed since the
-page was drawn is skipped and named instead of approved unseen.  Writes go through
-``workflow``; the page costs a fixed number of queries whatever the plan's size.
+我的待办: a reporter sees each open plan year of their department — to fill, drafts, returned (with the
+reason and who returned it), submitted, approved, days to the deadline — with one button to the year
+page; a reviewer the submitted figures per department and year, the longest-waiting first
+(``indicators.todo``).
+
+The review desk: every submitted figure of a year by lead department, with what a reviewer needs to
+decide without opening it — value with unit, that year's target, last year's value, the status it
+would get (``rows.build_rows``), the note, the evidence and the plausibility flags.  A row is
+approved, or returned with a reason; a department's figures are approved with one POST that carries
+each figure's id and the version shown, so a figure changed since the page was drawn, one the reviewer
+submitted themselves (four eyes) or one of another plan or year is skipped and named.  Writes go
+through ``workflow``; both pages cost a fixed number of queries whatever the plan's size.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -22,16 +28,76 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from indicators import formatting, plausibility, workflow
+from indicators import formatting, plausibility, selection, workflow
 from indicators.models import Actual, ActualStatus, Department, Evidence
 from indicators.notices import delivery_problems
-from indicators.permissions import APPROVE, REVIEW, can, refusal
+from indicators.permissions import APPROVE, ENTER, REVIEW, can, refusal
 from indicators.rows import IndicatorRow, build_rows
-from indicators.selection import choose_plan, parse_id, parse_page, reporting_year, requested_department
+from indicators.selection import SHANGHAI, choose_plan, parse_id, parse_page, reporting_year, requested_department
+from indicators.todo import lands_on_queue, reporting_years, waiting_for_review
+
+WAITING_SHOWN = 50  # department-years listed for a reviewer; the real plan has at most 5 × 4
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; afterwards reporters and reviewers land on 我的待办, everyone else on the overview.
+
+    ``?next=`` still wins (``LoginView.get_success_url`` asks for it first).
+    """
+
+    def get_default_redirect_url(self):
+        if lands_on_queue(self.request.user):
+            return reverse("my_queue")
+        return super().get_default_redirect_url()
+
+
+@login_required
+def my_queue(request):
+    user = request.user
+    today = selection.shanghai_today()
+    years = []
+    reporting = can(user, ENTER) and user.department_id is not None
+    if reporting:
+        years = reporting_years([user.department_id], today=today).get(user.department_id, [])
+        for item in years:
+            item.url = reverse("admin:indicators_actual_year", args=[item.year]) + f"?plan={item.plan.pk}"
+    reviewing = can(user, REVIEW)
+    waiting, more = [], []
+    if reviewing:
+        found = waiting_for_review()
+        # The longest-waiting first; a long tail (a plan of thousands of indicators) is summed, not listed.
+        found, more = found[:WAITING_SHOWN], found[WAITING_SHOWN:]
+        for item in found:
+            oldest = timezone.localtime(item.oldest, SHANGHAI).date() if item.oldest else None
+            waiting.append(
+                {
+                    "item": item,
+                    "oldest": oldest,
+                    "days": (today - oldest).days if oldest else None,
+                    "url": reverse("review_desk", args=[item.year]) + f"?plan={item.plan_id}&department={item.department_code}",
+                }
+            )
+    context = {
+        "today": today,
+        "reporting": reporting,
+        "department": user.department if reporting else None,
+        "years": years,
+        "open_years": [item for item in years if item.open],
+        "several_plans": len({item.plan.pk for item in years}) > 1,
+        "reviewing": reviewing,
+        "waiting": waiting,
+        "waiting_total": sum(row["item"].count for row in waiting) + sum(item.count for item in more),
+        "more_groups": len(more),
+        "more_figures": sum(item.count for item in more),
+        "several_review_plans": len({row["item"].plan_id for row in waiting}) > 1,
+    }
+    return render(request, "season/my.html", context)
+
 
 DESK_ROWS = 50  # figures a page: the whole real plan (29 indicators) fits on one
 
@@ -168,7 +234,7 @@ def review_desk(request, year):
         "years": [(y, waiting_years.get(y, 0)) for y in plan.years],
         "query": f"plan={plan.pk}" + (f"&department={department.code}" if department else ""),
     }
-    return render(request, "queue/review.html", context)
+    return render(request, "season/review.html", context)
 
 
 def _next(request) -> str:
