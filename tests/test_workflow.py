@@ -6,6 +6,7 @@ import pytest
 
 from indicators import workflow
 from indicators.models import Actual, ActualStatus, Indicator
+from indicators.workflow import Entry
 
 
 def pledge(plan):
@@ -141,3 +142,60 @@ def test_every_change_is_in_the_history_with_user(reporter, reviewer, plan):
     assert [h.status for h in history] == ["draft", "draft", "submitted", "approved"]
     assert [h.history_user for h in history] == [reporter, reporter, reporter, reviewer]
     assert [h.value for h in history][:2] == [Decimal(6500), Decimal(6600)]
+
+
+# ---- what must hold below every path (the probes' planted bugs) --------------------------------------
+
+
+def test_the_central_write_refuses_an_entry_that_does_not_say_which_version_it_saw(reporter, plan):
+    pledge = plan.indicators.get(order=19)
+    for existing in (False, True):
+        if existing:
+            workflow.save_entries(reporter, [Entry(indicator=pledge, year=2024, value="1", second_value="1")])
+        with pytest.raises(workflow.WorkflowError, match="which version"):
+            workflow.save_entries(reporter, [Entry(indicator=pledge, year=2024, value="2", second_value="2", expected_version=None)])
+    assert Actual.objects.get(indicator=pledge, year=2024).value == 1  # “no version” never means “no check”
+
+
+def test_a_figures_year_lies_within_its_plans_years_whatever_writes_it(reporter, plan):
+    from django.core.exceptions import ValidationError
+
+    pledge = plan.indicators.get(order=19)
+    with pytest.raises(ValidationError, match="2022"):
+        Actual(indicator=pledge, year=2026, value=1, second_value=1).clean()
+    with pytest.raises(workflow.WorkflowError, match="2022"):
+        workflow.save_entries(reporter, [Entry(indicator=pledge, year=2021, value="1", second_value="1")])
+    assert not Actual.objects.filter(indicator=pledge).exists()
+
+
+def test_a_refused_transition_leaves_the_callers_figures_as_they_were_so_a_second_try_behaves_the_same(reporter, plan):
+    good, blank = workflow.save_entries(reporter, [
+        Entry(indicator=plan.indicators.get(order=19), year=2024, value="5000", second_value="8", note="说明"),
+        Entry(indicator=plan.indicators.get(order=20), year=2024, note="尚未取得数据"),
+    ])
+    as_read = (good.status, good.version, good.submitted_by_id, good.submitted_at)
+    with pytest.raises(workflow.WorkflowError):
+        workflow.submit(reporter, [good, blank])  # the blank draft cannot be submitted: nothing is
+    assert (good.status, good.version, good.submitted_by_id, good.submitted_at) == as_read
+    assert Actual.objects.get(pk=good.pk).status == ActualStatus.DRAFT
+    [done] = workflow.submit(reporter, [good])  # the same object, tried again on its own
+    assert done.status == ActualStatus.SUBMITTED and Actual.objects.get(pk=good.pk).version == as_read[1] + 1
+
+
+def test_a_return_rolled_back_after_its_notice_was_queued_sends_no_mail(reporter, reviewer, plan, mailoutbox, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    [figure] = workflow.save_entries(reporter, [Entry(indicator=plan.indicators.get(order=19), year=2024, value="5000", second_value="8", note="说明")])
+    reporter.email = "czj@example.invalid"
+    reporter.save()
+    [submitted] = workflow.submit(reporter, [figure])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                workflow.return_with_notice(reviewer, [submitted], "请补充佐证材料")
+                raise RuntimeError("something later in the same request failed")
+    assert callbacks == [] and mailoutbox == []
+    assert Actual.objects.get(pk=figure.pk).status == ActualStatus.SUBMITTED
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.return_with_notice(reviewer, [Actual.objects.select_related("indicator__plan").get(pk=figure.pk)], "请补充佐证材料")
+    assert len(mailoutbox) == 1  # the same return, committed, is mailed
