@@ -114,5 +114,4 @@ def person(user) -> str:
     """A person by name as Chinese writes it, 姓 then 名 with no space; the login when no name is known."""
     if user is None:
         return ""
-    name = f"{user.last_name.strip()}{user.first_name.strip()}"
-    return name or user.get_username()
+    return user.get_full_name() or user.get_username()

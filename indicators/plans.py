@@ -69,6 +69,12 @@ def _locked(plan) -> Plan:
 # ---- publishing ----------------------------------------------------------------------------
 
 
+def five_year_period(year: int) -> tuple[int, int]:
+    """The five-year-plan period (十四五 2021–2025, 十五五 2026–2030, …) that holds ``year``: what a roll-over proposes."""
+    first = 2021 + (year - 2021) // 5 * 5
+    return first, first + 4
+
+
 def publish_problems(plan) -> list[str]:
     """Why a plan being set up cannot be put in force yet (empty when it can)."""
     problems = []
@@ -271,7 +277,8 @@ def rollover(user, source: Plan, *, code: str, title: str, first_year: int, last
         footnotes=list(source.footnotes),
         status=PlanStatus.DRAFT,
     )
-    plan._change_reason = "rolled over from " + source.code
+    plan.status_reason = f"由 {source.code} 滚动生成。"  # stored once, in the plan's language, whoever rolls it over
+    plan._change_reason = "rolled over"
     plan._history_user = user
     try:
         plan.full_clean()

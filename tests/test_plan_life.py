@@ -3,9 +3,12 @@
 from datetime import date
 from decimal import Decimal
 
+import re
+
 import pytest
 
 from indicators.final_assessment import final_assessment
+from tests.conftest import login
 from django.core.management import CommandError, call_command
 
 from indicators import plans, selection, workflow
@@ -252,3 +255,61 @@ def test_a_plan_moves_only_from_the_state_each_step_expects(plan, administrator)
         plans.close(administrator, plan)  # closed already
     plan.refresh_from_db()
     assert plan.status == PlanStatus.CLOSED and plan.history.count() == before + 1  # the one close, nothing more
+
+
+# ---- the administrator's plan pages, in Chinese ---------------------------------------------------
+
+
+def test_the_plans_footnotes_are_edited_as_lines_of_text(client, plan, administrator):
+    client.force_login(administrator)
+    page = client.get(f"/admin/indicators/plan/{plan.pk}/change/").content.decode()
+    assert "1. 表内知识产权包括" in page and '["1.' not in page  # lines, not a JSON list
+    from indicators.admin.plan import PlanForm
+
+    form = PlanForm(instance=plan)
+    data = {**form.initial, "footnotes": "1. 第一条\r\n\r\n  2. 第二条  \n"}
+    form = PlanForm(data=data, instance=plan)
+    form.is_valid()
+    assert form.cleaned_data["footnotes"] == ["1. 第一条", "2. 第二条"]
+
+
+def test_the_plans_history_speaks_chinese_and_names_who_did_it(client, plan, make_user):
+    from django.contrib.auth.models import Group
+
+    from indicators import roles
+
+    administrator = make_user("wang", roles.ADMINISTRATOR, first_name="小明", last_name="王")
+    Actual.objects.filter(indicator__plan=plan, status=ActualStatus.SUBMITTED).delete()
+    plans.close(administrator, plan, "终期评估")
+    new = plans.rollover(administrator, plan, code=NEXT, title="下一期方案", first_year=2026, last_year=2030)
+    client.force_login(administrator)
+    for shown in (plan, new):
+        page = client.get(f"/admin/indicators/plan/{shown.pk}/history/").content.decode()
+        assert "王小明" in page and "Deleted" not in page and "pk=None" not in page
+        for english in ("closed", "published", "rolled over"):
+            assert f">{english}<" not in page
+    assert "收官" in client.get(f"/admin/indicators/plan/{plan.pk}/history/").content.decode()
+    assert "由 柳高新〔2022〕2号 滚动生成" in client.get(f"/admin/indicators/plan/{new.pk}/history/").content.decode()
+    assert Group.objects.filter(name=roles.ADMINISTRATOR).exists()
+
+
+def test_the_roll_over_proposes_the_five_year_plan_period_that_holds_its_first_year(client, plan, administrator):
+    assert plans.five_year_period(2026) == (2026, 2030) and plans.five_year_period(2031) == (2031, 2035)
+    assert plans.five_year_period(2030) == (2026, 2030) and plans.five_year_period(2022) == (2021, 2025)
+    form = login(client, administrator).get(f"/admin/indicators/plan/{plan.pk}/rollover/").context["form"]
+    assert (form.initial["first_year"], form.initial["last_year"]) == (2026, 2030)
+
+
+def test_a_refused_publish_links_each_indicator_to_where_its_target_is_set(client, plan, administrator):
+    new = plans.rollover(administrator, plan, code=NEXT, title="下一期方案", first_year=2026, last_year=2030)
+    page = login(client, administrator).get(f"/admin/indicators/plan/{new.pk}/publish/").content.decode()
+    links = re.findall(r'<a href="/admin/indicators/indicator/(\d+)/change/">', page[page.index('id="pending-targets"'):])
+    assert sorted(map(int, links)) == sorted(new.indicators.values_list("pk", flat=True))
+
+
+def test_the_indicator_list_opens_on_the_plan_in_force_and_names_each_rows_plan(client, plan, administrator):
+    plans.rollover(administrator, plan, code=NEXT, title="下一期方案", first_year=2026, last_year=2030)
+    response = login(client, administrator).get("/admin/indicators/indicator/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/admin/indicators/indicator/?plan__id__exact={plan.pk}"
+    rows = response.content.decode().split('id="result_list"')[1]
+    assert rows.count(">查处假冒知识产权行政案件（起）</a>") == 1 and "field-plan" in rows  # one plan's rows

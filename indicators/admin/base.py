@@ -10,9 +10,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from indicators import formatting
 from indicators.formatting import number as format_number
+from indicators.models import User
 from indicators.permissions import READ_ALL, can
 
 # Why a record was written (``_change_reason`` in indicators/workflow/), as people say it.
@@ -22,13 +25,20 @@ CHANGE_REASONS = {
     "approved": _("approved"),
     "returned": _("returned to the department"),
     "reopened": _("reopened"),
+    # A plan's life (indicators/plans.py) and its indicators.
+    "published": _("put in force"),
+    "closed": _("closed"),
+    "rolled over": _("rolled over"),
+    "“/” confirmed": _("target “/” confirmed"),
 }
 
 
 def readable(field, value) -> str:
     """A stored value as the pages write it: “4” not “4.0000”, 是/否 not True/False, “—” not None."""
-    if value is None or value == "":
+    if value is None or value == "" or (isinstance(value, DeletedObject) and value.pk is None):
         return "—"
+    if isinstance(value, User):
+        return formatting.person(value)
     if getattr(field, "flatchoices", None):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):

@@ -2,16 +2,37 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from indicators import plans
+from indicators import formatting, plans, selection
 from indicators.admin.base import ReadOnlyHistoryAdmin
 from indicators.admin.forms import number_text
 from indicators.admin.plan_life import PlanLifeMixin
 from indicators.admin.plan_table import PlanTableMixin
 from indicators.models import CooperatingDepartment, Department, Indicator, Plan, ReportingDeadline, YearlyTarget
 from indicators.permissions import READ_ALL, can
+
+
+class PlanForm(forms.ModelForm):
+    """The footnotes (表注) as lines of text, one note a line, not the JSON list they are stored as."""
+
+    footnotes = forms.CharField(
+        label=_("footnotes"), required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 90}),
+        help_text=_("The notes printed under the table, one per line."),
+    )
+
+    class Meta:
+        model = Plan
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["footnotes"] = "\n".join(self.instance.footnotes or [])
+
+    def clean_footnotes(self):
+        return [line.strip() for line in self.cleaned_data["footnotes"].splitlines() if line.strip()]
 
 
 class ReportingDeadlineInline(admin.TabularInline):
@@ -21,11 +42,17 @@ class ReportingDeadlineInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(PlanTableMixin, PlanLifeMixin, ReadOnlyHistoryAdmin):
+    form = PlanForm
     list_display = ["code", "title", "status", "issue_date", "baseline_year", "first_year", "last_year"]
     list_filter = ["status"]
     inlines = [ReportingDeadlineInline]
-    readonly_fields = ["status", "status_changed_at", "status_changed_by", "status_reason"]
+    exclude = ["status_changed_by"]
+    readonly_fields = ["status", "status_changed_at", "changed_by", "status_reason"]
     history_list_display = ["status", "status_reason"]
+
+    @admin.display(description=_("status changed by"))
+    def changed_by(self, obj):
+        return formatting.person(obj.status_changed_by) or "—"
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
@@ -74,7 +101,7 @@ class YearlyTargetInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["order", "task_number", "name", "baseline_printed", "target_printed", "measure", "lead_department"]
+    list_display = ["plan", "order", "task_number", "name", "baseline_printed", "target_printed", "lead_department"]
     list_display_links = ["name"]
     list_filter = ["plan", "measure", "target_basis", "lead_department"]
     search_fields = ["name"]
@@ -127,6 +154,14 @@ class IndicatorAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description=_("target still to be set"))
     def target_pending_text(self, obj):
         return gettext("Yes") if obj.target_pending else gettext("No")
+
+    def changelist_view(self, request, extra_context=None):
+        """The list opens on the plan a page would show (the plan in force), not on every plan's rows mixed."""
+        if request.method == "GET" and not any(key.startswith("plan") for key in request.GET) and "q" not in request.GET:
+            plan = selection.default_plan(selection.visible_plans(request.user))
+            if plan is not None:
+                return HttpResponseRedirect(f"{request.path}?plan__id__exact={plan.pk}")
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).visible_to(request.user)

@@ -101,8 +101,8 @@ class PlanLifeMixin:
         form_class = {"close": OptionalReasonForm, "reopen": ReasonForm, "rollover": RolloverForm}.get(step)
         initial = {}
         if step == "rollover":
-            span = plan.last_year - plan.first_year
-            initial = {"issuer": plan.issuer, "first_year": plan.last_year + 1, "last_year": plan.last_year + 1 + span}
+            first, last = plans.five_year_period(plan.last_year + 1)
+            initial = {"issuer": plan.issuer, "first_year": first, "last_year": last}
         form = form_class(request.POST or None, initial=initial) if form_class else None
         if request.method == "POST" and (form is None or form.is_valid()):
             data = form.cleaned_data if form is not None else {}
@@ -127,7 +127,7 @@ class PlanLifeMixin:
             found = plans.open_figures(plan)
             context.update(open_figures=found[:OPEN_FIGURES_SHOWN], open_count=len(found))
         if step == "publish":
-            context.update(problems=plans.publish_problems(plan))
+            context.update(problems=plans.publish_problems(plan), pending=plan.indicators.filter(target_pending=True).order_by("order"))
         return TemplateResponse(request, "admin/indicators/plan/life.html", context)
 
     @staticmethod

@@ -36,6 +36,14 @@ class User(AbstractUser):
         if errors:
             raise ValidationError(errors)
 
+    def get_full_name(self):
+        """姓名 as Chinese writes it: 姓 then 名, no space (Django's own puts the given name first)."""
+        return f"{self.last_name.strip()}{self.first_name.strip()}"
+
+    def get_short_name(self):
+        """How the admin greets a person: by full name, the login only when no name is known."""
+        return self.get_full_name() or self.get_username()
+
     @cached_property
     def role_names(self) -> frozenset[str]:
         """The user's roles (group names), read once per request."""
