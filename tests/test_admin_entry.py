@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.models import Actual, ActualStatus, Evidence, Indicator
+from indicators.models import Actual, ActualStatus, Evidence, Indicator, User
 
 CHANGELIST = "/admin/indicators/actual/"
 
@@ -103,7 +103,8 @@ def test_a_stale_form_is_refused_with_who_changed_it(czj, demo):
     response = czj.post(change_url(draft), {"value": "902", "second_value": "3", "version": stale,
                                             "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0"})
     page = response.content.decode()
-    assert response.status_code == 200 and "staff-czj" in page and "901/3" in page
+    name = User.objects.get(username="staff-czj").get_full_name()  # 姓名, as Chinese writes it
+    assert response.status_code == 200 and name and name in page and "staff-czj" not in page and "901/3" in page
     draft.refresh_from_db()
     assert draft.value == Decimal(901)
 

@@ -176,3 +176,14 @@ def test_the_indicator_page_needs_the_same_number_of_queries_at_one_and_ten_time
     with django_assert_max_num_queries(INDICATOR_MAX_QUERIES):
         response = client.get(path)
     assert response.status_code == 200 and "a.pdf" in response.content.decode()
+
+
+def test_the_history_names_people_by_their_chinese_name_surname_first(client, leader, plan, make_user):
+    from indicators import roles
+
+    clerk = make_user("staff-x", roles.REPORTER, "czj", first_name="小红", last_name="欧阳")
+    actual = report(plan, 19, 2022, 3500, 4, status=ActualStatus.SUBMITTED, by=clerk)
+    change(actual, clerk, value=3600)
+    body = page(client, leader, url(plan, 19, 2022)).content.decode()
+    history = body[body.index('id="history-table"') :]
+    assert "欧阳小红" in history and "小红 欧阳" not in history and "staff-x" not in history

@@ -155,7 +155,9 @@ def test_the_desk_of_a_closed_plan_draws_no_buttons_and_says_why(client, closed)
 
 
 def test_the_desk_refuses_figures_of_another_plan_or_year_than_the_one_it_shows(client, demo):
-    other_year = Actual.objects.get(indicator__order=27, year=2024)  # submitted, 2024
+    other_year = Actual.objects.get(indicator__order=27, year=2024)
+    Actual.objects.filter(pk=other_year.pk).update(status=ActualStatus.SUBMITTED)
+    other_year.refresh_from_db()
     assert other_year.status == ActualStatus.SUBMITTED
     login(client, user("reviewer")).post("/review/2025/", {"action": "approve_all", "figure": f"{other_year.pk}:{other_year.version}"})
     other_year.refresh_from_db()

@@ -1,7 +1,8 @@
 """Sample figures for 2022–2025 and the demo accounts.
 
-The figures are invented (every note says 示例数据) and chosen so that, for
-2025, the overview shows every status and every workflow state.
+The figures are invented (every note says 示例数据) and show a realistic moment of the season
+(early 2026): 2022–2024 approved; 2025 mostly approved, a few submitted and waiting for review,
+one returned with its reason, one draft — and, for 2025, every status.  Every account has a name.
 Running the command again changes nothing: existing accounts and figures are
 left exactly as they are.
 """
@@ -60,14 +61,17 @@ VALUES = {
     29: (1, 2, 2, 0),  # behind
 }
 
-# Workflow state of the 2025 figures; earlier years are approved, but for one 2024 figure still under review.
+# Workflow state of the 2025 figures not approved yet; every other figure is approved.
 STATES_2025 = {
-    ActualStatus.APPROVED: {1, 5, 7, 13},
     ActualStatus.SUBMITTED: {2, 9, 15, 19, 23},
     ActualStatus.RETURNED: {10},
+    ActualStatus.DRAFT: {20},
 }
-SUBMITTED_2024 = {27}
 RETURN_REASON = "请补充获奖证书作为佐证材料。（示例数据）"
+# Invented names (姓, 名) for the demo accounts, one per department in display order after the three below.
+NAMES = {"admin": ("周", "敏"), "leader": ("李", "建国"), "reviewer": ("王", "芳")}
+STAFF_NAMES = [("陈", "静"), ("刘", "洋"), ("黄", "磊"), ("赵", "婷"), ("吴", "勇"), ("孙", "丽"), ("马", "超"),
+               ("朱", "琳"), ("胡", "军"), ("郭", "燕"), ("何", "涛"), ("高", "雪"), ("林", "峰"), ("罗", "颖")]
 
 
 class Command(BaseCommand):
@@ -99,7 +103,7 @@ class Command(BaseCommand):
         lines = [f"Demo logins (password {PASSWORD}); reporters enter the indicators their department leads in {plan.code}:"]
         for username, user in users.items():
             role = "、".join(sorted(user.role_names))
-            line = f"  {username:<13} {role}"
+            line = f"  {username:<13} {user.get_full_name()}  {role}"
             if user.department is not None:
                 line += f"  {user.department.name}"
             if user.is_reporter:
@@ -117,10 +121,12 @@ class Command(BaseCommand):
             ("leader", roles.LEADER, None, {}),
             ("reviewer", roles.REVIEWER, scjg, {}),
         ] + [(f"staff-{d.code}", roles.REPORTER, d, {}) for d in Department.objects.all()]
+        names = {**NAMES, **{username: STAFF_NAMES[index % len(STAFF_NAMES)] for index, (username, *_rest) in enumerate(wanted[3:])}}
         users = {}
         for username, role, department, extra in wanted:
             user = User.objects.select_related("department").filter(username=username).first()
             if user is None:
+                extra = {**extra, "last_name": names[username][0], "first_name": names[username][1]}
                 # No is_staff: the role lets them in.  example.invalid never resolves: mails to demo
                 # accounts cannot reach anybody.
                 user = User(username=username, department=department, email=f"{username}@example.invalid", **extra)
@@ -169,7 +175,4 @@ class Command(BaseCommand):
             for status, orders in STATES_2025.items():
                 if order in orders:
                     return status
-            return ActualStatus.DRAFT
-        if year == 2024 and order in SUBMITTED_2024:
-            return ActualStatus.SUBMITTED
         return ActualStatus.APPROVED
