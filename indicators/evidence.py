@@ -9,6 +9,12 @@ Storing a file is not part of the database transaction: a rollback removes the `
 row but not the file.  ``store`` writes files; ``removed_on_failure`` around the outermost
 transaction deletes what was written when the write fails, so a refused save leaves no
 orphan files behind.
+
+Files chosen on the year page for a save that fails are held for the person who chose them
+(``PendingUpload``, under ``MEDIA_ROOT/pending/``, apart from the evidence; no view serves them):
+``hold`` checks and keeps one, ``held`` lists a person's for a page, ``reopened`` hands one to the
+next save as an upload, ``discard`` deletes them.  A held file lives a day (``HELD_FOR``): each save
+of the year page first drops older ones (``discard_stale``), and no page lists them meanwhile.
 """
 
 import os
@@ -16,11 +22,16 @@ import unicodedata
 import zipfile
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from indicators.models import PendingUpload
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
 ZIP = b"PK\x03\x04"
@@ -112,3 +123,49 @@ def store(evidence, upload):
         written.append(evidence.file)
     evidence.save()
     return evidence
+
+
+# ---- files held across a failed save ------------------------------------------------------------
+
+HELD_FOR = timedelta(days=1)
+
+
+def held(user, year, indicators) -> dict:
+    """``{indicator id: [PendingUpload]}``: the files ``user`` chose on these rows of ``year`` for a
+    save that failed, oldest first.  Nobody else's: a held file is its chooser's alone."""
+    found = {}
+    recent = PendingUpload.objects.filter(user=user, year=year, indicator__in=indicators, created_at__gte=timezone.now() - HELD_FOR)
+    for item in recent.order_by("created_at", "pk"):
+        found.setdefault(item.indicator_id, []).append(item)
+    return found
+
+
+def hold(user, indicator, year, upload):
+    """Keep ``upload`` for ``user``'s next save of the row, if it passes the checks; else None."""
+    try:
+        name, content_type = check_evidence(upload)
+    except ValidationError:
+        return None  # the row says why; a file that cannot become evidence is not kept
+    item = PendingUpload(user=user, indicator=indicator, year=year, original_name=name, content_type=content_type, size=upload.size)
+    item.file.save(upload.name or "file", upload, save=False)
+    item.save()
+    return item
+
+
+def reopened(item) -> File:
+    """A held file as an upload again, under the name it was chosen with (``workflow.Entry.evidence``)."""
+    return File(item.file.open("rb"), name=item.original_name)
+
+
+def discard(items):
+    """Delete held files: their rows, then the files (after the transaction that used them)."""
+    items = list(items)
+    PendingUpload.objects.filter(pk__in=[item.pk for item in items]).delete()
+    for item in items:
+        item.file.close()
+        item.file.storage.delete(item.file.name)
+
+
+def discard_stale():
+    """Drop every file held longer than ``HELD_FOR``, whoever chose it."""
+    discard(PendingUpload.objects.filter(created_at__lt=timezone.now() - HELD_FOR))

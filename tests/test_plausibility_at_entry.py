@@ -146,7 +146,7 @@ def test_the_year_page_shows_the_warning_and_the_box_beside_the_row_and_saves_no
     response = czj.post(YEAR_PAGE, year_form(plan, {19: ("20,000", "8"), 20: ("300", "2")}))
     assert response.status_code == 200
     page = response.content.decode()
-    line = re.search(rf'<tr class="row-warning" data-indicator="{pledge.pk}">.*?</tr>', page, re.S).group(0)
+    line = re.search(rf'<tr id="row-{pledge.pk}" class="row-warning" data-indicator="{pledge.pk}">.*?</tr>', page, re.S).group(0)
     assert "more than 3 times this year&#x27;s target (5217)" in line and "tick “Confirmed correct”" in line
     assert f'name="i{pledge.pk}-outlier_confirmed"' in line
     assert f'name="i{pledge.pk}-confirmed_values" value="20000/8"' in line

@@ -81,7 +81,7 @@ def test_a_file_for_a_row_without_a_figure_makes_a_blank_draft_to_hold_it(czj, p
     assert [e.original_name for e in figure.evidence.all()] == ["保单.pdf"]
 
 
-def test_a_bad_file_on_one_row_saves_no_row_and_no_file(czj, plan, evidence_root):
+def test_a_bad_file_on_one_row_saves_no_row_and_no_file_and_holds_only_the_good_one(czj, plan, evidence_root):
     form = year_form(
         plan,
         {19: {"value": "5000", "second_value": "8"}, 20: {"value": "300", "second_value": "2"}},
@@ -90,9 +90,10 @@ def test_a_bad_file_on_one_row_saves_no_row_and_no_file(czj, plan, evidence_root
     response = czj.post(YEAR_PAGE, form)
     page = response.content.decode()
     assert response.status_code == 200 and "程序.pdf" in page and "does not match its extension" in page
-    assert "row-error" in page and "choose them again" in page
+    assert "row-error" in page and "Chosen: <bdi>合同.pdf</bdi>" in page and "Chosen: <bdi>程序.pdf" not in page
     assert not Actual.objects.exists() and not Evidence.objects.exists()
-    assert stored_files(evidence_root) == []
+    assert stored_files(evidence_root / "evidence") == []
+    assert len(stored_files(evidence_root / "pending")) == 1  # the good file, held for the next save
 
 
 def test_files_written_for_a_save_that_fails_later_are_removed(czj, plan, evidence_root):
@@ -103,7 +104,7 @@ def test_files_written_for_a_save_that_fails_later_are_removed(czj, plan, eviden
     response = czj.post(YEAR_PAGE, form)
     assert response.status_code == 200 and "explain it in the note" in response.content.decode()
     assert not Actual.objects.exists() and not Evidence.objects.exists()
-    assert stored_files(evidence_root) == []
+    assert stored_files(evidence_root / "evidence") == []
 
 
 def test_a_locked_row_lists_its_evidence_without_a_file_input(czj, plan, reporter):

@@ -100,7 +100,11 @@ class ActualForm(Confirmation, forms.ModelForm):
 
     class Meta:
         model = Actual
-        fields = ["indicator", "year", "value", "second_value", "not_carried_out", "note"]
+        fields = ["indicator", "year", "not_carried_out", "note"]
+        # The values are typed text here; the workflow parses them and sets the figure's numbers.
+        # The admin lists them in its fields, so they are excluded too: the admin keeps a ModelForm's
+        # Meta.exclude, and Django copies no excluded field onto the figure nor validates it there.
+        exclude = ["value", "second_value"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3, "cols": 60})}
 
     def __init__(self, *args, **kwargs):
@@ -119,6 +123,7 @@ class ActualForm(Confirmation, forms.ModelForm):
                 self.fields["second_value"].widget = forms.HiddenInput()
 
     def clean(self):
+        """Every problem of the figure at once: its errors, and a plausibility warning with the box."""
         data = super().clean()
         indicator = data.get("indicator") or (self.instance.indicator if self.instance.pk else None)
         year = data.get("year") or self.instance.year
@@ -135,30 +140,25 @@ class ActualForm(Confirmation, forms.ModelForm):
             outlier_confirmed=self.confirmed(),
             confirmable=True,
         )
-        try:
-            fields = workflow.clean_entry(entry)
-        except workflow.WorkflowError as exc:
-            raise forms.ValidationError([problem.message for problem in exc.problems]) from None
-        self.cleaned_entry = entry, fields
+        fields, errors = workflow.check_entry(entry)
         if self.instance.pk and entry.expected_version != self.instance.version:
-            raise forms.ValidationError(workflow.conflict_message(self.instance))
+            errors.append(workflow.conflict_message(self.instance))
         if not self.instance.pk and Actual.objects.filter(indicator=indicator, year=year).exists():
-            raise forms.ValidationError(_("A figure for this indicator and year exists already; open it instead."))
+            errors.append(_("A figure for this indicator and year exists already; open it instead."))
         stored = self.instance if self.instance.pk else None
-        if stored is None or (stored.value, stored.second_value) != (fields["value"], fields["second_value"]):
-            # The same rule save_entries applies, asked now so the form can offer the box.
+        if indicator.plan.contains_year(year) and (stored is None or (stored.value, stored.second_value) != (fields["value"], fields["second_value"])):
+            # The same rule save_entries applies, asked now so the form can offer the box (kept ticked
+            # while the values it was ticked for stay, whatever else fails).
             [warnings] = plausibility.warnings_for([(entry, fields)])
-            if warnings and not entry.outlier_confirmed:
+            if warnings:
                 self.ask_confirmation(plausibility.warning_message(flag, confirmable=True) for flag in warnings)
                 self.fields["outlier_confirmed"].widget = forms.CheckboxInput()
-                raise forms.ValidationError(self.warnings)
+                if not entry.outlier_confirmed:
+                    errors.extend(self.warnings)
+        if errors:
+            raise forms.ValidationError(errors)
+        self.cleaned_entry = entry, fields
         return data
-
-    # The value fields are text on the form; the model's Decimal fields are set by the workflow.
-    def _post_clean(self):
-        for name in ("value", "second_value"):
-            self.cleaned_data.pop(name, None)
-        super()._post_clean()
 
 
 class EvidenceForm(forms.ModelForm):
@@ -192,4 +192,5 @@ class YearEntryRowForm(Confirmation, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages={
         "required": _("The page did not say which version of the figure you saw. Reload the page and enter it again."),
     })
-    evidence = EvidenceFilesField(label=_("Add evidence"))
+    # An empty file is refused with the other problems of the save (``evidence.check_evidence``).
+    evidence = EvidenceFilesField(label=_("Add evidence"), allow_empty_file=True)

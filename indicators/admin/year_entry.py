@@ -6,7 +6,13 @@ target next to the inputs, and saves every changed row through ``workflow.save_e
 all rows or none, evidence files included (a file input per row; a refused save removes the
 files it wrote).  “Save and submit” also submits the saved rows in the same transaction.
 A plausibility warning holds the save until the row is corrected or its 确认无误 box ticked.
+
+A save that fails reports every problem of every row at once, beside its row and summed up above
+the table; a box ticked for the values in its row stays ticked, and the files chosen are held for
+the person (``evidence.hold``) and listed on their rows until the save succeeds.
 """
+
+from dataclasses import replace
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -21,7 +27,7 @@ from django.utils.translation import ngettext
 from indicators import evidence as evidence_files
 from indicators import plausibility, workflow
 from indicators.admin.forms import YearEntryRowForm, measure_hint, number_text
-from indicators.models import Actual, Department, Evidence, Indicator, PlanStatus, YearlyTarget
+from indicators.models import Actual, Department, Evidence, Indicator, PendingUpload, PlanStatus, YearlyTarget
 from indicators.permissions import ENTER, MANAGE, can, frozen
 from indicators.progress import yearly_target
 from indicators.selection import (
@@ -36,7 +42,7 @@ from indicators.selection import (
 
 
 class Row:
-    def __init__(self, indicator, actual, year, form, editable, targets=(), evidence=()):
+    def __init__(self, indicator, actual, year, form, editable, targets=(), evidence=(), held=()):
         self.indicator = indicator
         self.actual = actual
         self.form = form
@@ -44,11 +50,26 @@ class Row:
         self.hint = measure_hint(indicator)
         self.year_target = yearly_target(indicator.spec(targets), year)
         self.evidence = list(evidence)
+        self.held = list(held)  # files this person chose here for a save that failed (evidence.held)
         self.errors = []
 
     @property
     def warnings(self):
         return getattr(self.form, "warnings", [])
+
+    @property
+    def unconfirmed(self) -> bool:
+        """A warning whose 确认无误 box is not ticked for the values now in the row."""
+        return bool(self.warnings) and not self.form["outlier_confirmed"].value()
+
+    @property
+    def needs(self) -> str:
+        """What the row needs before the page can be saved, for the summary; "" when nothing."""
+        if self.errors and self.unconfirmed:
+            return _("needs a correction and a confirmation")
+        if self.errors:
+            return _("needs a correction")
+        return _("needs a confirmation") if self.unconfirmed else ""
 
 
 def plan_choices(plans, plan, year):
@@ -92,6 +113,7 @@ def year_entry_view(request, year=None):
     for target in YearlyTarget.objects.filter(indicator__in=chosen_indicators.values("pk")).order_by():
         targets.setdefault(target.indicator_id, []).append(target)
     actuals = {a.indicator_id: a for a in Actual.objects.filter(indicator__in=chosen_indicators.values("pk"), year=year).order_by()}
+    held = evidence_files.held(user, year, chosen_indicators.values("pk"))
     files: dict[int, list[Evidence]] = {}
     for item in Evidence.objects.filter(actual__indicator__in=chosen_indicators.values("pk"), actual__year=year).order_by("uploaded_at", "pk"):
         files.setdefault(item.actual_id, []).append(item)
@@ -116,7 +138,7 @@ def year_entry_view(request, year=None):
         posted = request.method == "POST" and editable and any(key.startswith(prefix + "-") for key in request.POST)
         form = YearEntryRowForm(request.POST if posted else None, request.FILES if posted else None, initial=initial, prefix=prefix)
         evidence = files.get(actual.pk, ()) if actual is not None else ()
-        rows.append(Row(indicator, actual, year, form, editable, targets.get(indicator.pk, ()), evidence))
+        rows.append(Row(indicator, actual, year, form, editable, targets.get(indicator.pk, ()), evidence, held.get(indicator.pk, ())))
 
     if request.method == "POST" and _save(request, user, year, rows):
         return HttpResponseRedirect(request.get_full_path())
@@ -133,6 +155,9 @@ def year_entry_view(request, year=None):
         "department": department,
         "departments": Department.objects.all() if can(user, MANAGE) else [],
         "rows": rows,
+        "summary": _summary(rows) if request.method == "POST" else None,
+        "held": any(row.held for row in rows),
+        "editable": any(row.editable for row in rows),  # no save button on a year with nothing left to change
         "deadline": plan.deadline(year),
         "frozen": frozen(plan),
         "evidence_max": settings.EVIDENCE_MAX_BYTES,
@@ -152,46 +177,52 @@ def _locked_meanwhile(request, rows) -> list[Row]:
     return locked
 
 
-def _nothing_saved(request, message) -> bool:
-    messages.error(request, message)
-    if request.FILES:
-        # A browser never refills a file input: say so, rather than let the files seem kept.
-        messages.warning(request, _("The files you chose were not saved either: choose them again when you save."))
-    return False
+def _summary(rows):
+    """Above the table after a failed save: how many rows need a correction, how many a confirmation."""
+    listed = [row for row in rows if row.needs]
+    if not listed:
+        return None
+    fix, confirm = sum(bool(row.errors) for row in listed), sum(row.unconfirmed for row in listed)
+    counts = []
+    if fix:
+        counts.append(ngettext("%(count)d row needs a correction.", "%(count)d rows need a correction.", fix) % {"count": fix})
+    if confirm:
+        counts.append(
+            ngettext(
+                "%(count)d row needs a confirmation: correct it, or tick “%(confirm)s” if it is right.",
+                "%(count)d rows need a confirmation: correct them, or tick “%(confirm)s” if they are right.",
+                confirm,
+            )
+            % {"count": confirm, "confirm": plausibility.CONFIRM_LABEL}
+        )
+    return {"counts": counts, "rows": listed}
 
 
 def _save(request, user, year, rows) -> bool:
-    entries, by_key = [], {}
-    for row in rows:
-        if not (row.editable and row.form.is_bound):
-            continue
-        if not row.form.is_valid():
+    evidence_files.discard_stale()
+    posted = [row for row in rows if row.editable and row.form.is_bound]
+    chosen = {}  # indicator id -> the files chosen in this request
+    for row in posted:
+        # A held file whose box “remove” is ticked goes now, whatever becomes of the save.
+        dropped = set(request.POST.getlist(row.form.add_prefix("drop")))
+        evidence_files.discard(item for item in row.held if str(item.pk) in dropped)
+        row.held = [item for item in row.held if str(item.pk) not in dropped]
+        if row.form.is_valid():
+            chosen[row.indicator.pk] = row.form.cleaned_data["evidence"]
+        else:  # a page that does not say which version it showed: to be reloaded, nothing saved
             row.errors = [e for errs in row.form.errors.values() for e in errs]
-            continue
-        data = row.form.cleaned_data
-        entry = workflow.Entry(
-            indicator=row.indicator,
-            year=year,
-            value=data["value"],
-            second_value=data["second_value"] if row.indicator.is_pair else None,
-            not_carried_out=data["not_carried_out"],
-            note=data["note"],
-            expected_version=data["version"],
-            key=row.indicator.pk,
-            label=row.indicator.name,
-            outlier_confirmed=row.form.confirmed(),
-            confirmable=True,
-            evidence=data["evidence"],
-        )
-        entries.append(entry)
-        by_key[row.indicator.pk] = row
     if any(row.errors for row in rows):
-        return _nothing_saved(request, _("Nothing was saved: correct the rows marked below."))
+        _hold(user, year, rows, chosen)
+        return False
+    entries = [_entry(row, year) for row in posted]
+    by_key = {row.indicator.pk: row for row in posted}
+    used = [item for row in posted for item in row.held]
     submitting = "_submit" in request.POST
     try:
         # The files of a save that fails (the submission too) are removed with its rows.
         with evidence_files.removed_on_failure(), transaction.atomic():
             saved = workflow.save_entries(user, entries)
+            PendingUpload.objects.filter(pk__in=[item.pk for item in used]).delete()  # they are evidence now
             submitted = []
             if submitting:
                 to_submit = [
@@ -201,27 +232,17 @@ def _save(request, user, year, rows) -> bool:
                     .prefetch_related("indicator__actuals", "indicator__yearly_targets")
                     if a.is_editable
                 ]
-                submitted = workflow.submit(user, to_submit)
+                submitted = _submit(user, to_submit)
     except workflow.WorkflowError as exc:
-        warned: dict[int, list[str]] = {}
-        for problem in exc.problems:
-            row = by_key.get(problem.key) or next((r for r in rows if r.actual is not None and r.actual.pk == problem.key), None)
-            if row is not None and problem.warning:
-                warned.setdefault(row.indicator.pk, []).append(problem.message)
-            elif row is not None:
-                row.errors.append(problem.message)
-            else:
-                messages.error(request, str(problem))
-        for row in rows:
-            if row.indicator.pk in warned:
-                row.form.ask_confirmation(warned[row.indicator.pk])
-        if warned and not any(row.errors for row in rows):
-            return _nothing_saved(
-                request,
-                _("Nothing was saved: the rows marked below are far from their target or last year's figure. "
-                  "Correct them, or tick “%(confirm)s” if they are right.") % {"confirm": plausibility.CONFIRM_LABEL},
-            )
-        return _nothing_saved(request, _("Nothing was saved: correct the rows marked below."))
+        _place(request, exc.problems, entries, by_key)
+        if submitting:
+            _submission_problems(entries, by_key)
+        _hold(user, year, rows, chosen)
+        return False
+    finally:
+        for item in used:
+            item.file.close()
+    evidence_files.discard(used)  # their rows went with the save; now their files
     for row in _locked_meanwhile(request, rows):
         messages.warning(
             request,
@@ -243,3 +264,70 @@ def _save(request, user, year, rows) -> bool:
     else:
         messages.info(request, _("Nothing had changed."))
     return True
+
+
+def _entry(row, year) -> workflow.Entry:
+    data = row.form.cleaned_data
+    return workflow.Entry(
+        indicator=row.indicator,
+        year=year,
+        value=data["value"],
+        second_value=data["second_value"] if row.indicator.is_pair else None,
+        not_carried_out=data["not_carried_out"],
+        note=data["note"],
+        expected_version=data["version"],
+        key=row.indicator.pk,
+        label=row.indicator.name,
+        outlier_confirmed=row.form.confirmed(),
+        confirmable=True,
+        evidence=[*data["evidence"], *(evidence_files.reopened(item) for item in row.held)],
+    )
+
+
+def _submit(user, figures):
+    """``workflow.submit``, its problems keyed by indicator like the rest of the page's (it names figures)."""
+    try:
+        return workflow.submit(user, figures)
+    except workflow.WorkflowError as exc:
+        indicator_of = {figure.pk: figure.indicator_id for figure in figures}
+        raise workflow.WorkflowError([replace(p, key=indicator_of.get(p.key)) for p in exc.problems]) from None
+
+
+def _hold(user, year, rows, chosen):
+    """Keep the files chosen for a save that failed, listed on their rows: nobody chooses a file twice."""
+    for row in rows:
+        for upload in chosen.get(row.indicator.pk, ()):
+            item = evidence_files.hold(user, row.indicator, year, upload)
+            if item is not None:
+                row.held.append(item)
+
+
+def _place(request, problems, entries, by_key):
+    """Each problem beside its row (a problem of no row as a message); every warned row shows its
+    box again, ticked if it was ticked for the values now in the row."""
+    for problem in problems:
+        row = by_key.get(problem.key)
+        if row is None:
+            messages.error(request, str(problem))
+        elif not problem.warning:
+            row.errors.append(problem.message)
+    for entry in entries:
+        if entry.warnings:
+            by_key[entry.key].form.ask_confirmation(entry.warnings)
+
+
+def _submission_problems(entries, by_key):
+    """On a “save and submit” that failed, what the submission would refuse too, so that one save
+    shows it all: asked of each row without an error as its figure would be (``workflow.submission_problem``)."""
+    for entry in entries:
+        row = by_key[entry.key]
+        if row.errors:
+            continue
+        fields, errors = workflow.check_entry(entry)
+        if errors:
+            continue
+        if row.actual is None and not (fields["not_carried_out"] or fields["value"] is not None or fields["note"] or entry.evidence):
+            continue  # the save would make no figure here, so nothing to submit
+        problem = workflow.submission_problem(Actual(indicator=row.indicator, year=entry.year, **fields))
+        if problem:
+            row.errors.append(problem)

@@ -9,7 +9,7 @@ from indicators.models.plan import (
     TargetBasis,
     YearlyTarget,
 )
-from indicators.models.reporting import EDITABLE_STATUSES, Actual, ActualStatus, Evidence
+from indicators.models.reporting import EDITABLE_STATUSES, Actual, ActualStatus, Evidence, PendingUpload
 from indicators.models.users import User
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "Evidence",
     "Indicator",
     "Measure",
+    "PendingUpload",
     "Plan",
     "PlanStatus",
     "ReportingDeadline",

@@ -179,3 +179,34 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+def pending_path(instance, filename):
+    # Apart from the evidence, under its own folder: no view serves it and no page links to it.
+    ext = os.path.splitext(filename)[1].lower()[:8]
+    return f"pending/{uuid.uuid4().hex}{ext}"
+
+
+class PendingUpload(models.Model):
+    """An evidence file chosen on the year page for a save that failed, held for the person who chose it.
+
+    It belongs to one person and one row (indicator and year): only that person's year page shows it
+    (``evidence.held``), no view serves it, and the save of that row that succeeds turns it into an
+    ``Evidence`` in its transaction; after a day it is dropped (``evidence.discard_stale``, on each save).
+    """
+
+    file = models.FileField(_("file"), upload_to=pending_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("chosen by"))
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="+", verbose_name=_("indicator"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    created_at = models.DateTimeField(_("chosen at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("file held for a save")
+        verbose_name_plural = _("files held for a save")
+
+    def __str__(self):
+        return self.original_name

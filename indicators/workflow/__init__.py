@@ -22,7 +22,7 @@ stored figure keeps its flag while its value stays, a changed value must be conf
 """
 
 from indicators.workflow.common import ConflictError, Problem, WorkflowError, conflict_message
-from indicators.workflow.entries import NOTE_MAX, Entry, check_note, clean_entry, save_entries
+from indicators.workflow.entries import NOTE_MAX, Entry, check_entry, check_note, clean_entry, save_entries
 from indicators.workflow.transitions import (
     Returned,
     approve,
@@ -30,11 +30,12 @@ from indicators.workflow.transitions import (
     reopen,
     return_actuals,
     return_with_notice,
+    submission_problem,
     submit,
 )
 
 __all__ = [
     "NOTE_MAX", "ConflictError", "Entry", "Problem", "Returned", "WorkflowError", "approve", "approve_unchanged",
-    "check_note", "clean_entry", "conflict_message", "reopen", "return_actuals",
-    "return_with_notice", "save_entries", "submit",
+    "check_entry", "check_note", "clean_entry", "conflict_message", "reopen", "return_actuals",
+    "return_with_notice", "save_entries", "submission_problem", "submit",
 ]

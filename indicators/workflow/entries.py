@@ -41,6 +41,8 @@ class Entry:
     the tick was given for the values it warned about).  ``confirmable``: the caller's form offers
     that box on this row; a warning elsewhere (the Excel import) says where to confirm.
     ``evidence``: uploaded files to attach to the row's figure (made, blank, if there is none).
+    ``warnings``: what ``save_entries`` found implausible in the row's new value, so a form can keep
+    showing a box the person ticked when the save fails for another row.
     """
 
     indicator: Indicator
@@ -55,6 +57,7 @@ class Entry:
     outlier_confirmed: bool = False
     confirmable: bool = False
     evidence: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # set by save_entries: the row's plausibility warnings, confirmed or not
 
     def problem(self, message, *, warning=False) -> Problem:
         return Problem(str(message), self.key, self.label, warning)
@@ -75,8 +78,11 @@ def check_note(note, what=None) -> list[str]:
     return problems
 
 
-def clean_entry(entry: Entry) -> dict:
-    """Check one row; returns the figure's field values or raises ``WorkflowError``."""
+def check_entry(entry: Entry) -> tuple[dict, list[str]]:
+    """One row's field values and every problem with it ([] when it may be saved).
+
+    A part that cannot be read is None in the fields, so the rest can still be checked.
+    """
     indicator = entry.indicator
     errors = []
     plan = indicator.plan
@@ -87,15 +93,18 @@ def clean_entry(entry: Entry) -> dict:
     note = ("" if entry.note is None else str(entry.note)).strip()
     errors.extend(check_note(note))
     amount = count = None
+    readable = True  # both parts could be read (blank or a number)
     try:
         amount = V.parse_number(entry.value, allow_percent=indicator.measure == Measure.RATE)
     except V.InvalidValue as exc:
         errors.append(_("Value: %(message)s") % {"message": exc.message})
+        readable = False
     if indicator.is_pair:
         try:
             count = V.parse_number(entry.second_value)
         except V.InvalidValue as exc:
             errors.append(_("Count: %(message)s") % {"message": exc.message})
+            readable = False
     elif entry.second_value not in (None, ""):
         errors.append(_("This indicator has no count."))
     if indicator.measure == Measure.RATE and amount is not None and amount > 100:
@@ -107,22 +116,29 @@ def clean_entry(entry: Entry) -> dict:
             errors.append(_("Leave the value blank when the work was not carried out this year."))
         if not note:
             errors.append(_("Explain in the note why the work was not carried out this year."))
-    elif indicator.is_pair and not errors and (amount is None) != (count is None):
+    elif indicator.is_pair and readable and (amount is None) != (count is None):
         errors.append(
             _("Enter both the amount (%(unit)s) and the count (%(count_unit)s), or mark the year as not carried out.")
             % {"unit": indicator.unit, "count_unit": indicator.second_unit}
         )
+    return {"value": amount, "second_value": count, "not_carried_out": bool(entry.not_carried_out), "note": note}, errors
+
+
+def clean_entry(entry: Entry) -> dict:
+    """Check one row; returns the figure's field values or raises ``WorkflowError`` with every problem."""
+    fields, errors = check_entry(entry)
     if errors:
         raise WorkflowError([entry.problem(e) for e in errors])
-    return {"value": amount, "second_value": count, "not_carried_out": bool(entry.not_carried_out), "note": note}
+    return fields
 
 
 def save_entries(user, entries: list[Entry]) -> list[Actual]:
     """Save typed rows as draft figures, with their evidence files, all or nothing.
 
     Rows whose figures did not change are left alone (no new version, no history).
-    Raises ``WorkflowError`` listing every bad row (plausibility warnings marked ``warning``),
-    or ``ConflictError`` when a figure was changed by someone else since ``expected_version``.
+    Raises ``WorkflowError`` listing every problem of every row at once — errors, bad files and the
+    plausibility warnings (marked ``warning``; a row with an error is checked for them too) — or
+    ``ConflictError`` when a figure was changed by someone else since ``expected_version``.
     Files written for a refused save are deleted again.
 
     Reads do not grow with the rows: the existing figures in one query (locked), and — only
@@ -133,23 +149,20 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
     """
     problems, cleaned, files = [], [], {}
     for entry in entries:
+        entry.warnings = []
         refused = refusal(user, ENTER, entry.indicator)
         if refused:
             problems.append(entry.problem(refused))
             continue
-        try:
-            fields = clean_entry(entry)
-        except WorkflowError as exc:
-            problems.extend(exc.problems)
-            continue
+        fields, errors = check_entry(entry)
         for upload in entry.evidence:
             try:
                 files[id(upload)] = evidence_files.check_evidence(upload)  # (clean name, content type)
             except ValidationError as exc:
-                problems.extend(entry.problem(f"{evidence_files.clean_filename(upload.name or '')}: {message}") for message in exc.messages)
-        cleaned.append((entry, fields))
-    if problems:
-        raise WorkflowError(problems)
+                errors.extend(f"{evidence_files.clean_filename(upload.name or '')}: {message}" for message in exc.messages)
+        problems.extend(entry.problem(e) for e in errors)
+        if isinstance(entry.year, int) and entry.indicator.plan.contains_year(entry.year):
+            cleaned.append((entry, fields, not errors))
 
     saved = []
     now = timezone.now()
@@ -157,17 +170,21 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
         existing = {
             (a.indicator_id, a.year): a
             for a in Actual.objects.select_for_update()
-            .filter(indicator__in=[e.indicator for e, _c in cleaned], year__in={e.year for e, _c in cleaned})
+            .filter(indicator__in=[e.indicator for e, _c, _ok in cleaned], year__in={e.year for e, _c, _ok in cleaned})
             .order_by("pk")  # one lock order for every writer
         }
         seen = _as_seen(
             (actual.pk, entry.expected_version)
-            for entry, _fields in cleaned
-            if (actual := existing.get((entry.indicator.pk, entry.year))) is not None and entry.expected_version != actual.version
+            for entry, _fields, ok in cleaned
+            if ok and (actual := existing.get((entry.indicator.pk, entry.year))) is not None and entry.expected_version != actual.version
         )
         writes = []  # (entry, the figure's new fields or None to keep them, the figure or None for a new one)
-        for entry, fields in cleaned:
+        refused_rows = []  # rows with an error: never written, yet their values are checked too (every problem at once)
+        for entry, fields, ok in cleaned:
             actual = existing.get((entry.indicator.pk, entry.year))
+            if not ok:
+                refused_rows.append((entry, fields, actual))
+                continue
             if actual is None:
                 if not fields["not_carried_out"] and fields["value"] is None and not fields["note"] and not entry.evidence:
                     continue  # nothing typed for a row that has no figure yet
@@ -187,7 +204,7 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
                 problems.append(entry.problem(_("This figure is %(status)s and cannot be changed.") % {"status": actual.get_status_display()}))
                 continue
             writes.append((entry, fields, actual))
-        confirmed = _confirmations(writes, problems)
+        confirmed = _confirmations(refused_rows + writes, problems)
         if problems:
             raise WorkflowError(problems)
         for entry, fields, actual in writes:
@@ -234,7 +251,8 @@ def _write(user, now, entry, fields, actual, outlier_confirmed) -> Actual:
 
 
 def _confirmations(writes, problems) -> dict[int, bool]:
-    """``{id(entry): outlier_confirmed}`` for the rows to write; unconfirmed warnings go to ``problems``.
+    """``{id(entry): outlier_confirmed}`` for the rows to write; unconfirmed warnings go to ``problems``,
+    every warning, confirmed or not, to its row's ``Entry.warnings``.
 
     Only a new value is checked: a figure whose value stays keeps its flag (its note may change).
     """
@@ -247,8 +265,9 @@ def _confirmations(writes, problems) -> dict[int, bool]:
         else:
             to_check.append((entry, fields))
     for (entry, _fields), warnings in zip(to_check, plausibility.warnings_for(to_check)):
+        entry.warnings = [plausibility.warning_message(flag, entry.confirmable) for flag in warnings]
         if warnings and not entry.outlier_confirmed:
-            problems.extend(entry.problem(plausibility.warning_message(flag, entry.confirmable), warning=True) for flag in warnings)
+            problems.extend(entry.problem(message, warning=True) for message in entry.warnings)
         confirmed[id(entry)] = bool(warnings)
     return confirmed
 

@@ -80,8 +80,9 @@ def _transition(user, actuals, *, allowed_from, to, action, check=None, stamp=No
     return done
 
 
-def _needs_note(actual):
-    """Off-track figures (behind, deteriorating) are not submitted without an explanation."""
+def submission_problem(actual):
+    """Why ``actual`` cannot be submitted as it is (a figure in memory will do), or None: it needs a
+    value, and an off-track one (behind, deteriorating) an explanation."""
     if not actual.is_reported:
         return _("Enter a value (or mark the year as not carried out) before submitting.")
     if actual.note.strip():
@@ -99,7 +100,7 @@ def submit(user, actuals):
     # and no page shows it as the figure's current reason any more.
     return _transition(
         user, actuals, allowed_from=EDITABLE_STATUSES, to=ActualStatus.SUBMITTED,
-        action=SUBMIT, check=_needs_note, stamp="submitted", reason="", change_reason="submitted",
+        action=SUBMIT, check=submission_problem, stamp="submitted", reason="", change_reason="submitted",
     )
 
 
