@@ -95,6 +95,20 @@ def demo(plan):
     return plan
 
 
+@pytest.fixture
+def mid_season(demo):
+    """The demo earlier in the season: most 2025 figures still drafts being typed (only rows 1, 5, 7 and 13
+    approved), and one 2024 figure still waiting for review.  For tests that work on drafts of many departments."""
+    from indicators.models import Actual, ActualStatus
+
+    cleared = {"submitted_by": None, "submitted_at": None, "reviewed_by": None, "reviewed_at": None}
+    Actual.objects.filter(indicator__plan=demo, year=2025, status=ActualStatus.APPROVED).exclude(
+        indicator__order__in=(1, 5, 7, 13)
+    ).update(status=ActualStatus.DRAFT, **cleared)
+    Actual.objects.filter(indicator__plan=demo, year=2024, indicator__order=27).update(status=ActualStatus.SUBMITTED)
+    return demo
+
+
 def login(client, user):
     client.force_login(user)
     return client

@@ -6,6 +6,12 @@ import pytest
 
 from indicators.models import Actual, ActualStatus, Evidence, Indicator, User
 
+
+@pytest.fixture
+def demo(mid_season):
+    """These tests work in the middle of the season, with the departments' 2025 drafts (conftest.mid_season)."""
+    return mid_season
+
 CHANGELIST = "/admin/indicators/actual/"
 
 

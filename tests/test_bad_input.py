@@ -12,6 +12,12 @@ from openpyxl import load_workbook
 
 from indicators.models import Actual, ActualStatus, Indicator, User
 
+
+@pytest.fixture
+def demo(mid_season):
+    """These tests work in the middle of the season, with the departments' 2025 drafts (conftest.mid_season)."""
+    return mid_season
+
 SCRIPT = '<script>alert("x")</script>'
 
 

@@ -53,3 +53,17 @@ def test_the_demo_2025_figures_show_every_status_and_every_workflow_state(demo):
         statuses.add(assess(indicator.spec(), values, 2025).status)
     assert statuses == set(Status)
     assert set(Actual.objects.filter(year=2025).values_list("status", flat=True)) == {"draft", "submitted", "approved", "returned"}
+
+
+def test_the_demo_shows_a_realistic_moment_of_the_season(demo, client):
+    """2022–2024 approved; 2025 mostly approved, a few submitted, one returned with its reason, one draft."""
+    earlier = set(Actual.objects.filter(year__lt=2025).values_list("status", flat=True))
+    assert earlier == {"approved"}
+    states = list(Actual.objects.filter(year=2025).values_list("status", flat=True))
+    assert states.count("returned") == 1 and states.count("draft") == 1
+    assert 0 < states.count("submitted") < states.count("approved")
+    assert Actual.objects.get(year=2025, status="returned").return_reason
+    assert all(user.get_full_name() for user in User.objects.all())
+    client.force_login(User.objects.get(username="leader"))
+    counts = client.get("/?year=2025").context["counts"]
+    assert counts[Status.MISSING] == 4  # rows 4 and 26 not reported, the returned and the draft figure still with their departments

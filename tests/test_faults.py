@@ -13,6 +13,12 @@ from indicators.excel.template import TEMPLATE_SHEET
 from tests.figures import make_figures
 
 
+@pytest.fixture
+def demo(mid_season):
+    """These tests work in the middle of the season, with the departments' 2025 drafts (conftest.mid_season)."""
+    return mid_season
+
+
 def test_an_import_interrupted_at_its_second_row_leaves_nothing_saved(czj, plan):  # noqa: F811
     make_figures(plan)  # 2024: rows 19 (returned), 21 and 22 of 财政局 are editable
     book = template(czj)

@@ -12,6 +12,12 @@ from indicators import notices
 from indicators.models import ActualStatus, Department, Indicator
 from tests.dashboard_helpers import report
 
+
+@pytest.fixture
+def demo(mid_season):
+    """These tests work in the middle of the season, with the departments' 2025 drafts (conftest.mid_season)."""
+    return mid_season
+
 BROKEN = "broken@example.invalid"
 
 
@@ -137,7 +143,7 @@ def test_reminders_carry_stored_names_cleaned(demo, settings, monkeypatch):
 
     monkeypatch.setattr(selection, "shanghai_today", lambda: date(2026, 1, 20))
     Department.objects.filter(code="czj").update(name="财政局\n\x1b]0;pwned\x07")
-    User.objects.filter(username="staff-czj").update(first_name="\x1b[31m红色\u2028姓名")
+    User.objects.filter(username="staff-czj").update(last_name="", first_name="\x1b[31m红色\u2028姓名")
     [letter] = [letter for letter in notices.reminder_letters() if letter.user.username == "staff-czj"]
     assert letter.body.startswith("[31m红色 姓名：您好！")  # the escape sequence without its ESC is harmless text
     assert "财政局 ]0;pwned以下年度的数据尚未报齐：" in letter.body

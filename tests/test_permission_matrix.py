@@ -11,6 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from indicators.models import Actual, Evidence, Indicator, User
 
+
+@pytest.fixture
+def demo(mid_season):
+    """These tests work in the middle of the season, with the departments' 2025 drafts (conftest.mid_season)."""
+    return mid_season
+
 ROLES = ["anonymous", "owner", "other_reporter", "reviewer", "leader", "administrator"]
 ACCOUNTS = {"owner": "staff-czj", "other_reporter": "staff-gxj", "reviewer": "reviewer", "leader": "leader", "administrator": "admin"}
 
