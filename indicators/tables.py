@@ -151,6 +151,9 @@ class FinalAssessmentTable(tables.Table):
         super().__init__(rows, extra_columns=years, sequence=sequence, **kwargs)
         self.columns["baseline"].column.verbose_name = _("%(year)s baseline") % {"year": plan.baseline_year}
         self.columns["target"].column.verbose_name = _("%(year)s target") % {"year": plan.last_year}
+        for bound in self.columns:  # on a phone each row is a card, each cell labelled by its header
+            td = bound.column.attrs.get("td", {})
+            bound.column.attrs = {**bound.column.attrs, "td": {**td, "data-label": str(bound.header)}}
 
     def render_final(self, record):
         if not record.final_text:

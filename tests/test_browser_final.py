@@ -32,7 +32,11 @@ def seed(plan):
 
 def fits(page) -> bool:
     """Nothing sticks out sideways: wide tables scroll in their own box."""
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    table = "(document.querySelector('#final-table .table-scroll') || document.documentElement)"
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        f" && {table}.scrollWidth <= {table}.clientWidth"  # the table itself fits: nothing hidden behind a scroll bar
+    )
 
 
 def test_a_plan_is_closed_rolled_over_and_its_final_assessment_read(live_server, page, plan, administrator, reporter, leader, artifacts):
