@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,7 +28,6 @@ from indicators.models import (
     Measure,
     Plan,
     PlanStatus,
-    TargetBasis,
 )
 from indicators.final_assessment import final_assessment
 from indicators.permissions import MANAGE, can

@@ -9,7 +9,7 @@ from indicators.models import Actual
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators.rows import COOPERATING, LEAD, build_rows, department_summary, status_counts
+from indicators.rows import LEAD, build_rows, department_summary, status_counts
 from indicators.selection import default_year, latest_reported_year
 from indicators.models import ActualStatus, CooperatingDepartment, Department, Indicator, ReportingDeadline, YearlyTarget
 from indicators.progress import Status, assess, count_by_status, project

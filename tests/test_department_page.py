@@ -8,8 +8,7 @@ import pytest
 from indicators.models import Actual
 from django.utils import translation
 
-from indicators import selection
-from indicators.rows import build_rows, status_counts
+from indicators.rows import build_rows
 from indicators.models import ActualStatus, Department, Indicator
 from indicators.progress import Status
 from tests.sizing import grow_plan

@@ -9,7 +9,7 @@ from django.urls import reverse
 from tests.sizing import grow_plan
 from indicators import plans, roles
 from indicators.verdicts import VERDICT_ORDER, Verdict, final_verdict, summarise
-from indicators.models import Actual, ActualStatus, Department, Indicator, Plan, PlanStatus
+from indicators.models import Actual, ActualStatus, Department, Indicator, PlanStatus
 from indicators.permissions import PUBLISHED_STATUSES
 from tests.conftest import include_drafts, login
 

@@ -1,7 +1,6 @@
 """Notices (indicators/notices.py): every failure to send is logged and reported, and stored text
 reaches a mail only cleaned — no control character, no line break where the mail has one line."""
 
-import logging
 
 import pytest
 from django.core import mail

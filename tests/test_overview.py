@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from indicators.models import Actual
-from django.urls import reverse
 from django.utils import translation
 
 from indicators import selection, workflow

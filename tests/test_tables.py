@@ -13,7 +13,7 @@ from indicators.rows import build_rows
 from indicators.tables import DepartmentIndicatorTable, FinalAssessmentTable
 from tests.dashboard_helpers import report
 
-CELL = re.compile(r"<td(?: class=\"([^\"]*)\")?\s*>\s*(.*?)\s*</td>", re.S)
+CELL = re.compile(r"<td(?: class=\"([^\"]*)\")?[^>]*>\s*(.*?)\s*</td>", re.S)
 
 
 def body(table) -> list[list[tuple[str, str]]]:

@@ -231,7 +231,7 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
             "form": form,
             "actuals": queryset.select_related("indicator"),
             "action": action,
-            "opts": self.model._meta,
+            "opts": self.opts,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/indicators/actual/reason.html", context)

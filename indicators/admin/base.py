@@ -2,7 +2,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.utils import formats, timezone
@@ -55,10 +55,8 @@ def readable(field, value) -> str:
 
 
 def field_of(model, name):
-    try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
+    """The model field called ``name`` (its class attribute's ``field``), or None for anything else."""
+    return getattr(getattr(model, name, None), "field", None)
 
 
 class ReadableChanges(HistoricalRecordContextHelper):

@@ -116,7 +116,7 @@ class PlanLifeMixin:
                 return HttpResponseRedirect(reverse("admin:indicators_plan_change", args=[result.pk]))
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.model._meta,
+            "opts": self.opts,
             "original": plan,
             "plan": plan,
             "step": step,

@@ -198,7 +198,7 @@ class PlanTableMixin:
     def table_render(self, request, extra):
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.model._meta,
+            "opts": self.opts,
             "title": _("Create a plan from its table (Excel)"),
             "max_kb": settings.IMPORT_MAX_BYTES // 1024,
             **extra,

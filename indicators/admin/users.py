@@ -106,10 +106,10 @@ class UserAdmin(BaseUserAdmin):
 
 def permission_label(permission) -> str:
     """“新增 年度数据” for Django's generated permissions, the translated name for ours."""
-    model = permission.content_type.model_class()
+    content_type = permission.content_type
     action, _sep, model_name = permission.codename.partition("_")
-    if model is not None and model_name == model._meta.model_name and action in PERMISSION_PHRASES:
-        return PERMISSION_PHRASES[action] % {"model": model._meta.verbose_name}
+    if content_type.model_class() is not None and model_name == content_type.model and action in PERMISSION_PHRASES:
+        return PERMISSION_PHRASES[action] % {"model": content_type.name}  # the model's verbose name
     return gettext(permission.name)
 
 

@@ -146,7 +146,7 @@ def year_entry_view(request, year=None):
     context = {
         **admin.site.each_context(request),
         "is_nav_sidebar_enabled": False,  # the table needs the width
-        "opts": Actual._meta,
+        "opts": admin.site.get_model_admin(Actual).opts,
         "title": _("Figures for %(year)s") % {"year": year},
         "plan": plan,
         "plans": plan_choices(plans, plan, year),

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators import formatting
-from indicators import values as V
 from indicators.models.plan import YEAR_CHECK_RANGE, Indicator
 from indicators.progress import YearValue, figure_part
 from indicators.text import check_text

@@ -68,7 +68,7 @@ def import_upload(request, year: int):
 
     context = {
         **admin.site.each_context(request),
-        "opts": Actual._meta,
+        "opts": admin.site.get_model_admin(Actual).opts,
         "title": _("Import %(year)s figures from Excel") % {"year": year},
         "plan": plan,
         "year": year,
