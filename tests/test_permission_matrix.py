@@ -105,16 +105,16 @@ def answer(response):
 
 
 @pytest.mark.parametrize("url, expected", MATRIX, ids=[m[0] for m in MATRIX])
-@pytest.mark.parametrize("role", ROLES)
-def test_every_url_answers_each_role_as_expected(client, objects, url, expected, role):
-    if role != "anonymous":
-        client.force_login(User.objects.get(username=ACCOUNTS[role]))
-    want = expected[ROLES.index(role)]
-    got = answer(client.get(url.format(**objects)))
-    if want == GONE:
-        assert got in (GONE, 404), f"{role} {url}: {got}"
-    else:
-        assert got == want, f"{role} {url}: {got}"
+def test_every_url_answers_each_role_as_expected(client, objects, url, expected):
+    for role, want in zip(ROLES, expected, strict=True):
+        client.logout()
+        if role != "anonymous":
+            client.force_login(User.objects.get(username=ACCOUNTS[role]))
+        got = answer(client.get(url.format(**objects)))
+        if want == GONE:
+            assert got in (GONE, 404), f"{role} {url}: {got}"
+        else:
+            assert got == want, f"{role} {url}: {got}"
 
 
 @pytest.mark.parametrize(
