@@ -16,11 +16,11 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from indicators import formatting
-from indicators.models import EDITABLE_STATUSES, ActualStatus, CooperatingDepartment, Department, Indicator, Plan
+from indicators.models import EDITABLE_STATUSES, ActualStatus, CooperatingDepartment, Department, Indicator, Plan, YearlyTarget
 from indicators.permissions import PUBLISHED_STATUSES
 from indicators.progress import SEVERITY, STATUS_COLOURS, Assessment, Projection, Status, assess, count_by_status, project, yearly_target
 from indicators.values import PrintedValue
@@ -84,15 +84,17 @@ class IndicatorRow:
     every plan year; ``role`` is relative to the department the rows were built for (``LEAD`` without one).
     """
 
-    def __init__(self, indicator: Indicator, year: int, figures: dict, role: str = LEAD):
+    def __init__(self, indicator: Indicator, year: int, figures: dict, role: str = LEAD, *, targets=(), departments=None):
         self.indicator, self.year, self.figures, self.role = indicator, year, figures, role
+        self.targets = targets  # the indicator's YearlyTarget rows
+        self.departments = departments if departments is not None else indicator.responsible_departments()
 
     def __repr__(self):
         return f"<IndicatorRow {self.indicator} as of {self.year}>"
 
     @cached_property
     def spec(self):
-        return self.indicator.spec(self.indicator.yearly_targets.all())
+        return self.indicator.spec(self.targets)
 
     @cached_property
     def cells(self) -> dict[int, YearCell]:
@@ -133,10 +135,6 @@ class IndicatorRow:
         return self.indicator.lead_department
 
     @property
-    def departments(self) -> list[Department]:
-        return self.indicator.responsible_departments()
-
-    @property
     def department_names(self) -> str:
         return formatting.LIST.join(department.name for department in self.departments)
 
@@ -150,7 +148,9 @@ def build_rows(plan: Plan, year: int, figures, *, department: Department | None 
     """The plan's indicators assessed as of ``year`` from ``figures`` (a queryset of ``Actual``: the reader's).
 
     With ``department`` only the indicators it leads or co-operates on, lead ones first (``row.role``);
-    with ``indicator_ids`` only those.  Table order.  Four queries, whatever the plan's size.
+    with ``indicator_ids`` only those.  Table order.  Five queries, whatever the plan's size: the yearly
+    targets and the co-operation links are read in one query each and handed to the rows (Django's
+    ``prefetch_related`` builds a queryset per indicator, a quarter of a 290-indicator page; benchmarks/README.md).
     """
     if not plan.contains_year(year):
         raise ValueError(f"{year} is outside the plan's years {plan.first_year}–{plan.last_year}")
@@ -160,8 +160,16 @@ def build_rows(plan: Plan, year: int, figures, *, department: Department | None 
         indicators = indicators.filter(Q(lead_department=department) | Q(pk__in=cooperating))
     if indicator_ids is not None:
         indicators = indicators.filter(pk__in=list(indicator_ids))
-    links = CooperatingDepartment.objects.select_related("department").order_by("position", "pk")
-    chosen = indicators.select_related("lead_department").prefetch_related(Prefetch("cooperation", queryset=links), "yearly_targets")
+    chosen = indicators.select_related("lead_department")
+    departments = {department.pk: department for department in Department.objects.all()}
+    cooperating: dict[int, list] = {}
+    for indicator_id, department_id in CooperatingDepartment.objects.filter(indicator__in=indicators.values("pk")).order_by(
+        "position", "pk"
+    ).values_list("indicator_id", "department_id"):
+        cooperating.setdefault(indicator_id, []).append(departments[department_id])
+    targets: dict[int, list] = {}
+    for target in YearlyTarget.objects.filter(indicator__in=indicators.values("pk")).order_by():
+        targets.setdefault(target.indicator_id, []).append(target)
     by_indicator: dict[int, dict] = {}
     for actual in figures.filter(indicator__in=indicators.values("pk"), year__gte=plan.first_year, year__lte=plan.last_year).order_by():
         by_indicator.setdefault(actual.indicator_id, {})[actual.year] = actual
@@ -172,7 +180,8 @@ def build_rows(plan: Plan, year: int, figures, *, department: Department | None 
         for actual in found.values():
             actual.indicator = indicator
         role = LEAD if department is None or indicator.lead_department_id == department.pk else COOPERATING
-        rows.append(IndicatorRow(indicator, year, found, role))
+        responsible = [indicator.lead_department, *cooperating.get(indicator.pk, [])]
+        rows.append(IndicatorRow(indicator, year, found, role, targets=targets.get(indicator.pk, []), departments=responsible))
     if department is not None:
         rows.sort(key=lambda row: row.role != LEAD)  # stable: table order within each role
     return rows
