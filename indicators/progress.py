@@ -108,7 +108,7 @@ class IndicatorSpec:
     def __post_init__(self):
         if self.parts not in (1, 2):
             raise ValueError("parts must be 1 or 2")
-        if self.basis not in TargetBasis.values:
+        if self.basis not in (TargetBasis.YEAR, TargetBasis.CUMULATIVE):
             raise ValueError(f"basis must be one of {TargetBasis.values}")
         if not self.baseline_year < self.first_year <= self.last_year:
             raise ValueError("need baseline_year < first_year <= last_year")
