@@ -28,7 +28,7 @@ check_plotly = expected=$$(printf '%s' '$(PLOTLY_INTEGRITY)' | sed 's/^sha512-//
 	  exit 1; \
 	fi
 
-.PHONY: run test test-postgres env system-deps bench loadtest loadtest-short backup restore messages clean
+.PHONY: run check test test-postgres env system-deps bench loadtest loadtest-short backup restore messages clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -86,6 +86,10 @@ run: env
 
 test: env system-deps
 	$(UV) run --frozen pytest
+
+# The quick suite for the inner loop: no browser, LibreOffice, benchmark or PostgreSQL-only tests.
+check: env
+	$(UV) run --frozen pytest -m "not browser and not office and not bench and not postgres"
 
 # The same suite against PostgreSQL; DATABASE_URL must point at a server where the user may create databases.
 test-postgres: env system-deps

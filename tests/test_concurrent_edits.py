@@ -46,6 +46,7 @@ def test_a_figure_created_meanwhile_by_someone_else_is_not_overwritten_by_a_new_
     assert Actual.objects.get().value == Decimal(3100)
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_real_threads_racing_on_postgresql_lose_no_save_and_overwrite_nothing(plan, reporter, make_user):
     if connection.vendor != "postgresql":
@@ -94,6 +95,7 @@ def test_real_threads_racing_on_postgresql_lose_no_save_and_overwrite_nothing(pl
     assert saved_values <= set(final.history.values_list("value", flat=True))
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_people_creating_the_same_figure_at_once_get_one_save_and_one_conflict(plan, reporter, make_user):
     if connection.vendor != "postgresql":
