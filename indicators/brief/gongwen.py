@@ -186,12 +186,15 @@ class GongwenDocument:
             self.paragraph(text, lead=lead)
 
     def signature(self, issuer: str, day: date) -> None:
-        """落款: the issuing office centred over the date (GB/T 9704 7.3.5.1), the date four characters from the right."""
+        """落款: the issuing office centred over the date (GB/T 9704 7.3.5.1), the date four characters from the right,
+        never on a page of its own: the last paragraph and the appendix's line go with it."""
         def width(text):  # in characters of body text: a digit takes half of one
             return sum(1 if unicodedata.east_asian_width(character) in "WF" else 0.5 for character in text)
 
+        for paragraph in self.doc.paragraphs[-2:]:
+            paragraph.paragraph_format.keep_with_next = True
         office = self.paragraph(issuer, SIGNATURE).paragraph_format
-        office.space_before = LINE
+        office.space_before, office.keep_with_next = LINE, True
         office.right_indent = Pt(BODY_SIZE.pt * max(0, 4 + (width(chinese_date(day)) - width(issuer)) / 2))
         self.paragraph(chinese_date(day), SIGNATURE)
 

@@ -152,7 +152,7 @@ def lines(text, width: float, size: float = 10) -> int:
 
 def row_height(texts, widths, *, minimum: int = 2) -> float:
     """The height of a table's row: its tallest text's lines, at least ``minimum``."""
-    count = max([minimum, *(lines(text, width) for text, width in zip(texts, widths, strict=False) if text)])
+    count = max([minimum, *(lines(text, width) for text, width in zip(texts, widths, strict=False) if text and len(text) * 2 > width)])
     return min(count * LINE_HEIGHT + 3, MAX_ROW_HEIGHT)
 
 
