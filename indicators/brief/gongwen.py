@@ -76,21 +76,15 @@ class Section:
 
 
 def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 21 → 二十一, 130 → 一百三十: the numerals of 一、 and （一）."""
-    digits = "零一二三四五六七八九"
+    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五, 130 → 一百三十: the numerals of 一、 and （一）."""
     if not 0 < n < 10000:
         return str(n)
-    parts, zero = [], False
+    text = ""
     for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
         digit = n // value % 10
-        if digit == 0:
-            zero = bool(parts)
-            continue
-        if zero:
-            parts.append("零")
-            zero = False
-        parts.append(("" if digit == 1 and unit == "十" and not parts else digits[digit]) + unit)
-    return "".join(parts)
+        text += "零一二三四五六七八九"[digit] + unit if digit else ("零" if text and not text.endswith("零") else "")
+    text = text.rstrip("零")
+    return text[1:] if text.startswith("一十") else text
 
 
 def chinese_date(day: date) -> str:
