@@ -177,9 +177,7 @@ class ImportRequest:
 
         from indicators.excel import template as T
 
-        buffer = io.BytesIO()
-        self.template_class(self.plan, YEAR, self.department).write(buffer)
-        workbook = load_workbook(io.BytesIO(buffer.getvalue()))
+        workbook = load_workbook(io.BytesIO(self.template_class(self.plan, YEAR, self.department).render()))
         sheet = workbook[T.TEMPLATE_SHEET]
         headers = {sheet.cell(T.HEADER_ROW, c).value: c for c in range(1, sheet.max_column + 1)}
         self.round += 1
@@ -286,46 +284,6 @@ class RolloverRequest:
         return result
 
 
-class WorkbookFloor:
-    """What openpyxl alone costs for a workbook of the export's shape: the same sheets with the same
-    number of cells in each row, every cell a short text or a number in one bordered style, written
-    through the same public-API path (``excel.writer``) and saved.  No query, no rule, no layout:
-    the export cannot be faster than this on the same machine."""
-
-    def __init__(self, export):
-        import openpyxl
-        from openpyxl.cell.read_only import EmptyCell
-
-        response = export()
-        content = b"".join(response.streaming_content) if response.streaming else response.content
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
-        # Per sheet, per row, the cells the export wrote (a read-only sheet fills the gaps with EmptyCell).
-        self.shape = [
-            [sum(not isinstance(cell, EmptyCell) for cell in row) for row in sheet.iter_rows()] for sheet in book.worksheets
-        ]
-        book.close()
-
-    @property
-    def cells(self) -> int:
-        return sum(sum(rows) for rows in self.shape)
-
-    def __call__(self):
-        from django.http import HttpResponse
-
-        from indicators.excel.writer import BookWriter, collection_paused
-
-        with collection_paused():
-            book = BookWriter()
-            for number, rows in enumerate(self.shape):
-                sheet = book.sheet(f"sheet {number}")
-                style = sheet.style()
-                for row, cells in enumerate(rows):
-                    sheet.append([sheet.text("指标内容", style) if column % 2 else sheet.number(row, style) for column in range(cells)])
-            handle = io.BytesIO()
-            book.save(handle)
-        return HttpResponse(handle.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
 def run(size: str, requests: int, only: set[str] | None = None) -> dict:
     """Every page, or the names in ``only`` (``run.py --pages brief``): the data is built whole either way."""
     django.setup()
@@ -366,10 +324,6 @@ def run(size: str, requests: int, only: set[str] | None = None) -> dict:
         results.update(measure_in_turn(in_turn, requests))
     if wanted("export"):
         results["export"] = measure(lambda _arg: export(), requests)
-    if wanted("export_floor"):
-        floor = WorkbookFloor(export)
-        results["export_floor"] = measure(lambda _arg: floor(), requests)
-        results["export_floor"]["cells"] = floor.cells
     if wanted("brief"):
         results["brief"] = measure(lambda _arg: brief(), requests)
     # "Cold": the first view after a write, as during a reporting season (a reporter's save before each request).

@@ -26,7 +26,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipzone.settings")
 
 PAGES = [
     "healthz", "overview", "department", "indicator", "year_entry", "admin_changelist", "my", "my_reviewer", "review_desk",
-    "export", "export_floor", "brief", "import", "plan_import", "rollover",
+    "export", "brief", "import", "plan_import", "rollover",
     "overview_uncached", "department_uncached", "indicator_uncached", "final_assessment",  # the first view after a write
 ]
 

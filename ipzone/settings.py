@@ -246,6 +246,9 @@ PLAUSIBILITY_YEAR_FACTOR = os.getenv("PLAUSIBILITY_YEAR_FACTOR", "5")
 # Final assessment (indicators/final.py): 基本完成 from this share of the way from baseline to target.
 FINAL_MOSTLY_COMPLETED_SHARE = os.getenv("FINAL_MOSTLY_COMPLETED_SHARE", "0.90")
 
+# The office that signs the supervision brief (落款, indicators/brief); empty: the plan's issuer.
+BRIEF_ISSUER = os.getenv("BRIEF_ISSUER", "")
+
 # Mail: a returned figure is mailed to whoever submitted it, and `manage.py send_reminders` mails
 # reporters and reviewers.  Without EMAIL_HOST mails are printed on the console, not sent.
 EMAIL_HOST = os.getenv("EMAIL_HOST", "")

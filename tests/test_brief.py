@@ -13,9 +13,10 @@ from django.utils import translation
 from docx import Document
 from docx.oxml.ns import qn
 
+from indicators import formatting, plans
 from indicators.brief import BriefRefused, SupervisionBrief
 from indicators.brief.gongwen import FACES, chinese_number
-from indicators.excel.sheets import MAIN_SHEET, IndicatorSheet, main_headers, status_words
+from indicators.excel.assessment import IndicatorTable
 from indicators.verdicts import final_verdict, summarise
 from indicators.models import Actual, ActualStatus, Indicator, PlanStatus
 from indicators.progress import OFF_TRACK, Status
@@ -92,6 +93,11 @@ def published_rows(plan, year):
     return build_rows(plan, year, Actual.objects.published())
 
 
+def status_words():
+    with translation.override("zh-hans"):
+        return {status: str(status.label) for status in Status}
+
+
 # ---- 一、总体情况 --------------------------------------------------------------------------
 
 
@@ -155,10 +161,11 @@ def test_each_lead_department_has_one_paragraph_naming_its_behind_indicators_wit
     for number, (paragraph, summary) in enumerate(zip(paragraphs, summaries, strict=True), start=1):
         assert paragraph.startswith(f"（{chinese_number(number)}）{summary.department.name}。牵头指标{summary.total}项")
     scjg = paragraphs[0]
-    assert "非正常专利申请主动撤回率（%）2024年为95.5%（待审核），年度目标95.82%，进度滞后，部门说明：“人员调整，撤回进度放缓”" in scjg
-    assert "知识产权托管企业（家）2024年为1家，年度目标8家，进度倒退，部门说明：“两家托管企业迁出园区”" in scjg
-    assert "自治区专利奖（件）2024年为12件，年度目标15件，进度滞后，部门未作说明" in scjg
-    assert "专利质押融资金额（万元）/笔2024年为5000万元、4笔，年度目标5217万元、8笔" in paragraphs[3]
+    # Named in prose, the unit after each number, as Chinese writes it.
+    assert "2024年非正常专利申请主动撤回率95.5%（待审核），年度目标95.82%，进度滞后，部门说明：“人员调整，撤回进度放缓”" in scjg
+    assert "2024年知识产权托管企业1家，年度目标8家，进度倒退，部门说明：“两家托管企业迁出园区”" in scjg
+    assert "2024年自治区专利奖12件，年度目标15件，进度滞后，部门未作说明" in scjg
+    assert "2024年专利质押融资金额5000万元、4笔，年度目标5217万元、8笔" in paragraphs[3]
     assert "无滞后、倒退指标" in paragraphs[1]  # 工业和信息化局: its behind figure is a draft
 
 
@@ -170,13 +177,13 @@ def test_every_behind_indicator_is_named_in_problems_and_next_steps_with_its_dep
     brief = sections(render(plan))
     problems, steps = brief["三、存在问题"], brief["四、下一步工作"]
     for row in behind:
-        name, department = row.indicator.name, row.lead_department.name
-        assert any(name in p and f"（{department}）" in p and status_words()[row.status] in p for p in problems), name
+        name, department = formatting.prose_name(row.indicator.name), row.lead_department.name
+        assert any(name in p and f"（{department}牵头）" in p and status_words()[row.status] in p for p in problems), name
         assert any(p.startswith(f"{steps.index(p)}.{department}：{name}距2024年度目标尚差") for p in steps if name in p), name
     gaps = {p.split("：", 1)[1] for p in steps if "尚差" in p}
-    assert "非正常专利申请主动撤回率（%）距2024年度目标尚差0.32个百分点。" in gaps
-    assert "知识产权托管企业（家）距2024年度目标尚差7家。" in gaps
-    assert "专利质押融资金额（万元）/笔距2024年度目标尚差217万元、4笔。" in gaps  # per part of the pair
+    assert "非正常专利申请主动撤回率距2024年度目标尚差0.32个百分点。" in gaps
+    assert "知识产权托管企业距2024年度目标尚差7家。" in gaps
+    assert "专利质押融资金额距2024年度目标尚差217万元、4笔。" in gaps  # per part of the pair
 
 
 def test_overdue_departments_are_listed_as_problems_with_the_indicators_they_owe(figures):
@@ -186,7 +193,7 @@ def test_overdue_departments_are_listed_as_problems_with_the_indicators_they_owe
     for summary in department_summary(plan, 2024, rows, today=AFTER_DEADLINE):
         line = next(p for p in problems if f".{summary.department.name}有" in p)
         assert f"有{summary.overdue}项指标逾期未提交2024年度数据" in line
-        owed = [row.indicator.name for row in rows if row.lead_department == summary.department and not row.current.reported]
+        owed = [formatting.prose_name(row.indicator.name) for row in rows if row.lead_department == summary.department and not row.current.reported]
         assert len(owed) == summary.overdue and all(name in line for name in owed)
     assert not any("逾期" in p for p in sections(render(plan, today=date(2025, 1, 31)))["三、存在问题"])
 
@@ -199,15 +206,17 @@ def test_the_appendix_is_the_workbooks_main_sheet_one_row_per_indicator(figures)
     document = render(plan)
     (table,) = document.tables
     rows = published_rows(plan, 2024)
-    printed = IndicatorSheet(MAIN_SHEET, plan, 2024, rows, title="", info="").printed_rows()
-    assert [cell.text for cell in table.rows[0].cells] == main_headers(plan)
+    with translation.override("zh-hans"):
+        sheet = IndicatorTable(plan, 2024, rows)
+        printed = [[cell.text for cell in line] for line in sheet.lines]
+    assert [cell.text for cell in table.rows[0].cells] == [column.header for column in sheet.columns]
     assert len(table.rows) == 1 + len(rows) == 30
     for row, texts in zip(table.rows[1:], printed, strict=True):
-        cells = [cell.text for cell in row.cells]
-        assert cells[1:] == [clean_text(text) for text in texts[1:]]
-        assert cells[0] == texts[0]  # merged task numbers read as the group's number
+        # the same texts, the task number merged down its group (a merged cell reads as the group's number)
+        assert [cell.text for cell in row.cells] == [clean_text(text) for text in texts]
     second = [cell.text for cell in table.rows[2].cells]
-    assert second[5] == "95.5（待审核）" and second[10] == "滞后"
+    assert second[:3] == ["2", "1", "非正常专利申请主动撤回率（%）"]
+    assert second[6] == "95.5%（待审核）" and second[8] == "95.82%" and second[12] == "滞后"  # a rate keeps its %
 
 
 def test_the_appendix_fits_a_landscape_a4_page_and_repeats_its_header(figures):
@@ -236,8 +245,8 @@ def test_drafts_and_returned_figures_never_appear_whoever_asks(figures, leader, 
     for viewer in (None, leader, administrator):
         text = everything(Document(io.BytesIO(SupervisionBrief(plan, 2024, viewer, today=AFTER_DEADLINE).render())))
         assert DRAFT_NOTE not in text and "777" not in text
-    appendix = {row.cells[1].text: [c.text for c in row.cells] for row in render(plan).tables[0].rows[1:]}
-    assert appendix["专利（PCT）国际申请量（件）"][5] == "" and appendix["专利（PCT）国际申请量（件）"][10] == "未填报"
+    appendix = {row.cells[2].text: [c.text for c in row.cells] for row in render(plan).tables[0].rows[1:]}
+    assert appendix["专利（PCT）国际申请量（件）"][6] == "" and appendix["专利（PCT）国际申请量（件）"][12] == "未填报"
 
 
 def test_a_reporter_gets_no_brief(figures, reporter):
@@ -295,26 +304,29 @@ def test_the_final_assessments_verdict_counts_equal_summarise_overall_and_per_de
         for verdict, count in mine.counts.items():
             assert (f"{words[verdict]}{count}项" in paragraph) == bool(count), (department, verdict)
     problems = "\n".join(brief["三、存在问题"])
-    assert "非正常专利申请主动撤回率（%）（柳州市市场监督管理局柳东新区分局）未完成：终期值95.9%，目标值96%" in problems
-    assert "专利质押融资金额（万元）/笔（财政局）未完成：终期值5600万元、10笔，目标值6000万元、10笔" in problems
+    assert "非正常专利申请主动撤回率终期值95.9%，目标值96%，目标完成率86.5%，未完成（柳州市市场监督管理局柳东新区分局牵头）" in problems
+    assert "专利质押融资金额终期值5600万元、10笔，目标值6000万元、10笔，目标完成率87.2%、100.0%，未完成（财政局牵头）" in problems
     steps = "\n".join(brief["四、下一步工作"])
-    assert "广西知识产权“十百千”人才距目标值尚差5人" in steps and "专利质押融资金额（万元）/笔距目标值尚差400万元，" in steps
+    assert "广西知识产权“十百千”人才距目标值尚差5人" in steps and "专利质押融资金额距目标值尚差400万元，" in steps
 
 
 def test_the_final_assessment_is_a_pre_assessment_until_the_plan_is_closed(figures):
     plan = figures
     make(plan, FINAL_FIGURES)
     document = render(plan, 2025, final=True, today=AFTER_PLAN)
-    assert document.paragraphs[0].text.endswith("终期评估情况的督查通报（预评估）")
-    assert SupervisionBrief(plan, 2025, final=True, today=AFTER_PLAN).get_filename() == "督查通报_终期评估_2022-2025年.docx"
+    assert document.paragraphs[0].text.split("\n") == [
+        "关于《柳州高新技术产业开发区国家级知识产权强国建设试点园区建设工作方案》", "量化指标终期评估情况的督查通报", "（预评估）",
+    ]  # broken where it reads well; the plan's period is on the line under the title
+    assert document.paragraphs[1].text == "（柳高新〔2022〕2号　实施期2022—2025年）"
+    assert SupervisionBrief(plan, 2025, final=True, today=AFTER_PLAN).filename == "督查通报_终期评估_2022-2025年.docx"
     plan.status = PlanStatus.CLOSED
     plan.save()
     closed = render(plan, 2025, final=True, today=AFTER_PLAN)
     assert "预评估" not in everything(closed)
     assert "经终期评估" in sections(closed)["一、总体情况"][0]
     header = [cell.text for cell in closed.tables[0].rows[0].cells]
-    assert header[11] == "终期评估" and header[10] == "进度状态"
-    by_name = {row.cells[1].text: row.cells[11].text for row in closed.tables[0].rows[1:]}
+    assert header[13] == "终期评估" and header[12] == "进度状态"
+    by_name = {row.cells[2].text: row.cells[13].text for row in closed.tables[0].rows[1:]}
     assert by_name["查处假冒知识产权行政案件（起）"] == "已完成" and by_name["自治区高价值专利培育示范中心（个）"] == "未填报"
 
 
@@ -332,11 +344,14 @@ def test_the_page_fonts_and_page_numbers_are_those_of_an_official_document(figur
     section = document.sections[0]
     assert mm(section.top_margin, section.bottom_margin, section.left_margin, section.right_margin) == (37, 35, 28, 26)
     fonts = {}
-    for name in ("Normal", "公文标题", "一级标题", "二级标题", "页码"):
+    for name in ("公文正文", "公文标题", "一级标题", "二级标题", "页码", "Normal"):
         style = document.styles[name]
         fonts[name] = style.element.find(qn("w:rPr")).find(qn("w:rFonts")).get(qn("w:eastAsia"))
-    assert fonts == {"Normal": "仿宋_GB2312", "公文标题": "方正小标宋简体", "一级标题": "黑体", "二级标题": "楷体_GB2312", "页码": "宋体"}
-    assert document.styles["Normal"].font.size.pt == 16 and document.styles["公文标题"].font.size.pt == 22
+    assert fonts == {"公文正文": "仿宋_GB2312", "公文标题": "方正小标宋简体", "一级标题": "黑体", "二级标题": "楷体_GB2312", "页码": "宋体",
+                     "Normal": "仿宋_GB2312"}
+    assert document.styles["公文正文"].font.size.pt == 16 and document.styles["公文标题"].font.size.pt == 22
+    assert document.styles["Normal"].font.size.pt == 9  # the appendix's cells (小五)
+    assert all(paragraph.style.name == "公文正文" for paragraph in document.paragraphs if paragraph.text.startswith("（一）"))
     assert document.settings.odd_and_even_pages_header_footer
     for footer in (section.footer, section.even_page_footer):
         xml = footer.paragraphs[0].paragraph_format.element.xml
@@ -489,3 +504,84 @@ def test_the_dashboards_offer_the_brief_to_leaders_but_not_to_reporters(client, 
         assert response.status_code == 200
         page = response.content.decode()
         assert reverse("export_xlsx", args=[2024]) in page and "-brief.docx" not in page
+
+
+# ---- one truth per fact, in prose as Chinese writes it -----------------------------------------
+
+
+def test_every_indicator_of_the_plan_has_a_prose_name_without_its_unit(plan):
+    units = ("（起）", "（%）", "（件）", "（件次）", "（家）", "（个）", "（万元）", "（篇次）", "（次）", "/笔", "/件")
+    for indicator in Indicator.objects.filter(plan=plan):
+        prose = formatting.prose_name(indicator.name)
+        assert prose and indicator.name.startswith(prose), indicator.name
+        assert not prose.endswith(units) and "（万元）" not in prose, prose
+    assert formatting.prose_name("专利（PCT）国际申请量（件）") == "专利（PCT）国际申请量"  # a parenthesis inside the name stays
+
+
+def all_at_zero(plan, year):
+    """Every indicator reported as 0 (approved) in ``year``: every scored one is behind or deteriorating."""
+    for indicator in Indicator.objects.filter(plan=plan):
+        Actual.objects.create(indicator=indicator, year=year, value=Decimal(0), second_value=Decimal(0) if indicator.is_pair else None,
+                              status=A, note="")
+
+
+def test_every_sentence_naming_a_figure_names_the_indicator_in_prose_with_the_unit_after_the_number(plan):
+    all_at_zero(plan, 2024)
+    brief = sections(render(plan))
+    prose = "\n".join(brief["二、各部门情况"] + brief["三、存在问题"] + brief["四、下一步工作"])
+    rows = [row for row in published_rows(plan, 2024) if row.status in OFF_TRACK]
+    assert len(rows) >= 15
+    for row in rows:
+        name, units = formatting.prose_name(row.indicator.name), row.indicator.units
+        figure = "、".join(f"0{unit}" for unit in units)  # 0万元、0笔
+        said = f"截至2024年{name}累计{figure}，年度目标累计" if row.spec.basis == "cumulative" else f"2024年{name}{figure}，年度目标"
+        assert said in prose, name
+        assert row.indicator.name not in prose or row.indicator.name == name  # never “…（件）” in a sentence
+
+
+def test_the_final_briefs_sentences_put_the_unit_after_the_number_too(plan):
+    all_at_zero(plan, 2025)
+    brief = sections(render(plan, 2025, final=True, today=AFTER_PLAN))
+    problems = "\n".join(brief["三、存在问题"])
+    for indicator in Indicator.objects.filter(plan=plan, order__in=[1, 7, 19]):
+        name = formatting.prose_name(indicator.name)
+        assert f"{name}终期值{'、'.join(f'0{unit}' for unit in indicator.units)}，目标值" in problems, name
+        assert indicator.name not in problems
+
+
+def test_every_percentage_in_the_appendix_is_formatting_percent_of_the_rows(demo):
+    """年度完成率 and 目标完成率 of each indicator in 附表 are what ``formatting.percent`` writes for its row (demo data)."""
+    table = render(demo).tables[0]
+    headers = [cell.text for cell in table.rows[0].cells]
+    rows = {row.indicator.order: row for row in published_rows(demo, 2024)}
+    for line in table.rows[1:]:
+        cells = [cell.text for cell in line.cells]
+        row = rows[int(cells[0])]
+        for header, name in (("年度完成率", "year_completion"), ("目标完成率", "completion")):
+            fractions = [getattr(part, name) for part in row.assessment.parts]
+            assert cells[headers.index(header)] == ("" if all(f is None for f in fractions) else formatting.percents(fractions))
+
+
+def test_the_brief_is_signed_by_the_issuing_office_then_dated(figures, settings):
+    paragraphs = [p.text for p in render(figures).paragraphs]
+    at = paragraphs.index("2025年3月1日")
+    assert paragraphs[at - 1] == figures.issuer  # the plan's issuer by default
+    settings.BRIEF_ISSUER = "柳州高新区督查室"
+    paragraphs = [p.text for p in render(figures).paragraphs]
+    assert paragraphs[paragraphs.index("2025年3月1日") - 1] == "柳州高新区督查室"
+
+
+@pytest.mark.parametrize("final", [False, True])
+def test_a_closed_plans_brief_says_已收官_asks_for_nothing_and_names_its_successor(figures, administrator, final):
+    plan = figures
+    make(plan, FINAL_FIGURES)
+    Actual.objects.filter(indicator__plan=plan, status=S).update(status=A)
+    plan = plans.close(administrator, plan, "")
+    year = 2025 if final else 2024
+    text = everything(render(plan, year, final=final, today=AFTER_PLAN))
+    assert "已收官" in text
+    for word in ("逾期", "补报", "截止", "尽快", "待审核"):
+        assert word not in text, word
+    assert "柳高新〔2026〕1号" not in text
+    plans.rollover(administrator, plan, code="柳高新〔2026〕1号", title="2026-2030年工作方案", first_year=2026, last_year=2030)
+    assert "下一轮方案柳高新〔2026〕1号《2026-2030年工作方案》" in everything(render(plan, year, final=final, today=AFTER_PLAN))

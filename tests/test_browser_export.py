@@ -3,7 +3,7 @@
 import openpyxl
 import pytest
 
-from indicators.excel.sheets import MAIN_SHEET, SUMMARY_SHEET
+from indicators.excel.assessment import MAIN_SHEET, SUMMARY_SHEET
 from tests.conftest import PASSWORD
 from tests.figures import make_figures
 
@@ -43,9 +43,9 @@ def test_a_leader_downloads_the_workbook_under_its_chinese_name(live_server, pag
     book = openpyxl.load_workbook(saved)
     assert book.sheetnames[0] == MAIN_SHEET and book.sheetnames[-1] == SUMMARY_SHEET
     main = book[MAIN_SHEET]
-    assert main.cell(row=3, column=1).value == "主要任务序号"
-    assert main.cell(row=4, column=2).value == "查处假冒知识产权行政案件（起）"
-    assert main.cell(row=4, column=6).value == 6
+    assert [main.cell(row=3, column=c).value for c in (1, 2)] == ["序号", "主要任务序号"]
+    assert main.cell(row=4, column=3).value == "查处假冒知识产权行政案件（起）"
+    assert main.cell(row=4, column=7).value == 6  # 2024年
 
 
 def test_a_reporter_downloads_only_their_department_in_the_browser(live_server, page, plan, reporter, tmp_path):

@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -10,21 +10,25 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from indicators import plans
-from indicators.excel import AssessmentWorkbook, content_disposition
-from indicators.excel.final_sheet import FINAL_SHEET, verdict_words
-from indicators.verdicts import VERDICT_ORDER
+from django.utils import translation
+
+from indicators import formatting, plans
+from indicators.downloads import content_disposition
+from indicators.excel import AssessmentWorkbook
+from indicators.excel.assessment import MAIN_SHEET, SUMMARY_SHEET
+from indicators.excel.final_sheet import FINAL_SHEET
+from indicators.excel.styles import sheet_title
 from indicators.final_assessment import final_assessment
-from indicators.excel.sheets import MAIN_SHEET, SUMMARY_SHEET
-from indicators.excel.xlsx import sheet_title
 from indicators.models import Actual, ActualStatus, Department, Indicator, Plan
 from indicators.progress import STATUS_COLOURS, Status
+from indicators.rows import build_rows
+from indicators.verdicts import VERDICT_ORDER
 from tests.figures import EXPECTED_IN_WORKBOOK_2024, make_figures, put_forward
 from tests.test_plan_fixture import ROWS
 
 HEADERS = [
-    "主要任务序号", "指标内容", "2021年基础值", "2022年", "2023年", "2024年", "2025年",
-    "2025年目标值", "年度完成率", "目标完成率", "进度状态", "责任部门", "情况说明",
+    "序号", "主要任务序号", "指标内容", "2021年基础值", "2022年", "2023年", "2024年", "2025年",
+    "2024年目标", "2025年目标值", "年度完成率", "目标完成率", "进度状态", "责任部门", "情况说明",
 ]
 HEADER_ROW, FIRST = 3, 4
 COL = {name: index for index, name in enumerate(HEADERS, start=1)}
@@ -58,17 +62,26 @@ def value(ws, order, header):
     return ws.cell(row=row_of(ws, order), column=COL[header]).value
 
 
-def test_the_main_sheet_has_a_title_naming_the_plan_and_year_then_the_thirteen_columns(main, plan):
-    title = main["A1"].value
-    assert plan.code in title and plan.title in title and "截至2024年" in title
-    assert [c.value for c in main[HEADER_ROW]][:13] == HEADERS
-    assert main.max_column == 13
-    assert "A1:M1" in {str(r) for r in main.merged_cells.ranges}
+def test_the_main_sheet_has_a_title_naming_the_plan_and_year_on_two_lines_then_the_fifteen_columns(main, plan):
+    heading, what = main["A1"].value.split("\n")  # broken where it reads well, never mid-phrase
+    assert heading == f"{plan.code}《{plan.title}》" and what == "量化指标完成情况（截至2024年）"
+    assert main.row_dimensions[1].height >= 2 * 14  # two lines of 14-pt text
+    assert [c.value for c in main[HEADER_ROW]] == HEADERS
+    assert main.max_column == 15
+    assert "A1:O1" in {str(r) for r in main.merged_cells.ranges}
+
+
+def test_indicators_are_numbered_1_to_29_and_that_years_target_stands_beside_the_final_one(main):
+    assert [value(main, order, "序号") for order in range(1, 30)] == list(range(1, 30))
+    assert value(main, 1, "2024年目标") == "5" and value(main, 19, "2024年目标") == "5217/8"
+    assert value(main, 2, "2024年目标") == "95.82%"  # a rate's target keeps its %, as its figures do
+    assert value(main, 3, "2024年目标") == "/"
 
 
 def test_all_29_rows_match_the_plans_table_in_order(main):
     for order, _task, name, baseline, target, *_numbers, departments, _measure, _basis in ROWS:
         r = row_of(main, order)
+        assert main.cell(row=r, column=COL["序号"]).value == order
         assert main.cell(row=r, column=COL["指标内容"]).value == name
         assert main.cell(row=r, column=COL["2021年基础值"]).value == baseline
         assert main.cell(row=r, column=COL["2025年目标值"]).value == target
@@ -88,12 +101,13 @@ def test_task_numbers_are_merged_down_their_group(main):
         tasks.setdefault(task, []).append(order)
     for task, orders in tasks.items():
         first, last = row_of(main, orders[0]), row_of(main, orders[-1])
-        assert main.cell(row=first, column=1).value == task
+        assert main.cell(row=first, column=COL["主要任务序号"]).value == task
         if len(orders) > 1:
-            assert f"A{first}:A{last}" in merged
+            assert f"B{first}:B{last}" in merged
+            assert main.cell(row=last, column=COL["主要任务序号"]).border.bottom.style == "thin"  # the merged cell keeps its grid
         else:
-            assert not any(m.startswith(f"A{first}:") for m in merged)
-    assert "A16:A19" in merged  # task 7: rows 13–16 of the table
+            assert not any(m.startswith(f"B{first}:") for m in merged)
+    assert "B16:B19" in merged  # task 7: rows 13–16 of the table
 
 
 def test_year_columns_hold_numbers_pairs_and_未开展_and_nothing_after_the_as_of_year(main):
@@ -119,7 +133,7 @@ def test_unapproved_values_are_marked_待审核(main):
 
 def test_completion_is_a_percentage_number_against_the_year_and_the_final_target(main):
     cell = main.cell(row=row_of(main, 26), column=COL["目标完成率"])
-    assert cell.value == pytest.approx((28 - 19) / (30 - 19))  # the way from baseline to target
+    assert cell.value == 0.818  # (28 − 19) / (30 − 19), the way from baseline to target, rounded once as formatting.percent does
     assert cell.number_format == "0.0%"
     assert cell.data_type == "n"
     year = main.cell(row=row_of(main, 26), column=COL["年度完成率"])
@@ -158,7 +172,7 @@ def test_the_footnotes_注1_to_3_are_under_the_table(main, plan):
     assert notes[0] == "注：" + plan.footnotes[0]
     for note, footnote in zip(notes, plan.footnotes, strict=True):
         assert note.endswith(footnote)
-    assert f"A{after}:M{after}" in {str(r) for r in main.merged_cells.ranges}
+    assert f"A{after}:O{after}" in {str(r) for r in main.merged_cells.ranges}
 
 
 def test_print_setup_is_a4_landscape_one_page_wide_with_header_rows_repeated(book):
@@ -169,17 +183,19 @@ def test_print_setup_is_a4_landscape_one_page_wide_with_header_rows_repeated(boo
         assert ws.page_setup.fitToHeight == 0
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
         assert ws.print_title_rows == "$3:$3"
-    assert book[MAIN_SHEET].freeze_panes == "C4"
+    assert book[MAIN_SHEET].freeze_panes == "D4"
 
 
-def test_columns_are_wide_enough_for_chinese_and_text_wraps(main):
-    assert main.column_dimensions["B"].width >= 16
-    assert main.column_dimensions["L"].width >= 14  # 责任部门
+def test_columns_are_wide_enough_for_chinese_and_text_wraps_and_rows_are_at_least_two_lines(main):
+    assert main.column_dimensions["C"].width >= 16
+    assert main.column_dimensions["N"].width >= 14  # 责任部门
     cell = main.cell(row=row_of(main, 28), column=COL["责任部门"])
     assert cell.alignment.wrap_text
     assert cell.border.left.style == "thin"
     # ten departments need several lines: the row was made tall enough to show them
     assert main.row_dimensions[row_of(main, 28)].height > main.row_dimensions[row_of(main, 27)].height
+    # no row is squashed beside its neighbours: one line of text still gets two lines' height
+    assert min(main.row_dimensions[row_of(main, order)].height for order in range(1, 30)) == 2 * 13.5 + 3
 
 
 def test_formula_looking_notes_are_stored_as_text(plan, figures, leader):
@@ -204,11 +220,12 @@ def test_control_characters_in_a_note_do_not_break_the_workbook(plan, leader):
 def test_one_sheet_per_lead_department_and_the_summary(book):
     assert book.sheetnames == [MAIN_SHEET, *LEAD_SHEETS, SUMMARY_SHEET]
     czj = book["财政局"]
-    names = [czj.cell(row=r, column=2).value for r in range(FIRST, FIRST + 4)]
+    names = [czj.cell(row=r, column=COL["指标内容"]).value for r in range(FIRST, FIRST + 4)]
     assert names == [row[2] for row in ROWS if row[0] in (19, 20, 21, 22)]
-    assert czj.cell(row=FIRST + 4, column=2).value is None
-    assert "财政局" in czj["A1"].value
-    assert czj.freeze_panes == "C4"
+    assert czj.cell(row=FIRST + 4, column=COL["指标内容"]).value is None
+    assert [czj.cell(row=r, column=1).value for r in range(FIRST, FIRST + 4)] == [19, 20, 21, 22]  # numbered as in the plan
+    assert czj["A1"].value.split("\n")[1] == "财政局牵头指标完成情况（截至2024年）"
+    assert czj.freeze_panes == "D4"
 
 
 def test_the_summary_counts_statuses_and_reporting_per_department(book):
@@ -227,7 +244,7 @@ def test_the_summary_counts_statuses_and_reporting_per_department(book):
 
 def test_a_reporter_gets_only_their_departments_sheet(plan, figures, reporter):
     workbook = AssessmentWorkbook(plan, 2024, reporter)
-    assert workbook.get_filename() == "量化指标完成情况_2024年_财政局.xlsx"
+    assert workbook.filename == "量化指标完成情况_2024年_财政局.xlsx"
     book = open_book(workbook.render())
     assert book.sheetnames == ["财政局"]
     ws = book["财政局"]
@@ -240,7 +257,7 @@ def test_a_reporter_gets_only_their_departments_sheet(plan, figures, reporter):
 def test_the_workbook_shows_no_drafts_not_even_to_the_department_that_drafted_them(plan, figures, reporter):
     # 财政局 leads rows 19–22; row 21's 2024 figure is still its draft
     ws = open_book(AssessmentWorkbook(plan, 2024, reporter).render())["财政局"]
-    assert ws.cell(row=FIRST + 2, column=2).value == "其他知识产权质押融资金额（万元）/件"
+    assert ws.cell(row=FIRST + 2, column=COL["指标内容"]).value == "其他知识产权质押融资金额（万元）/件"
     assert ws.cell(row=FIRST + 2, column=COL["2024年"]).value is None
     assert ws.cell(row=FIRST + 2, column=COL["进度状态"]).value == "未填报"
 
@@ -261,7 +278,7 @@ def test_the_workbook_costs_the_same_queries_however_many_indicators(plan, figur
     with CaptureQueriesContext(connection) as large:
         data = AssessmentWorkbook(plan, 2024, leader).render()
     assert len(large.captured_queries) == len(small.captured_queries) <= 10
-    assert open_book(data)[MAIN_SHEET].cell(row=FIRST + 88, column=2).value == "新增指标59"
+    assert open_book(data)[MAIN_SHEET].cell(row=FIRST + 88, column=COL["指标内容"]).value == "新增指标59"
 
 
 def test_a_2026_2030_plan_gets_its_own_year_columns(plan, leader, make_user):
@@ -271,10 +288,10 @@ def test_a_2026_2030_plan_gets_its_own_year_columns(plan, leader, make_user):
                              target_printed="10", lead_department=Department.objects.get(code="scjg"))
     ws = open_book(AssessmentWorkbook(later, 2027, leader).render())[MAIN_SHEET]
     assert [c.value for c in ws[HEADER_ROW]] == [
-        "主要任务序号", "指标内容", "2025年基础值", "2026年", "2027年", "2028年", "2029年", "2030年",
-        "2030年目标值", "年度完成率", "目标完成率", "进度状态", "责任部门", "情况说明",
+        "序号", "主要任务序号", "指标内容", "2025年基础值", "2026年", "2027年", "2028年", "2029年", "2030年",
+        "2027年目标", "2030年目标值", "年度完成率", "目标完成率", "进度状态", "责任部门", "情况说明",
     ]
-    assert ws.cell(row=FIRST, column=2).value == "新指标（件）"
+    assert ws.cell(row=FIRST, column=COL["指标内容"]).value == "新指标（件）"
     assert ws.cell(row=FIRST + 2, column=1).value == "注：1. 说明。"
     assert ws.print_title_rows == "$3:$3"
 
@@ -387,35 +404,42 @@ def last_year(plan, figures):
 
 FINAL_HEADERS = [
     "序号", "指标内容", "牵头部门", "2021年基础值", "2022年", "2023年", "2024年", "2025年",
-    "终期值", "方案期累计", "2025年目标值", "目标进度", "评估结论",
+    "终期值", "方案期累计", "2025年目标值", "目标完成率", "评估结论",
 ]  # fmt: skip
 
 
+EXPORTED = datetime(2026, 1, 15, 2, 30, tzinfo=UTC)  # 10:30 in Shanghai
+
+
 def test_the_last_years_workbook_ends_with_the_final_assessment_sheet(plan, last_year, leader):
-    book = open_book(AssessmentWorkbook(plan, 2025, leader).render())
+    book = open_book(AssessmentWorkbook(plan, 2025, leader, now=EXPORTED).render())
     assert book.sheetnames == [MAIN_SHEET, *LEAD_SHEETS, SUMMARY_SHEET, FINAL_SHEET]
     ws = book[FINAL_SHEET]
     assert [c.value for c in ws[HEADER_ROW]] == FINAL_HEADERS
-    assert ws["A1"].value.endswith("终期评估（预评估）") and plan.code in ws["A1"].value
+    heading, what = ws["A1"].value.split("\n")
+    assert plan.code in heading and what == "量化指标终期评估（预评估，截至2026年1月15日）"  # when the figures were read
     assert "预评估" in ws["A2"].value and ws.freeze_panes == "C4"
 
 
 def test_the_final_sheet_has_the_pages_rows_and_counts(plan, last_year, leader):
     ws = open_book(AssessmentWorkbook(plan, 2025, leader).render())[FINAL_SHEET]
     assessment = final_assessment(plan)  # what the page shows
-    words = verdict_words()
+    with translation.override("zh-hans"):
+        words = {verdict: str(verdict.label) for verdict in VERDICT_ORDER}
     lines = {ws.cell(row=r, column=1).value: [c.value for c in ws[r]] for r in range(FIRST, FIRST + 29)}
     assert [lines[item.indicator.order][12] for item in assessment.rows] == [words[item.verdict.verdict] for item in assessment.rows]
-    assert lines[1][3:12] == ["3", 4, 5, 6, 7, 7, 22, "6", pytest.approx(4 / 3)]
+    assert lines[1][3:12] == ["3", 4, 5, 6, 7, 7, 22, "6", 1.333]  # 目标完成率 rounded once, as formatting.percent
     assert lines[9][12] == "未完成" and lines[9][7] == 12 and "（待审核）" in ws.cell(row=FIRST + 8, column=8).number_format
     assert lines[13][7] is None and lines[13][8] == "未填报"  # the draft is not there
     assert lines[15][9] is None  # a stock has no plan-period total
-    assert lines[19][8:12] == ["未填报", "12500/17", "6000/10", "—／—"]  # a pair without its 2025 figure; the total of 2022–2024
+    assert lines[19][8:12] == ["未填报", "12500/17", "6000/10", None]  # a pair without its 2025 figure; the total of 2022–2024
+    assert lines[2][6] == 95.5 and ws.cell(row=FIRST + 1, column=7).number_format == 'General"%"'  # a rate keeps its %…
+    assert lines[2][10] == "96%"  # …its target too
     fills = {order: ws.cell(row=FIRST + order - 1, column=13).fill.fgColor.rgb[-6:] for order in (1, 13)}
     assert fills == {1: STATUS_COLOURS[Status.ACHIEVED].lstrip("#"), 13: STATUS_COLOURS[Status.MISSING].lstrip("#")}
     summary = {ws.cell(row=r, column=3).value: [c.value for c in ws[r]][3:10] for r in range(FIRST + 30, ws.max_row + 1)}
     total = assessment.summary
-    assert summary["合计"] == [*(total.counts[v] for v in VERDICT_ORDER), 29, pytest.approx(float(total.share))]
+    assert summary["合计"] == [*(total.counts[v] for v in VERDICT_ORDER), 29, float(formatting.rounded(total.share, Decimal("0.001")))]
     for entry in assessment.departments:
         assert summary[entry.department.name][:6] == [*(entry.summary.counts[v] for v in VERDICT_ORDER), entry.summary.total]
 
@@ -423,9 +447,48 @@ def test_the_final_sheet_has_the_pages_rows_and_counts(plan, last_year, leader):
 def test_the_final_sheet_says_预评估_until_the_plan_is_closed(plan, last_year, leader, administrator):
     Actual.objects.filter(indicator__plan=plan, status=ActualStatus.SUBMITTED).update(status=ActualStatus.APPROVED)
     plan = plans.close(administrator, plan, "")
-    ws = open_book(AssessmentWorkbook(plan, 2025, leader).render())[FINAL_SHEET]
-    assert ws["A1"].value.endswith("终期评估") and "预评估" not in ws["A1"].value + ws["A2"].value
+    ws = open_book(AssessmentWorkbook(plan, 2025, leader, now=EXPORTED).render())[FINAL_SHEET]
+    assert ws["A1"].value.endswith("量化指标终期评估（截至2026年1月15日）") and "预评估" not in ws["A1"].value + ws["A2"].value
 
 
 def test_a_reporters_last_year_workbook_is_still_their_department_only(plan, last_year, reporter):
     assert open_book(AssessmentWorkbook(plan, 2025, reporter).render()).sheetnames == ["财政局"]
+
+
+# ---- one truth per fact ---------------------------------------------------------------------------
+
+
+def shown(cell) -> str:
+    """What a completion cell shows: its text, or its number through ``0.0%`` (Excel prints the stored value)."""
+    if cell.value is None or isinstance(cell.value, str):
+        return cell.value or ""
+    assert cell.number_format == "0.0%"
+    return f"{Decimal(str(cell.value)) * 100:.1f}%"
+
+
+def test_every_percentage_in_the_workbook_is_formatting_percent_of_the_rows(demo):
+    """年度完成率 and 目标完成率 of each indicator are what ``formatting.percent`` writes for its row (demo data)."""
+    main = open_book(AssessmentWorkbook(demo, 2024).render())[MAIN_SHEET]
+    rows = build_rows(demo, 2024, Actual.objects.published())
+    assert len(rows) == 29
+    for row in rows:
+        for header, name in (("年度完成率", "year_completion"), ("目标完成率", "completion")):
+            fractions = [getattr(part, name) for part in row.assessment.parts]
+            expected = "" if all(f is None for f in fractions) else formatting.percents(fractions)
+            assert shown(main.cell(row=row_of(main, row.indicator.order), column=COL[header])) == expected, (row, header)
+
+
+def workbook_texts(book) -> str:
+    return "\n".join(f"{cell.value}|{cell.number_format}" for ws in book.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None)
+
+
+def test_a_closed_plans_workbook_says_已收官_and_asks_for_nothing(plan, last_year, leader, administrator):
+    Actual.objects.filter(indicator__plan=plan, status=ActualStatus.SUBMITTED).update(status=ActualStatus.APPROVED)
+    plan = plans.close(administrator, plan, "")
+    for year in (2024, 2025):
+        book = open_book(AssessmentWorkbook(plan, year, leader).render())
+        texts = workbook_texts(book)
+        assert "已收官" in texts
+        for word in ("逾期", "补报", "截止", "尽快", "待审核"):
+            assert word not in texts, (year, word)
+        assert [c.value for c in book[SUMMARY_SHEET][HEADER_ROW]][-3:] == ["已填报", "已提交（含已审核）", "已审核"]

@@ -1,7 +1,7 @@
 """The workbook as a meeting attendee gets it: printed to PDF by LibreOffice.
 
 The numbers below were determined by converting this exact data and looking at the pages
-(see ``tests/artifacts/assessment_2024_page1.png``): with fit-to-width on A4 landscape the
+(see ``tests/artifacts/assessment_2024_page<N>.png``): with fit-to-width on A4 landscape the
 29 rows of 量化指标完成情况 take 2 pages (the rows with long department lists are several
 lines tall), each department's sheet 1 page and 部门汇总 1 page — 8 pages for the 7 sheets.
 Every page carries the repeated header row, so the last column (情况说明) is on every page:
@@ -75,7 +75,17 @@ def test_the_workbook_prints_one_page_wide_with_chinese_text_and_the_header_on_e
     assert "注：1.表内知识产权包括" in main and "3.年度目标标记“/”" in main
     assert "第1页，共8页" in pages[0].replace(" ", "")
 
-    run("pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(pdf), str(artifacts / "assessment_2024_page1"))
-    png = artifacts / "assessment_2024_page1-1.png"
-    assert png.exists() and png.stat().st_size > 20_000
-    png.replace(artifacts / "assessment_2024_page1.png")
+    for old in artifacts.glob("assessment_2024_page*.png"):
+        old.unlink()
+    run("pdftoppm", "-png", "-r", "80", str(pdf), str(artifacts / "assessment_2024_page"))
+    for number, png in enumerate(sorted(artifacts.glob("assessment_2024_page-*.png")), start=1):
+        assert png.stat().st_size > 20_000  # not blank
+        png.replace(artifacts / f"assessment_2024_page{number}.png")
+
+
+def test_every_sheets_title_prints_its_two_lines_whole(pdf):
+    """The plan, then what the sheet is: no sheet's title leaves “2024年）” on a line of its own."""
+    lines = [line.replace(" ", "") for page in pdf_pages(pdf) for line in page.split("\n")]
+    for title, _count in SHEET_PAGES:
+        assert any(line.endswith(title + ("" if title.endswith("）") else "（截至2024年）")) for line in lines), title
+    assert not any(line in ("2024年）", "年）") for line in lines)

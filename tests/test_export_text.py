@@ -16,14 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indicators.excel import AssessmentWorkbook, ImportTemplate, import_actuals
-from indicators.excel.sheets import MAIN_SHEET
+from indicators.excel.assessment import MAIN_SHEET
 from indicators.excel.template import TEMPLATE_SHEET
 from indicators.models import Actual, Department, Indicator
 from indicators.text import clean_text
 from tests.figures import make_figures, put_forward
 from tests.test_plan_fixture import ROWS
 
-FIRST, NAME, NOTE = 4, 2, 13  # first data row, 指标内容 and 情况说明 of the main sheet
+FIRST, NAME, NOTE = 4, 3, 15  # first data row, 指标内容 and 情况说明 of the main sheet
 TEMPLATE_FIRST, TEMPLATE_NAME, TEMPLATE_NOTE = 4, 4, 13
 # Characters that broke or changed workbooks: not XML 1.0 (C0 controls, U+FFFE/U+FFFF), C1
 # controls, direction overrides and zero-width characters, line ends, formula starters, and

@@ -15,6 +15,8 @@ import time
 import zipfile
 from decimal import Decimal
 
+import defusedxml
+import openpyxl
 import pytest
 
 from indicators.excel.importer import max_rows
@@ -192,10 +194,28 @@ def test_a_styles_part_with_a_hundred_thousand_formats_is_refused(czj, plan, fil
     refused(czj, edit(data, parts={"xl/styles.xml": styles}), TOO_MUCH)
 
 
-def test_a_dtd_with_entities_is_refused(czj, plan, filled):
-    data, _row = filled
-    laughs = '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-    refused(czj, edit(data, sheet=lambda xml: laughs + xml), DAMAGED)
+def test_openpyxl_parses_every_upload_with_defusedxml():
+    assert openpyxl.DEFUSEDXML is True  # defusedxml is installed (uv.lock), so openpyxl parses through it
+
+
+def laughs(row):
+    """The sheet with a "billion laughs" DTD whose last entity a cell of ``row`` uses."""
+    chain = "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefgh", "bcdefghi"))
+    dtd = f'<!DOCTYPE worksheet [<!ENTITY a "ha">{chain}]>'
+    cell = f'<c r="N{row}" t="inlineStr"><is><t>&i;</t></is></c>'
+    return lambda xml: dtd + xml.replace(f'<c r="A{row}"', cell + f'<c r="A{row}"', 1)
+
+
+def test_an_entity_bomb_is_refused_by_the_upload_and_by_openpyxl_alone(czj, plan, filled):
+    data, row = filled
+    bomb = edit(data, sheet=laughs(row))
+    refused(czj, bomb, DAMAGED)  # the upload's own scan allows no DTD at all
+    with pytest.raises(ValueError) as caught:  # handed the file directly, openpyxl refuses it: defusedxml said no
+        openpyxl.load_workbook(io.BytesIO(bomb))
+    causes = [caught.value]
+    while causes[-1].__cause__ or causes[-1].__context__:
+        causes.append(causes[-1].__cause__ or causes[-1].__context__)
+    assert any(isinstance(cause, defusedxml.EntitiesForbidden) for cause in causes)
 
 
 # -- what openpyxl cannot read is a damaged file ---------------------------------------------------------

@@ -14,8 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from indicators import plans
 from indicators.admin import plan_table as plan_table_admin
 from indicators.excel.plan_import import PlanDetails, import_plan
-from indicators.excel.plan_reading import read_plan_table
-from indicators.excel.plan_table import HIDDEN, TABLE_SHEET, PlanTableExport
+from indicators.excel.plan_table import HIDDEN, TABLE_SHEET, PlanTableExport, read_plan_table
 from indicators.models import Department, Indicator, Measure, Plan, PlanStatus
 from tests.test_import import client_en  # noqa: F401  (messages in their English source text)
 from tests.test_plan_table_import import DETAILS, SCJG, counts, one, workbook

@@ -13,7 +13,7 @@ import pytest
 
 from indicators.excel import ImportFailed
 from indicators.excel.plan_import import PlanDetails, import_plan, prepare_import
-from indicators.excel.plan_reading import read_plan_table
+from indicators.excel.plan_table import read_plan_table
 from indicators.models import Department, Indicator, Plan
 from indicators.plans import PlanError
 

@@ -28,8 +28,7 @@ from django.utils.translation import gettext_lazy
 from indicators.admin.plan_life import RolloverForm
 from indicators.excel import ImportFailed, UnsafeFile, check_size
 from indicators.excel.plan_import import PlanDetails, import_plan, prepare_import, unknown_departments
-from indicators.excel.plan_reading import PlanTable, read_plan_table
-from indicators.excel.plan_table import PlanTableExport
+from indicators.excel.plan_table import PlanTable, PlanTableExport, read_plan_table
 from indicators.models import Department, Measure, Plan
 from indicators.permissions import MANAGE, can
 from indicators.plans import PlanError

@@ -1,12 +1,10 @@
 """The supervision brief (督查通报): a Word draft of the office's report on the plan.
 
-Public API::
+    SupervisionBrief(plan, year, viewer, *, final=False)   # exporter: .filename, .render() -> bytes, .response()
+    BriefRefused, final_refusal(plan, year, today)          # a final assessment asked for before its time
 
-    SupervisionBrief(plan, year, viewer=None, *, final=False)   # .get_filename(), .render() -> bytes, .response()
-    BriefRefused        # raised with a message when a brief cannot be written (a final assessment before its time)
-    final_refusal(plan, year, today) -> str | None
-
-Layout (GB/T 9704): ``gongwen``; the texts: ``annual`` and ``final_review``; the table: ``appendix``.
+The 公文 layout: ``gongwen``; what it says: ``sentences``; the table: ``appendix``; the Word XML
+python-docx has no API for: ``wordxml``.
 """
 
 from indicators.brief.exporter import BriefRefused, SupervisionBrief, final_refusal

@@ -1,90 +1,108 @@
-"""附表: the plan's table as the workbook's main sheet prints it, on landscape A4 pages.
+"""附表: the workbook's main sheet on landscape pages, written with python-docx's table API.
 
-The texts and the columns' proportions are the workbook's own (``excel.sheets.IndicatorSheet``:
-``headers``, ``printed_rows``, ``widths``), so the brief's table and the sheet 量化指标完成情况
-can never differ.  Status words instead of colours; the header row repeats on every page.
-The final assessment adds a column 终期评估 after 进度状态.
+Its columns, texts and task groups are ``excel.assessment.IndicatorTable``'s, so the brief's table and the
+sheet 量化指标完成情况 cannot differ; the sheet's column widths are scaled to the page.  Status words
+instead of colours; the header row repeats on every page and a row never breaks across two; 主要任务序号
+is merged down its group.  The final assessment adds a column 终期评估 after 进度状态.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
-from indicators.brief.gongwen import ANNEX_LABEL, ANNEX_NOTE, ANNEX_TITLE, CELL, HEADER_CELL, GongwenDocument
-from indicators.brief.table import CELL_MARGIN, Column, add_table
-from indicators.excel.sheets import MAIN_SHEET, PENDING, IndicatorSheet, plan_heading
-from indicators.excel.xlsx import display_width
-from indicators.models import Plan
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Twips
+
+from indicators.brief import wordxml
+from indicators.brief.gongwen import ANNEX_LABEL, ANNEX_NOTE, ANNEX_TITLE, HEADER_CELL, GongwenDocument
+from indicators.excel.assessment import MAIN_SHEET, Column, IndicatorTable, plan_heading
+from indicators.excel.styles import PENDING, display_width, footnotes
 from indicators.rows import IndicatorRow
+from indicators.text import clean_text
 
-LEFT_ALIGNED = {1, -2, -1}  # 指标内容, 责任部门, 情况说明 (as on the sheet)
-VERDICT_HEADER = "终期评估"
-VERDICT_WIDTH = 8.0  # in the sheet's character units, like 进度状态
+CELL_MARGIN = 57  # twips left and right of a cell's text: 1 mm
 HALF_WIDTH = 95  # twips of a digit at 9 pt (小五); a Chinese character is two
-SHORT = 8  # half-width units: up to four Chinese characters (进度状态, 以实际…) are kept together
-_LATIN_RUN = re.compile(r"[0-9A-Za-z.,%/+\-]+")
+SHORT, SHORT_HEADER = 6, 8  # half-width units: a value (已达标, 100.0%) or a header (进度状态) this short stays on one line
+TEXT_MINIMUM = 60  # twips per unit of a text column's width on the sheet, at the least (a name of 16 units: 5 characters)
+_LATIN_RUN = re.compile(r"[0-9A-Za-z.,%+\-]+")
 
 
-def _unbroken(text: str) -> int:
-    """How much of ``text`` must stay on one line, in half-width units: a short text whole (a status
-    word, a rate, a year's value without its pending mark), else its longest run of digits and Latin
-    letters (Chinese wraps anywhere)."""
-    width = display_width(text)
-    if width <= SHORT:
-        return width
-    return max([SHORT] + [len(run) for run in _LATIN_RUN.findall(text)])
+def needed(header: str, texts: list[str]) -> int:
+    """Twips a centred column needs so that none of its values breaks — a short one whole, a longer one its
+    longest run of digits and Latin letters (Chinese and a pair's “/” wrap anywhere) — and its header takes
+    at most two lines."""
+    def unbroken(text):
+        width = display_width(text)
+        return width if width <= SHORT else max([2, *(len(run) for run in _LATIN_RUN.findall(text))])
+
+    header = display_width(header)
+    header = header if header <= SHORT_HEADER else 2 * math.ceil(header / 4)  # half a longer one, in whole characters
+    return max([header, *(unbroken(text.split(PENDING)[0]) for text in texts)]) * HALF_WIDTH + 2 * CELL_MARGIN + 20
 
 
-def _needed(header: str, texts: list[str]) -> int:
-    """Twips a short column needs so that no value or word of it breaks."""
-    widest = max(_unbroken(text.split(PENDING)[0]) for text in [header, *texts])
-    return widest * HALF_WIDTH + 2 * CELL_MARGIN + 20
+def fit(columns: list[Column], lines: list[list[str]], total: int) -> list[int]:
+    """Twips per column within ``total``: a centred column (a figure, a rate, a status) what it needs to keep its
+    values whole, the text columns (names, departments, notes) the rest, shared as on the sheet.  A plan of
+    many years whose figures leave the text too little room is narrowed as a whole."""
+    widths = [0 if column.left else needed(column.header, [line[index] for line in lines]) for index, column in enumerate(columns)]
+    text = sum(column.width for column in columns if column.left)
+    room = max(total - sum(widths), TEXT_MINIMUM * text)
+    widths = [room * column.width / text if column.left else width for width, column in zip(widths, columns, strict=True)]
+    return [int(width * min(1, total / sum(widths))) for width in widths]
 
 
-def fit(widths: list[float], headers: list[str], texts: list[list[str]], *, flexible: set[int], total: int) -> list[int]:
-    """The sheet's column widths scaled to ``total`` twips; a short column (a status, a rate, a year's value)
-    is widened to keep its values on one line, and the text columns (``flexible``) give up that room."""
-    scaled = [width * total / sum(widths) for width in widths]
-    for index, header in enumerate(headers):
-        if index not in flexible:
-            scaled[index] = max(scaled[index], _needed(header, [line[index] for line in texts]))
-    excess = sum(scaled) - total
-    if excess > 0:
-        room = sum(scaled[index] for index in flexible)
-        for index in flexible:
-            scaled[index] -= excess * scaled[index] / room
-    return [int(width) for width in scaled]
-
-
-def table_title(plan: Plan, year: int) -> str:
-    return f"{plan_heading(plan)}量化指标完成情况（截至{year}年）"
-
-
-def appendix(doc: GongwenDocument, plan: Plan, year: int, rows: list[IndicatorRow], *, verdicts: list[str] | None = None):
-    """Add the appendix on new landscape pages; ``verdicts`` (one word per row) adds the 终期评估 column."""
-    width = doc.landscape_section()
+def appendix(doc: GongwenDocument, plan, year: int, rows: list[IndicatorRow], *, verdicts: list[str] | None = None) -> None:
+    """The appendix on new landscape pages; ``verdicts`` (one word per row) adds the column 终期评估."""
+    total = doc.landscape_section()
     doc.paragraph("附表", ANNEX_LABEL)
-    title = doc.paragraph(table_title(plan, year), ANNEX_TITLE)
-
-    sheet = IndicatorSheet(MAIN_SHEET, plan, year, rows, title="", info="")
-    headers, widths, texts = list(sheet.headers), sheet.widths(), sheet.printed_rows()
-    left = {index % len(headers) for index in LEFT_ALIGNED}
+    doc.lines([plan_heading(plan), f"量化指标完成情况（截至{year}年）"], ANNEX_TITLE)
+    sheet = IndicatorTable(plan, year, rows)
+    columns, lines = list(sheet.columns), [[cell.text for cell in line] for line in sheet.lines]
     if verdicts is not None:
-        at = headers.index("进度状态") + 1
-        headers.insert(at, VERDICT_HEADER)
-        widths.insert(at, VERDICT_WIDTH)
-        texts = [[*line[:at], verdict, *line[at:]] for line, verdict in zip(texts, verdicts, strict=True)]
-        left = {index + 1 if index >= at else index for index in left}
-    twips = fit(widths, headers, texts, flexible=left, total=width)
-    columns = [
-        Column(header, twips[index], "left" if index in left else "center") for index, header in enumerate(headers)
-    ]
-    continues = [index > 0 and row.indicator.task_number == rows[index - 1].indicator.task_number for index, row in enumerate(rows)]
-    add_table(
-        title.paragraph_format.element,  # the title's w:p: the table follows it
-        columns, texts, header_style=doc.styles[HEADER_CELL].style_id, cell_style=doc.styles[CELL].style_id, merge_first=continues,
-    )
+        at = [column.header for column in columns].index("进度状态") + 1
+        columns.insert(at, Column("终期评估", columns[at - 1].width))
+        lines = [[*line[:at], verdict, *line[at:]] for line, verdict in zip(lines, verdicts, strict=True)]
+    widths = [Twips(width) for width in fit(columns, lines, total)]
 
-    doc.paragraph(f"说明：数值后标“{PENDING}”的尚未经审核；完成率、进度状态的口径与评估工作簿“{MAIN_SHEET}”表相同。", ANNEX_NOTE)
-    for index, text in enumerate(plan.footnotes):  # as under the sheet's table
-        doc.paragraph(("注：" if index == 0 else "　　") + text, ANNEX_NOTE)
+    table = doc.doc.add_table(rows=1, cols=len(columns))
+    table.style, table.alignment, table.autofit = doc.doc.styles["Table Grid"], WD_TABLE_ALIGNMENT.CENTER, False
+    wordxml.cell_margins(table, CELL_MARGIN)
+    for grid in table.columns:
+        grid.width = None  # the rows added below leave their widths to the grid (a fixed layout), set at the end
+    header = table.rows[0]
+    for cell, column, width in zip(header.cells, columns, widths, strict=True):
+        cell.width = width
+        cell.paragraphs[0].style = doc.styles[HEADER_CELL]
+        cell.paragraphs[0].add_run(column.header)
+    wordxml.keep_together(header)
+    wordxml.repeat_header(header)
+    first_of_group = {group[0] for group in sheet.groups()}
+    cells = []
+    for index, line in enumerate(lines):
+        row = table.add_row()
+        wordxml.keep_together(row)
+        cells.append(row.cells)
+        for position, (cell, text, column) in enumerate(zip(cells[-1], line, columns, strict=True)):
+            if not (text and (position != 1 or index in first_of_group)) and not column.left:
+                continue  # an empty cell, centred like the style Normal: the table's text (gongwen)
+            paragraph = cell.paragraphs[0]
+            text = clean_text(text)
+            if "\n" in text or "\t" in text:
+                paragraph.add_run(text)  # a line break or a tab becomes Word's
+            elif text:
+                paragraph.add_run().add_text(text)  # as it is: add_run(text) reads it a character at a time
+            if column.left:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    for grid, width in zip(table.columns, widths, strict=True):
+        grid.width = width
+    for start, size in sheet.groups():
+        if size > 1:
+            wordxml.merge_down([cells[start + offset][1] for offset in range(size)])
+            cells[start][1].vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+
+    marked = "" if plan.is_closed else f"数值后标“{PENDING}”的尚未经审核；"
+    doc.paragraph(f"说明：{marked}完成率、进度状态的口径与评估工作簿“{MAIN_SHEET}”表相同。", ANNEX_NOTE)
+    for note in footnotes(plan):  # as under the sheet's table
+        doc.paragraph(note, ANNEX_NOTE)

@@ -1,6 +1,6 @@
 """A new plan from its table: every row checked with the models' rules, all saved or nothing.
 
-``prepare_import`` turns a ``PlanTable`` (``plan_reading``) into unsaved objects and lists
+``prepare_import`` turns a ``PlanTable`` (``plan_table.read_plan_table``) into unsaved objects and lists
 every problem by row — the parse's, the models' (``Indicator.full_clean``: ``validate_printed``,
 ``check_text``, the pair and rate rules) and the departments named nowhere — without writing
 anything; the admin's preview shows it.  ``import_plan`` prepares again inside a transaction
@@ -19,7 +19,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from indicators.excel import plan_reading as R
 from indicators.excel import plan_table as T
 from indicators.excel.importer import row_label
 from indicators.models import CooperatingDepartment, Department, Indicator, Plan, PlanStatus
@@ -27,16 +26,8 @@ from indicators.plans import PlanError, new_plan_problems, require_administrator
 
 BATCH = 500
 # Which column of the table a field's message is about.
-FIELD_COLUMNS = {
-    "task_number": R.TASK,
-    "name": R.NAME,
-    "baseline_printed": R.BASELINE,
-    "target_printed": R.TARGET,
-    "unit": T.UNIT,
-    "second_unit": T.SECOND_UNIT,
-    "measure": T.MEASURE,
-    "target_basis": T.BASIS,
-}
+FIELD_COLUMNS = {"task_number": T.TASK, "name": T.NAME, "baseline_printed": T.BASELINE, "target_printed": T.TARGET,
+                 "unit": T.UNIT, "second_unit": T.SECOND_UNIT, "measure": T.MEASURE, "target_basis": T.BASIS}
 
 
 @dataclass
@@ -65,7 +56,7 @@ class Prepared:
 
     @property
     def messages(self) -> list[str]:
-        return R.messages(self.problems + unknown_problems(self.unknown))
+        return T.messages(self.problems + unknown_problems(self.unknown))
 
 
 def unknown_problems(unknown: dict[str, list[int]]) -> list[tuple[int, str]]:
@@ -81,17 +72,17 @@ class Departments:
 
     def __init__(self, mapped: dict[str, str] | None, created: dict[str, str] | None):
         self.existing = list(Department.objects.order_by("order", "pk"))
-        self.by_key = {R.department_key(d.name): d for d in self.existing}
+        self.by_key = {T.department_key(d.name): d for d in self.existing}
         self.by_code = {d.code: d for d in self.existing}
-        self.mapped = {R.department_key(name): (code or "").strip() for name, code in (mapped or {}).items()}
-        self.created = {R.department_key(name): (code or "").strip() for name, code in (created or {}).items()}
+        self.mapped = {T.department_key(name): (code or "").strip() for name, code in (mapped or {}).items()}
+        self.created = {T.department_key(name): (code or "").strip() for name, code in (created or {}).items()}
         self.new: list[Department] = []
         self.unknown: dict[str, list[int]] = {}
         self.problems: list[tuple[int, str]] = []
         self.next_order = max((d.order for d in self.existing), default=0) + 1
 
     def get(self, name: str, row: int) -> Department | None:
-        key = R.department_key(name)
+        key = T.department_key(name)
         found = self.by_key.get(key)
         if found is not None:
             return found
@@ -126,7 +117,7 @@ class Departments:
         return department
 
 
-def unknown_departments(table: R.PlanTable) -> dict[str, list[int]]:
+def unknown_departments(table: T.PlanTable) -> dict[str, list[int]]:
     """The department names ``table`` prints that no department has, with their rows (one query)."""
     departments = Departments(None, None)
     for row in table.rows:
@@ -135,7 +126,7 @@ def unknown_departments(table: R.PlanTable) -> dict[str, list[int]]:
     return departments.unknown
 
 
-def prepare_import(table: R.PlanTable, details: PlanDetails, *, mapped=None, created=None) -> Prepared:
+def prepare_import(table: T.PlanTable, details: PlanDetails, *, mapped=None, created=None) -> Prepared:
     """The plan, indicators and departments ``table`` makes, unsaved, with every problem found (a few queries)."""
     code, title, issuer = (details.code or "").strip(), (details.title or "").strip(), (details.issuer or "").strip()
     problems: list[tuple[int, str]] = [(0, m) for m in new_plan_problems(code, title, details.first_year, details.last_year)]
@@ -171,7 +162,7 @@ def prepare_import(table: R.PlanTable, details: PlanDetails, *, mapped=None, cre
                     unknown=departments.unknown, problems=problems, warnings=header_warnings(table, plan))
 
 
-def check_indicator(indicator: Indicator, row: R.TableRow, table: R.PlanTable) -> list[tuple[int, str]]:
+def check_indicator(indicator: Indicator, row: T.TableRow, table: T.PlanTable) -> list[tuple[int, str]]:
     """The model's rules for one row, without a query: its fields' validators and ``Indicator.clean``."""
     try:
         indicator.full_clean(exclude=["plan", "lead_department", "predecessor"], validate_unique=False,
@@ -189,20 +180,20 @@ def check_indicator(indicator: Indicator, row: R.TableRow, table: R.PlanTable) -
     return []
 
 
-def header_warnings(table: R.PlanTable, plan: Plan) -> list[str]:
+def header_warnings(table: T.PlanTable, plan: Plan) -> list[str]:
     """A header naming another year than the plan's (a table of the previous plan, not edited yet)."""
     warnings = []
-    for role, year in ((R.BASELINE, plan.baseline_year), (R.TARGET, plan.last_year)):
+    for role, year in ((T.BASELINE, plan.baseline_year), (T.TARGET, plan.last_year)):
         found = table.header_years.get(role)
         if found is not None and found != year:
             warnings.append(_("The header “%(header)s” names %(found)s, but the new plan's %(which)s is %(year)s.")
                             % {"header": table.header(role), "found": found, "year": year,
-                               "which": _("baseline year") if role == R.BASELINE else _("last year")})
+                               "which": _("baseline year") if role == T.BASELINE else _("last year")})
     return warnings
 
 
 @transaction.atomic
-def import_plan(user, table: R.PlanTable, details: PlanDetails, *, mapped=None, created=None) -> Plan:
+def import_plan(user, table: T.PlanTable, details: PlanDetails, *, mapped=None, created=None) -> Plan:
     """Create the plan (being set up) from ``table``; raises ``PlanError`` listing every problem, nothing saved."""
     require_administrator(user)
     prepared = prepare_import(table, details, mapped=mapped, created=created)

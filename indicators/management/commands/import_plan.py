@@ -1,7 +1,7 @@
 """``python manage.py import_plan 量化指标.xlsx --code … --title … --issuer … --issue-date … --first-year … --last-year …``.
 
 Creates a new plan, being set up (草稿), from its table of indicators — a file written by
-``export_plan`` or the table typed by hand (see ``indicators.excel.plan_reading``).  Every row
+``export_plan`` or the table typed by hand (see ``indicators.excel.plan_table``).  Every row
 is checked first; any problem is listed with its row and nothing is saved.  Departments the
 table names that do not exist are listed: ``--map-department 名称=code`` takes an existing one
 for such a name, ``--create-department 名称=code`` creates it.  ``--dry-run`` checks and reports
@@ -17,7 +17,7 @@ from django.db import transaction
 from indicators.excel import ImportFailed, UnsafeFile, check_size
 from indicators.permissions import MANAGE, can
 from indicators.excel.plan_import import PlanDetails, import_plan, prepare_import
-from indicators.excel.plan_reading import read_plan_table
+from indicators.excel.plan_table import read_plan_table
 from indicators.models import User
 from indicators.plans import PlanError
 

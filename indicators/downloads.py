@@ -1,0 +1,49 @@
+"""The files ipzone makes for download — the workbook, the template, the plan's table, the brief — and their response.
+
+Each is a ``Download``: a Chinese ``filename``, an ASCII ``ascii_filename`` for old clients, a
+``content_type``, and ``build()`` returning what openpyxl or python-docx saves (``render()`` gives
+the bytes).  Views and management commands only use that, so the four files leave the same way.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import quote
+
+from django.http import FileResponse
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_UNSAFE_ASCII = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def content_disposition(filename: str, ascii_fallback: str) -> str:
+    """``attachment`` with both ``filename="…"`` (ASCII) and RFC 6266/5987 ``filename*=UTF-8''…``.
+
+    Django's ``FileResponse(filename=…)`` writes only ``filename*`` for a non-ASCII name, so an old
+    client would save the file under the URL's name; browsers that know ``filename*`` keep the Chinese name.
+    """
+    fallback = _UNSAFE_ASCII.sub("_", ascii_fallback) or "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+class Download:
+    filename = ascii_filename = ""
+    content_type = XLSX
+
+    def build(self):
+        """The openpyxl ``Workbook`` or python-docx ``Document``: anything with ``save(file)``."""
+        raise NotImplementedError
+
+    def render(self) -> bytes:
+        buffer = io.BytesIO()
+        self.build().save(buffer)
+        return buffer.getvalue()
+
+    def response(self) -> FileResponse:
+        response = FileResponse(io.BytesIO(self.render()), content_type=self.content_type)
+        response["Content-Disposition"] = content_disposition(self.filename, self.ascii_filename)
+        response["Cache-Control"] = "private, no-store"  # figures not yet approved: never kept by a shared cache
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
