@@ -28,7 +28,7 @@ line it would not show.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.db import models
@@ -376,9 +376,8 @@ def count_by_status(assessments: Iterable[Assessment | Status]) -> dict[Status, 
     return counts
 
 
-# ---- the next plan's targets (docs/design.md, "Setting the next plan's targets") ----------------
 
-HUNDRED = Decimal(100)
+# ---- the next plan's targets (docs/design.md, "Setting the next plan's targets") ----------------
 
 
 class Rule(models.TextChoices):
@@ -388,113 +387,92 @@ class Rule(models.TextChoices):
 
 
 NO_PROPOSAL = _("The old plan set no numeric target and there is nothing to compute from: the administrator decides this target.")
+WORDS = {  # (rule, cumulative basis): the rule in words; (rule, None): why it is not offered
+    (Rule.TREND, False): _("Least-squares trend of the yearly figures of %(first)s–%(last)s (%(reported)s years), read at %(new_last)s."),
+    (Rule.TREND, True): _("Least-squares trend of the yearly figures of %(first)s–%(last)s (%(reported)s years), summed over %(new_first)s–%(new_last)s."),
+    (Rule.TREND, None): _("No trend: fewer than two years reported."),
+    (Rule.GROWTH, False): _("Average yearly growth of %(rate)s from the %(base)s baseline to %(last)s, carried on to %(new_last)s."),
+    (Rule.GROWTH, True): _("Average yearly growth of %(rate)s from the %(base)s baseline to %(last)s, carried on over %(new_first)s–%(new_last)s and summed."),
+    (Rule.GROWTH, None): _("No average growth: it needs a baseline above 0 (not 0, “—” or “/”) and a reported year."),
+    (Rule.PACE, False): _("The old plan's pace: %(step)s more a year (from %(baseline)s to %(target)s over %(years)s years), continued to %(new_last)s."),
+    (Rule.PACE, True): _("The old plan's pace: %(target)s over its %(years)s years is %(step)s a year, for the %(count)s years %(new_first)s–%(new_last)s."),
+    (Rule.PACE, None): _("No pace: the old plan set no numeric target."),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """A proposed final target for the next plan: its rule, one number per part (None: not offered),
-    the text to type (``2868/2``, ``96.93%``) and the rule in words (or why it is not offered)."""
+    """A proposed final target for the next plan: its rule, one number per part (None: not offered), the text
+    to type (``2868/2``, ``96.93%``) and the rule in words (or why it is not offered)."""
 
     rule: str
     values: tuple[Decimal, ...] | None
     text: str
     words: str
 
-    @property
-    def offered(self) -> bool:
-        return self.values is not None
-
-    @property
-    def label(self) -> str:
-        return Rule(self.rule).label
+    offered = property(lambda self: self.values is not None)
+    label = property(lambda self: Rule(self.rule).label)
 
 
-def _points(spec: IndicatorSpec, values, index: int) -> dict[int, Decimal]:
-    """One part's reported figures by old plan year (未开展 as 0); a year not reported is left out."""
-    found = {}
-    for year in years(spec):
-        entry = values.get(year)
-        if entry is not None and entry.part(index) is not None:
-            found[year] = entry.part(index)
-    return found
-
-
-def _growth(spec: IndicatorSpec, points, index: int):
-    """(rate, path): the average yearly growth from the baseline to the last reported figure; None from 0 or a marker."""
-    first = spec.baseline.part(index) if spec.baseline.is_number else None
-    if not first or not points:
-        return None
-    last = max(points)
-    rate = (points[last] / first) ** (Decimal(1) / (last - spec.baseline_year)) - 1
-    return rate, lambda year: points[last] * (1 + rate) ** (year - last)
-
-
-def _pace(spec: IndicatorSpec, index: int):
-    """(step, path): the yearly step the old target asked for, continued; None without a numeric target."""
+def _rule_path(rule: Rule, spec: IndicatorSpec, points: dict[int, Decimal], index: int):
+    """(the yearly path ``rule`` gives one part, the growth rate or step its words name); None when it cannot apply."""
+    if rule == Rule.TREND:
+        line = _fit(points)  # the projection's least squares
+        return None if line is None else (line, None)
+    if rule == Rule.GROWTH:  # from the baseline to the last reported figure
+        first = spec.baseline.part(index) if spec.baseline.is_number else None
+        if not first or not points:
+            return None
+        last = max(points)
+        rate = (points[last] / first) ** (Decimal(1) / (last - spec.baseline_year)) - 1
+        return (lambda year: points[last] * (1 + rate) ** (year - last)), rate
     target = spec.target_part(index)
     if target is None:
         return None
-    if spec.basis == TargetBasis.CUMULATIVE:
+    if spec.basis == TargetBasis.CUMULATIVE:  # the target spread evenly over the old plan's years
         step = target / len(years(spec))
-        return step, lambda year: step
+        return (lambda year: step), step
     step = (target - spec.baseline_part(index)) / (spec.last_year - spec.baseline_year)
-    return step, lambda year: target + step * (year - spec.last_year)
-
-
-def _pair(numbers) -> str:
-    return format_pair(numbers[0], numbers[1] if len(numbers) > 1 else None)
+    return (lambda year: target + step * (year - spec.last_year)), step
 
 
 def target_proposals(spec: IndicatorSpec, values: Mapping[int, YearValue | None], new_first_year: int, new_last_year: int,
                      *, whole_number: tuple[bool, ...], rate: bool = False) -> list[Proposal]:
-    """Proposals for the next plan's final target from the old plan's figures, one per ``Rule``, in its order.
+    """Proposals for the next plan's final target from the old plan's figures (``values``), one per ``Rule``.
 
-    Each rule gives a yearly path, part by part: TREND the least-squares line through the reported years (as
-    ``project`` fits it), GROWTH the average yearly growth from the baseline, PACE the old target's yearly step.
-    The proposal is the path read at ``new_last_year`` — for cumulative indicators its sum over the new years —
-    never below 0, whole where ``whole_number`` says so (else two decimals), a rate never above 100.
-    A rule that cannot apply comes back with ``values`` None and the reason in words.
+    Each rule gives each part a yearly path from the reported years (a year not reported is left out,
+    未开展 is 0); the proposal is the path read at ``new_last_year`` — for cumulative indicators summed over
+    the new years — never below 0, whole where ``whole_number`` says so (else two decimals), a rate never
+    above 100.  A rule that cannot apply comes back with ``values`` None and the reason in words.
     """
     cumulative = spec.basis == TargetBasis.CUMULATIVE
     new_years = range(new_first_year, new_last_year + 1)
-    points = [_points(spec, values, index) for index in range(spec.parts)]
-    span = {"new_first": new_first_year, "new_last": new_last_year, "count": len(new_years)}
-
-    def proposal(rule, paths, words):
-        raw = [sum((path(y) for y in new_years), Decimal(0)) if cumulative else path(new_last_year) for path in paths]
+    points = [_compared_values(replace(spec, basis=TargetBasis.YEAR), values, spec.last_year, i) for i in range(spec.parts)]
+    reported = sorted(points[0]) or [None]
+    found = []
+    for rule in Rule:
+        paths = [_rule_path(rule, spec, part, index) for index, part in enumerate(points)]
+        if not all(paths):
+            found.append(Proposal(rule, None, "", str(WORDS[rule, None])))
+            continue
+        raw = [sum((path(y) for y in new_years), Decimal(0)) if cumulative else path(new_last_year) for path, _ in paths]
         whole = [whole_number[min(index, len(whole_number) - 1)] for index in range(len(raw))]
         numbers = tuple(max(v, Decimal(0)).quantize(Decimal(1) if w else CENT, rounding=ROUND_HALF_UP) for v, w in zip(raw, whole))
+        words = WORDS[rule, cumulative] % {
+            "first": reported[0], "last": reported[-1], "reported": len(points[0]), "base": spec.baseline_year,
+            "rate": percents(detail for _, detail in paths), "step": _pair([rounded(d or 0) for _, d in paths]),
+            "baseline": _pair([spec.baseline_part(i) for i in range(spec.parts)]), "target": _pair([spec.target_part(i) for i in range(spec.parts)]),
+            "years": len(years(spec)) if cumulative else spec.last_year - spec.baseline_year,
+            "new_first": new_first_year, "new_last": new_last_year, "count": len(new_years),
+        }  # fmt: skip
         if rate and numbers[0] > HUNDRED:
-            numbers = (HUNDRED,)
-            words = _("%(sentence)s %(more)s") % {"sentence": words, "more": _("A rate is at most 100.")}
-        return Proposal(rule, numbers, with_unit(numbers[0], "%") if rate else _pair(numbers), str(words))
-
-    found = []
-    lines = [_fit(part) for part in points]
-    if all(lines):
-        reported = sorted(points[0])
-        words = _("Least-squares trend of the yearly figures of %(first)s–%(last)s (%(years)s years), summed over %(new_first)s–%(new_last)s.") \
-            if cumulative else _("Least-squares trend of the yearly figures of %(first)s–%(last)s (%(years)s years), read at %(new_last)s.")
-        found.append(proposal(Rule.TREND, lines, words % {"first": reported[0], "last": reported[-1], "years": len(reported), **span}))
-    else:
-        found.append(Proposal(Rule.TREND, None, "", str(_("No trend: fewer than two years reported."))))
-    growths = [_growth(spec, part, index) for index, part in enumerate(points)]
-    if all(growths):
-        words = _("Average yearly growth of %(rate)s from the %(base)s baseline to %(last)s, carried on over %(new_first)s–%(new_last)s and summed.") \
-            if cumulative else _("Average yearly growth of %(rate)s from the %(base)s baseline to %(last)s, carried on to %(new_last)s.")
-        rates = percents(growth[0] for growth in growths)
-        found.append(proposal(Rule.GROWTH, [g[1] for g in growths], words % {"rate": rates, "base": spec.baseline_year, "last": max(points[0]), **span}))
-    else:
-        found.append(Proposal(Rule.GROWTH, None, "", str(_("No average growth: it needs a baseline above 0 (not 0, “—” or “/”) and a reported year."))))
-    paces = [_pace(spec, index) for index in range(spec.parts)]
-    if all(paces):
-        words = _("The old plan's pace: %(target)s over its %(years)s years is %(step)s a year, for the %(count)s years %(new_first)s–%(new_last)s.") \
-            if cumulative else _("The old plan's pace: %(step)s more a year (from %(baseline)s to %(target)s over %(years)s years), continued to %(new_last)s.")
-        found.append(proposal(Rule.PACE, [p[1] for p in paces], words % {
-            "step": _pair([rounded(p[0]) for p in paces]), "target": _pair([spec.target_part(i) for i in range(spec.parts)]),
-            "baseline": _pair([spec.baseline_part(i) for i in range(spec.parts)]),
-            "years": len(years(spec)) if cumulative else spec.last_year - spec.baseline_year, **span,
-        }))  # fmt: skip
-    else:
-        found.append(Proposal(Rule.PACE, None, "", str(_("No pace: the old plan set no numeric target."))))
+            numbers, words = (HUNDRED,), _("%(sentence)s %(more)s") % {"sentence": words, "more": _("A rate is at most 100.")}
+        found.append(Proposal(rule, numbers, with_unit(numbers[0], "%") if rate else _pair(numbers), str(words)))
     return found
+
+
+HUNDRED = Decimal(100)
+
+
+def _pair(numbers) -> str:
+    return format_pair(numbers[0], numbers[1] if len(numbers) > 1 else None)

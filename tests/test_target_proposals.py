@@ -15,7 +15,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from indicators import plans
-from indicators.models import Indicator, PlanStatus, User
+from indicators.models import Actual, Indicator, PlanStatus, User
 from indicators.progress import NO_PROPOSAL, IndicatorSpec, Rule, YearValue, target_proposals
 from indicators.values import parse_printed as P
 from tests.sizing import grow_plan
@@ -195,8 +195,9 @@ def test_one_save_sets_every_chosen_row_or_none(client, next_plan, administrator
     record = first.history.latest()
     assert record.history_user == administrator and record.history_change_reason == "target set"
     assert slash.history.latest().history_change_reason == "“/” confirmed"
-    page = client.get(url(next_plan)).content.decode()
-    assert "2026: 8起 · 2027: 9起 · 2028: 10起 · 2029: 11起 · 2030: 12起" in page  # 7 → 12 straight, whole units rounded down
+    shown = {r.indicator.order: r for r in client.get(url(next_plan)).context["rows"]}
+    assert shown[1].path == [(2026, "8起"), (2027, "9起"), (2028, "10起"), (2029, "11起"), (2030, "12起")]  # 7 → 12, whole, never above the line
+    assert shown[3].path == [] and shown[4].path == []  # “/”: no yearly path to show
 
 
 def test_a_plan_in_force_keeps_its_targets(client, next_plan, administrator):
@@ -215,6 +216,16 @@ def test_the_indicator_form_and_the_refused_publish_lead_to_the_proposals(client
     assert "2868/2" in form and "5600/10" in form
     publish = client.get(f"/admin/indicators/plan/{next_plan.pk}/publish/").content.decode()
     assert f'href="{url(next_plan)}"' in publish
+
+
+def test_a_row_with_nothing_to_compute_from_is_left_to_the_administrator_in_words(client, next_plan, demo, administrator):
+    Actual.objects.filter(indicator__plan=demo, indicator__order=3).delete()  # target “/” and now no figure
+    client.force_login(administrator)
+    rows = {r.indicator.order: r for r in client.get(url(next_plan)).context["rows"]}
+    assert rows[3].offered == [] and rows[1].offered != []
+    page = client.get(url(next_plan)).content.decode()
+    section = page[page.index(f'id="row-{rows[3].indicator.pk}"'):page.index(f'id="row-{rows[4].indicator.pk}"')]
+    assert "此项目标由管理员确定" in section and 'data-rule=' not in section and 'data-value="/"' in section
 
 
 @pytest.mark.parametrize("factor", [1, 10])
