@@ -175,6 +175,9 @@ def test_the_targets_page_and_worksheet_are_for_administrators_only(client, next
         assert client.get(f"/plans/{next_plan.pk}/targets.xlsx").status_code == 404  # a plan being set up is theirs
         assert client.get(f"/plans/{demo.pk}/targets.xlsx").status_code == 403
     assert row(next_plan, 1).target_printed == "/"
+    client.force_login(account("admin"))
+    assert client.get("/admin/indicators/plan/999999/targets/").status_code == 404
+    assert client.get("/plans/999999/targets.xlsx").status_code == 404
 
 
 def test_one_save_sets_every_chosen_row_or_none(client, next_plan, administrator):
