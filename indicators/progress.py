@@ -28,12 +28,13 @@ line it would not show.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .formatting import percents, rounded, with_unit
 from .formatting import pair as format_pair
 from .values import AS_BUSINESS, UNDECIDED, PrintedValue
 
@@ -272,16 +273,21 @@ def _compared_value(spec: IndicatorSpec, values, year: int, index: int) -> Decim
     return entry.part(index) if entry is not None else None
 
 
-def _project(points: dict[int, Decimal], last_year: int) -> Decimal | None:
-    """Least-squares line through (year, value), read at ``last_year``; never below 0."""
+def _fit(points: dict[int, Decimal]):
+    """The least-squares line through (year, value) as a function of the year, never below 0; None under two points."""
     if len(points) < 2:
         return None
     xs = [Decimal(x) for x in points]
     ys = list(points.values())
     mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sum((x - mean_x) ** 2 for x in xs)
-    fitted = mean_y + slope * (Decimal(last_year) - mean_x)
-    return max(fitted, Decimal(0)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return lambda year: max(mean_y + slope * (Decimal(year) - mean_x), Decimal(0))
+
+
+def _project(points: dict[int, Decimal], last_year: int) -> Decimal | None:
+    """Least-squares line through (year, value), read at ``last_year``; never below 0."""
+    line = _fit(points)
+    return None if line is None else line(last_year).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def completion(a: Decimal | None, b: Decimal | None, goal: Decimal | None) -> Decimal | None:
@@ -368,3 +374,105 @@ def count_by_status(assessments: Iterable[Assessment | Status]) -> dict[Status, 
     for item in assessments:
         counts[Status(getattr(item, "status", item))] += 1
     return counts
+
+
+
+# ---- the next plan's targets (docs/design.md, "Setting the next plan's targets") ----------------
+
+
+class Rule(models.TextChoices):
+    TREND = "trend", _("Trend carried on")  # 趋势外推
+    GROWTH = "growth", _("Average growth")  # 年均增长
+    PACE = "pace", _("Old target's pace")  # 原目标进度
+
+
+NO_PROPOSAL = _("The old plan set no numeric target and there is nothing to compute from: the administrator decides this target.")
+WORDS = {  # (rule, cumulative basis): the rule in words; (rule, None): why it is not offered
+    (Rule.TREND, False): _("Least-squares trend of the yearly figures of %(first)s–%(last)s (%(reported)s years), read at %(new_last)s."),
+    (Rule.TREND, True): _("Least-squares trend of the yearly figures of %(first)s–%(last)s (%(reported)s years), summed over %(new_first)s–%(new_last)s."),
+    (Rule.TREND, None): _("No trend: fewer than two years reported."),
+    (Rule.GROWTH, False): _("Average yearly growth of %(rate)s from the %(base)s baseline to %(last)s, carried on to %(new_last)s."),
+    (Rule.GROWTH, True): _("Average yearly growth of %(rate)s from the %(base)s baseline to %(last)s, carried on over %(new_first)s–%(new_last)s and summed."),
+    (Rule.GROWTH, None): _("No average growth: it needs a baseline above 0 (not 0, “—” or “/”) and a reported year."),
+    (Rule.PACE, False): _("The old plan's pace: %(step)s more a year (from %(baseline)s to %(target)s over %(years)s years), continued to %(new_last)s."),
+    (Rule.PACE, True): _("The old plan's pace: %(target)s over its %(years)s years is %(step)s a year, for the %(count)s years %(new_first)s–%(new_last)s."),
+    (Rule.PACE, None): _("No pace: the old plan set no numeric target."),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposed final target for the next plan: its rule, one number per part (None: not offered), the text
+    to type (``2868/2``, ``96.93%``) and the rule in words (or why it is not offered)."""
+
+    rule: str
+    values: tuple[Decimal, ...] | None
+    text: str
+    words: str
+
+    offered = property(lambda self: self.values is not None)
+    label = property(lambda self: Rule(self.rule).label)
+
+
+def _rule_path(rule: Rule, spec: IndicatorSpec, points: dict[int, Decimal], index: int):
+    """(the yearly path ``rule`` gives one part, the growth rate or step its words name); None when it cannot apply."""
+    if rule == Rule.TREND:
+        line = _fit(points)  # the projection's least squares
+        return None if line is None else (line, None)
+    if rule == Rule.GROWTH:  # from the baseline to the last reported figure
+        first = spec.baseline.part(index) if spec.baseline.is_number else None
+        if not first or not points:
+            return None
+        last = max(points)
+        rate = (points[last] / first) ** (Decimal(1) / (last - spec.baseline_year)) - 1
+        return (lambda year: points[last] * (1 + rate) ** (year - last)), rate
+    target = spec.target_part(index)
+    if target is None:
+        return None
+    if spec.basis == TargetBasis.CUMULATIVE:  # the target spread evenly over the old plan's years
+        step = target / len(years(spec))
+        return (lambda year: step), step
+    step = (target - spec.baseline_part(index)) / (spec.last_year - spec.baseline_year)
+    return (lambda year: target + step * (year - spec.last_year)), step
+
+
+def target_proposals(spec: IndicatorSpec, values: Mapping[int, YearValue | None], new_first_year: int, new_last_year: int,
+                     *, whole_number: tuple[bool, ...], rate: bool = False) -> list[Proposal]:
+    """Proposals for the next plan's final target from the old plan's figures (``values``), one per ``Rule``.
+
+    Each rule gives each part a yearly path from the reported years (a year not reported is left out,
+    未开展 is 0); the proposal is the path read at ``new_last_year`` — for cumulative indicators summed over
+    the new years — never below 0, whole where ``whole_number`` says so (else two decimals), a rate never
+    above 100.  A rule that cannot apply comes back with ``values`` None and the reason in words.
+    """
+    cumulative = spec.basis == TargetBasis.CUMULATIVE
+    new_years = range(new_first_year, new_last_year + 1)
+    points = [_compared_values(replace(spec, basis=TargetBasis.YEAR), values, spec.last_year, i) for i in range(spec.parts)]
+    reported = sorted(points[0]) or [None]
+    found = []
+    for rule in Rule:
+        paths = [_rule_path(rule, spec, part, index) for index, part in enumerate(points)]
+        if not all(paths):
+            found.append(Proposal(rule, None, "", str(WORDS[rule, None])))
+            continue
+        raw = [sum((path(y) for y in new_years), Decimal(0)) if cumulative else path(new_last_year) for path, _ in paths]
+        whole = [whole_number[min(index, len(whole_number) - 1)] for index in range(len(raw))]
+        numbers = tuple(max(v, Decimal(0)).quantize(Decimal(1) if w else CENT, rounding=ROUND_HALF_UP) for v, w in zip(raw, whole))
+        words = WORDS[rule, cumulative] % {
+            "first": reported[0], "last": reported[-1], "reported": len(points[0]), "base": spec.baseline_year,
+            "rate": percents(detail for _, detail in paths), "step": _pair([rounded(d or 0) for _, d in paths]),
+            "baseline": _pair([spec.baseline_part(i) for i in range(spec.parts)]), "target": _pair([spec.target_part(i) for i in range(spec.parts)]),
+            "years": len(years(spec)) if cumulative else spec.last_year - spec.baseline_year,
+            "new_first": new_first_year, "new_last": new_last_year, "count": len(new_years),
+        }  # fmt: skip
+        if rate and numbers[0] > HUNDRED:
+            numbers, words = (HUNDRED,), _("%(sentence)s %(more)s") % {"sentence": words, "more": _("A rate is at most 100.")}
+        found.append(Proposal(rule, numbers, with_unit(numbers[0], "%") if rate else _pair(numbers), str(words)))
+    return found
+
+
+HUNDRED = Decimal(100)
+
+
+def _pair(numbers) -> str:
+    return format_pair(numbers[0], numbers[1] if len(numbers) > 1 else None)

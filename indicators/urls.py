@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.views import dashboards, drafts, evidence, exports, health, imports, season
+from indicators.views import dashboards, drafts, evidence, exports, health, imports, season, targets
 
 # The "year" and "id" converters are registered in IndicatorsConfig.ready (the admin uses them too).
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("departments/<str:code>/", dashboards.department, name="department"),
     path("indicators/<id:pk>/", dashboards.indicator, name="indicator"),
     path("plans/<id:pk>/final/", dashboards.final_assessment_page, name="final_assessment"),
+    path("plans/<id:pk>/targets.xlsx", targets.target_proposals_xlsx, name="target_proposals_xlsx"),
     path("evidence/<id:pk>/", evidence.evidence_download, name="evidence_download"),
     path("export/<year:year>.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("export/<year:year>-brief.docx", exports.export_brief, name="export_brief"),

@@ -56,6 +56,8 @@ MATRIX = [
     ("/admin/indicators/indicator/add/", [LOGIN, 403, 403, 403, 403, 200]),
     ("/admin/indicators/plan/", [LOGIN, 200, 200, 200, 200, 200]),
     ("/admin/indicators/plan/add/", [LOGIN, 403, 403, 403, 403, 200]),
+    ("/admin/indicators/plan/{plan}/targets/", [LOGIN, 403, 403, 403, 403, 200]),
+    ("/plans/{plan}/targets.xlsx", [LOGIN, 403, 403, 403, 403, 200]),
     ("/admin/indicators/department/", [LOGIN, 200, 200, 200, 200, 200]),
     ("/admin/indicators/department/add/", [LOGIN, 403, 403, 403, 403, 200]),
     ("/admin/indicators/user/", [LOGIN, 403, 403, 403, 403, 200]),

@@ -30,6 +30,7 @@ CHANGE_REASONS = {
     "closed": _("closed"),
     "rolled over": _("rolled over"),
     "“/” confirmed": _("target “/” confirmed"),
+    "target set": _("target set on the targets page"),
 }
 
 

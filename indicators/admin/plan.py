@@ -11,6 +11,7 @@ from indicators.admin.base import ReadOnlyHistoryAdmin
 from indicators.admin.forms import number_text
 from indicators.admin.plan_life import PlanLifeMixin
 from indicators.admin.plan_table import PlanTableMixin
+from indicators.admin.plan_targets import PlanTargetsMixin, target_context
 from indicators.models import CooperatingDepartment, Department, Indicator, Plan, ReportingDeadline, YearlyTarget
 from indicators.permissions import READ_ALL, can
 
@@ -41,7 +42,7 @@ class ReportingDeadlineInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(PlanTableMixin, PlanLifeMixin, ReadOnlyHistoryAdmin):
+class PlanAdmin(PlanTargetsMixin, PlanTableMixin, PlanLifeMixin, ReadOnlyHistoryAdmin):
     form = PlanForm
     list_display = ["code", "title", "status", "issue_date", "baseline_year", "first_year", "last_year"]
     list_filter = ["status"]
@@ -115,6 +116,12 @@ class IndicatorAdmin(ReadOnlyHistoryAdmin):
     ]
     raw_id_fields = ["predecessor"]
     actions = ["confirm_undecided_targets"]
+    change_form_template = "admin/indicators/indicator/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # An indicator rolled over from an earlier plan shows its predecessor's figures and the proposals for its target.
+        extra = target_context(request, self.get_object(request, object_id))
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
     @admin.action(description=_("Confirm “/” as the target of the selected indicators still to be set"), permissions=["change"])
     def confirm_undecided_targets(self, request, queryset):

@@ -1,0 +1,137 @@
+"""The 目标测算表: the next plan's targets for the planning meeting (docs/design.md, "Setting the next plan's targets").
+
+One row per indicator of the new plan, from ``indicators.targets.target_rows`` (what the admin's targets page
+shows): the predecessor's baseline, each old year's published figure (（待审核） when not approved yet), its final
+value, verdict and target; the three proposals and their rules in words; the target chosen, if any; and an
+empty column for the meeting's remarks (会议意见).  A4 landscape, one page wide, the header on every page, the
+title naming both plans.  openpyxl's public API only: named styles assigned by name, ``merge_cells``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.utils import translation
+from openpyxl import Workbook
+from openpyxl.styles import NamedStyle
+from openpyxl.utils import get_column_letter
+
+from indicators.excel.base import BaseExporter
+# The sheet helpers, all from one place (indicators/excel/xlsx.py).
+from indicators.excel.xlsx import (
+    BOLD_FONT, BODY_FONT, BORDER, FORMULA_PREFIXES, HEADER_FILL, LINE_HEIGHT, MAX_ROW_HEIGHT, SMALL_FONT, TITLE_FONT,
+    WRAP_CENTER, WRAP_LEFT, fit_width, print_setup, set_widths, wrapped_lines,
+)  # fmt: skip
+from indicators.progress import NO_PROPOSAL, Rule
+from indicators.targets import TargetRow, target_rows
+from indicators.text import clean_text
+
+SHEET = "目标测算"
+HEADER_ROW = 3
+PLAIN_NUMBER = re.compile(r"[0-9]{1,14}(\.[0-9]{1,4})?")
+STYLES = {  # name: (font, alignment, border, fill)
+    "目标测算-标题": (TITLE_FONT, WRAP_CENTER, None, None),
+    "目标测算-说明": (SMALL_FONT, WRAP_LEFT, None, None),
+    "目标测算-表头": (BOLD_FONT, WRAP_CENTER, BORDER, HEADER_FILL),
+    "目标测算-文字": (BODY_FONT, WRAP_LEFT, BORDER, None),
+    "目标测算-居中": (BODY_FONT, WRAP_CENTER, BORDER, None),
+}
+
+
+class TargetProposalsWorkbook(BaseExporter):
+    identifier = "target_proposals"
+    verbose_name = "目标测算表"
+    ascii_stem = "target-proposals"
+
+    def __init__(self, plan, user=None):
+        self.plan = plan
+        with translation.override("zh-hans"):  # a document for the meeting: Chinese whatever the request's language
+            self.rows: list[TargetRow] = target_rows(plan, user)
+        self.old = next((row.previous.indicator.plan for row in self.rows if row.previous), None)
+
+    def get_filename(self) -> str:
+        return f"目标测算表_{self.plan.code}.xlsx"
+
+    def title(self) -> str:
+        plan, old = self.plan, self.old
+        source = f"（依据{old.code}《{old.title}》{old.first_year}—{old.last_year}年数据测算）" if old else ""
+        return f"{plan.code}《{plan.title}》{plan.last_year}年目标测算表{source}"
+
+    def headers(self) -> list[str]:
+        old = self.old
+        history = [f"{old.baseline_year}年基础值", *[f"{year}年" for year in old.years], "终期值", "评估结论", f"{old.last_year}年目标值"] if old else []
+        rules = [str(rule.label) for rule in Rule]  # 趋势外推 · 年均增长 · 原目标进度
+        return ["序号", "指标内容", "牵头部门", *history, *rules, "测算说明", f"选定的{self.plan.last_year}年目标值", "会议意见"]
+
+    def line(self, row: TargetRow) -> list[str]:
+        indicator, old = row.indicator, row.previous
+        history = []
+        if self.old is not None:
+            cells = [old.cells.get(year) if old else None for year in self.old.years]
+            figures = [(cell.text + ("（待审核）" if cell.pending else "")) if cell and cell.reported else "" for cell in cells]
+            verdict = str(old.verdict.verdict.label) if old else ""
+            history = [old.indicator.baseline_printed if old else "", *figures, (old.final_text or "未填报") if old else "", verdict,
+                       old.target_text if old else ""]  # fmt: skip
+        words = "\n".join(f"{p.label}：{p.words}" for p in row.proposals) if row.offered else (str(NO_PROPOSAL) if old else "")
+        proposals = [p.text if p.offered else "—" for p in row.proposals] or ["—"] * len(Rule)
+        chosen = "" if indicator.target_pending else indicator.target_printed
+        return [str(indicator.order), indicator.name, indicator.lead_department.name, *history, *proposals, words, chosen, ""]
+
+    def write(self, handle) -> None:
+        with translation.override("zh-hans"):
+            book = self.workbook()
+        book.save(handle)
+
+    def workbook(self) -> Workbook:
+        book = Workbook()
+        for name, (font, alignment, border, fill) in STYLES.items():
+            style = NamedStyle(name=name, font=font, alignment=alignment)
+            if border is not None:
+                style.border = border
+            if fill is not None:
+                style.fill = fill
+            book.add_named_style(style)
+        ws = book.active
+        ws.title = SHEET
+        headers = self.headers()
+        lines = [self.line(row) for row in self.rows]
+        widths = [self.width(index, header, [line[index] for line in lines]) for index, header in enumerate(headers)]
+        set_widths(ws, widths)
+        last = get_column_letter(len(headers))
+        info = ("测算值仅供参考，由会议确定目标；各项规则见“测算说明”。往期数据仅计已提交和已审核的数据，标“（待审核）”的尚未审核。"
+                "趋势外推：往期各年数值的最小二乘趋势；年均增长：从基础值到最近一年数值的年均增长率；原目标进度：原方案每年的目标增幅。"
+                "件、个、家等取整数，金额和比率保留两位小数，比率不超过100%；累计口径的指标为新方案期累计值；成对指标逐项测算。")  # fmt: skip
+        for row, (text, style) in enumerate([(self.title(), "目标测算-标题"), (info, "目标测算-说明")], start=1):
+            self.put(ws, row, 1, text, style)
+            ws.merge_cells(f"A{row}:{last}{row}")
+            ws.row_dimensions[row].height = self.height([text], [sum(widths)], minimum=2 if row == 1 else 1)
+        for row, texts in enumerate([headers, *lines], start=HEADER_ROW):
+            for column, text in enumerate(texts, start=1):
+                style = "目标测算-表头" if row == HEADER_ROW else "目标测算-文字" if column in (2, 3, len(headers) - 2) else "目标测算-居中"
+                self.put(ws, row, column, text, style)
+            ws.row_dimensions[row].height = self.height(texts, widths)
+        print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", freeze=f"C{HEADER_ROW + 1}")
+        return book
+
+    @staticmethod
+    def width(index: int, header: str, texts: list[str]) -> float:
+        fixed = {"测算说明": 40.0, "会议意见": 18.0}  # long sentences wrap; the remarks are written by hand
+        if header in fixed:
+            return fixed[header]
+        return fit_width(texts, minimum=5 if index == 0 else 7, maximum={1: 20, 2: 14}.get(index, 10), header=header)
+
+    @staticmethod
+    def height(texts, widths, minimum: int = 1) -> float:
+        # LibreOffice's CJK font is a little wider than 宋体: measure a column two units narrower, and pad the row.
+        lines = max([minimum, *(wrapped_lines(text, width - 2) for text, width in zip(texts, widths) if text)])
+        return min(lines * LINE_HEIGHT + 8, MAX_ROW_HEIGHT)
+
+    @staticmethod
+    def put(ws, row: int, column: int, text: str, style: str) -> None:
+        """A cell with its named style: a plain number as a number, any other text as text (never a formula)."""
+        text = clean_text(text)
+        cell = ws.cell(row=row, column=column, value=Decimal(text) if PLAIN_NUMBER.fullmatch(text) else text)
+        if isinstance(cell.value, str) and text.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"
+        cell.style = style
