@@ -26,11 +26,12 @@ def verdict_of(row: IndicatorRow) -> FinalVerdict:
     return final_verdict(row.spec, {year: actual.year_value for year, actual in row.figures.items()})
 
 
-def _numbers(numbers) -> str:
-    """Parts as a pair is printed (“5000/8”); "" when no part has a number."""
+def _numbers(numbers, rate: bool = False) -> str:
+    """Parts as a pair is printed (“5000/8”), a rate with its ``%``; "" when no part has a number."""
     if all(number is None for number in numbers):
         return ""
-    return formatting.PAIR.join(formatting.NONE if number is None else formatting.number(number) for number in numbers)
+    shown = (formatting.NONE if number is None else formatting.number(number) + ("%" if rate else "") for number in numbers)
+    return formatting.PAIR.join(shown)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class FinalRow:
     @property
     def final_text(self) -> str:
         """The final value: the last year's figure, the plan-period total for cumulative ones; "" when missing."""
-        return _numbers([part.final_value for part in self.verdict.parts])
+        return _numbers([part.final_value for part in self.verdict.parts], self.rate)
 
     @property
     def has_total(self) -> bool:
@@ -73,7 +74,11 @@ class FinalRow:
     @property
     def target_text(self) -> str:
         """The target the verdict compares with (the printed one, or the last year's set by an administrator)."""
-        return _numbers([part.target for part in self.verdict.parts]) or self.indicator.target_printed
+        return _numbers([part.target for part in self.verdict.parts], self.rate) or self.indicator.target_printed
+
+    @property
+    def rate(self) -> bool:
+        return self.indicator.unit == "%"
 
     @property
     def shares(self) -> list[Decimal | None]:

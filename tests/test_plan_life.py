@@ -214,7 +214,7 @@ def test_a_rollover_copies_the_table_and_carries_the_baselines(plan, administrat
     unreported = set(new.indicators.filter(baseline_unreported=True).values_list("order", flat=True))
     assert 9 in unreported and 4 not in unreported and 1 not in unreported and 20 not in unreported
     finals = {item.indicator.order: item.final_text for item in final_assessment(plan).rows}
-    assert [finals[order] for order in (1, 2, 4, 19, 23)] == ["7", "95.9", "3", "5600/10", "2"]  # the same figures
+    assert [finals[order] for order in (1, 2, 4, 19, 23)] == ["7", "95.9%", "3", "5600/10", "2"]  # the same figures
     for old in plan.indicators.all():
         copy = new.indicators.get(order=old.order)
         assert copy.predecessor_id == old.pk and copy.target_printed == "/" and copy.target_pending

@@ -28,7 +28,7 @@ def final_cell(item: FinalRow, numbers, shown: str) -> Cell:
     if not shown:
         return BLANK
     if len(numbers) == 1:
-        return Cell(numbers[0], number_style(rate=item.indicator.unit == "%"), shown + ("%" if item.indicator.unit == "%" else ""))
+        return Cell(numbers[0], number_style(rate=item.rate), shown)  # a rate's text carries its ``%`` already
     return text(shown)
 
 
@@ -42,7 +42,7 @@ def line(item: FinalRow, years) -> list[Cell]:
         *[year_cell(item.row, year) for year in years],
         final_cell(item, [part.final_value for part in parts], item.final_text) if item.final_text else text(str(Verdict.MISSING.label)),
         final_cell(item, [part.period_total for part in parts], item.total_text),
-        text(item.target_text + ("%" if indicator.unit == "%" and any(part.target is not None for part in parts) else "")),
+        text(item.target_text),
         completion_cell(item.shares),
         Cell(str(verdict.label), f"status {VERDICT_STATUS[verdict]}", str(verdict.label)),
     ]

@@ -13,45 +13,31 @@ import re
 from decimal import Decimal
 
 from django.utils import translation
-from openpyxl import Workbook
-from openpyxl.styles import NamedStyle
-from openpyxl.utils import get_column_letter
 
-from indicators.excel.base import BaseExporter
-# The sheet helpers, all from one place (indicators/excel/xlsx.py).
-from indicators.excel.xlsx import (
-    BOLD_FONT, BODY_FONT, BORDER, FORMULA_PREFIXES, HEADER_FILL, LINE_HEIGHT, MAX_ROW_HEIGHT, SMALL_FONT, TITLE_FONT,
-    WRAP_CENTER, WRAP_LEFT, fit_width, print_setup, set_widths, wrapped_lines,
-)  # fmt: skip
+from indicators.downloads import Download
+from indicators.excel import styles
 from indicators.progress import NO_PROPOSAL, Rule
 from indicators.targets import TargetRow, target_rows
-from indicators.text import clean_text
 
 SHEET = "目标测算"
+PLAIN_NUMBER = re.compile(r"[0-9]{1,14}(\.[0-9]{1,4})?")  # written as a number: it can be summed and compared
 HEADER_ROW = 3
-PLAIN_NUMBER = re.compile(r"[0-9]{1,14}(\.[0-9]{1,4})?")
-STYLES = {  # name: (font, alignment, border, fill)
-    "目标测算-标题": (TITLE_FONT, WRAP_CENTER, None, None),
-    "目标测算-说明": (SMALL_FONT, WRAP_LEFT, None, None),
-    "目标测算-表头": (BOLD_FONT, WRAP_CENTER, BORDER, HEADER_FILL),
-    "目标测算-文字": (BODY_FONT, WRAP_LEFT, BORDER, None),
-    "目标测算-居中": (BODY_FONT, WRAP_CENTER, BORDER, None),
-}
+INFO = (
+    "测算值仅供参考，由会议确定目标；各项规则见“测算说明”。往期数据仅计已提交和已审核的数据，标“（待审核）”的尚未审核。"
+    "趋势外推：往期各年数值的最小二乘趋势；年均增长：从基础值到最近一年数值的年均增长率；原目标进度：原方案每年的目标增幅。"
+    "件、个、家等取整数，金额和比率保留两位小数，比率不超过100%；累计口径的指标为新方案期累计值；成对指标逐项测算。"
+)
 
 
-class TargetProposalsWorkbook(BaseExporter):
-    identifier = "target_proposals"
-    verbose_name = "目标测算表"
-    ascii_stem = "target-proposals"
+class TargetProposalsWorkbook(Download):
+    ascii_filename = "target-proposals.xlsx"
 
     def __init__(self, plan, user=None):
         self.plan = plan
+        self.filename = f"目标测算表_{plan.code}.xlsx"
         with translation.override("zh-hans"):  # a document for the meeting: Chinese whatever the request's language
             self.rows: list[TargetRow] = target_rows(plan, user)
         self.old = next((row.previous.indicator.plan for row in self.rows if row.previous), None)
-
-    def get_filename(self) -> str:
-        return f"目标测算表_{self.plan.code}.xlsx"
 
     def title(self) -> str:
         plan, old = self.plan, self.old
@@ -78,60 +64,30 @@ class TargetProposalsWorkbook(BaseExporter):
         chosen = "" if indicator.target_pending else indicator.target_printed
         return [str(indicator.order), indicator.name, indicator.lead_department.name, *history, *proposals, words, chosen, ""]
 
-    def write(self, handle) -> None:
+    def build(self):
         with translation.override("zh-hans"):
-            book = self.workbook()
-        book.save(handle)
-
-    def workbook(self) -> Workbook:
-        book = Workbook()
-        for name, (font, alignment, border, fill) in STYLES.items():
-            style = NamedStyle(name=name, font=font, alignment=alignment)
-            if border is not None:
-                style.border = border
-            if fill is not None:
-                style.fill = fill
-            book.add_named_style(style)
-        ws = book.active
-        ws.title = SHEET
-        headers = self.headers()
-        lines = [self.line(row) for row in self.rows]
-        widths = [self.width(index, header, [line[index] for line in lines]) for index, header in enumerate(headers)]
-        set_widths(ws, widths)
-        last = get_column_letter(len(headers))
-        info = ("测算值仅供参考，由会议确定目标；各项规则见“测算说明”。往期数据仅计已提交和已审核的数据，标“（待审核）”的尚未审核。"
-                "趋势外推：往期各年数值的最小二乘趋势；年均增长：从基础值到最近一年数值的年均增长率；原目标进度：原方案每年的目标增幅。"
-                "件、个、家等取整数，金额和比率保留两位小数，比率不超过100%；累计口径的指标为新方案期累计值；成对指标逐项测算。")  # fmt: skip
-        for row, (text, style) in enumerate([(self.title(), "目标测算-标题"), (info, "目标测算-说明")], start=1):
-            self.put(ws, row, 1, text, style)
-            ws.merge_cells(f"A{row}:{last}{row}")
-            ws.row_dimensions[row].height = self.height([text], [sum(widths)], minimum=2 if row == 1 else 1)
-        for row, texts in enumerate([headers, *lines], start=HEADER_ROW):
-            for column, text in enumerate(texts, start=1):
-                style = "目标测算-表头" if row == HEADER_ROW else "目标测算-文字" if column in (2, 3, len(headers) - 2) else "目标测算-居中"
-                self.put(ws, row, column, text, style)
-            ws.row_dimensions[row].height = self.height(texts, widths)
-        print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", freeze=f"C{HEADER_ROW + 1}")
-        return book
+            workbook = styles.new_workbook()
+            ws = workbook.create_sheet(SHEET)
+            headers = self.headers()
+            lines = [self.line(row) for row in self.rows]
+            widths = [self.width(index, header, [line[index] for line in lines]) for index, header in enumerate(headers)]
+            styles.set_widths(ws, widths)
+            row = styles.put_line(ws, 1, self.title(), widths, "title")
+            row = styles.put_line(ws, row, INFO, widths, "info")
+            left = {2, 3, len(headers) - 2}  # 指标内容, 牵头部门, 测算说明
+            row = styles.put_row(ws, row, [(text, "header") for text in headers], height=styles.row_height(headers, widths))
+            for line in lines:
+                cells = [
+                    (Decimal(text) if PLAIN_NUMBER.fullmatch(text) else text, "text" if column in left else "centre")
+                    for column, text in enumerate(line, start=1)
+                ]
+                row = styles.put_row(ws, row, cells, height=styles.row_height(line, [w - 2 for w in widths], minimum=1) + 5)
+            styles.print_setup(ws, header_row=HEADER_ROW, freeze=f"C{HEADER_ROW + 1}")
+        return workbook
 
     @staticmethod
     def width(index: int, header: str, texts: list[str]) -> float:
         fixed = {"测算说明": 40.0, "会议意见": 18.0}  # long sentences wrap; the remarks are written by hand
         if header in fixed:
             return fixed[header]
-        return fit_width(texts, minimum=5 if index == 0 else 7, maximum={1: 20, 2: 14}.get(index, 10), header=header)
-
-    @staticmethod
-    def height(texts, widths, minimum: int = 1) -> float:
-        # LibreOffice's CJK font is a little wider than 宋体: measure a column two units narrower, and pad the row.
-        lines = max([minimum, *(wrapped_lines(text, width - 2) for text, width in zip(texts, widths) if text)])
-        return min(lines * LINE_HEIGHT + 8, MAX_ROW_HEIGHT)
-
-    @staticmethod
-    def put(ws, row: int, column: int, text: str, style: str) -> None:
-        """A cell with its named style: a plain number as a number, any other text as text (never a formula)."""
-        text = clean_text(text)
-        cell = ws.cell(row=row, column=column, value=Decimal(text) if PLAIN_NUMBER.fullmatch(text) else text)
-        if isinstance(cell.value, str) and text.startswith(FORMULA_PREFIXES):
-            cell.data_type = "s"
-        cell.style = style
+        return styles.fit_width(texts, minimum=5 if index == 0 else 7, maximum={1: 20, 2: 14}.get(index, 10), header=header)
