@@ -1,12 +1,10 @@
 """In-process measurements: one size, one throwaway database (run by ``run.py`` in a subprocess).
 
-Builds the data (the plan fixture + demo actuals, grown to the size with
-``indicators.sizing.grow_plan``), then times each page with Django's test
-client after a warm-up and counts its SQL queries.  The quick pages are timed in
-turn, one request each per round (``measure_in_turn``): on a shared machine a slow
-spell then falls on all of them alike, so their medians can be compared (the
-overview against /healthz); the export, the import and the "cold" pages (the first
-request after a reporter's save, ``FigureWrite``) are timed one page after the other.
+Builds the data (the plan fixture and the demo figures, grown to the size with ``tests.sizing.grow_plan``),
+then times each page with Django's test client and counts its SQL queries.  Every page is measured
+"cold", as a reporting season sees it: a reporter saves a figure through the workflow (untimed) before
+each timed request.  The pages are timed in turn, one request each per round, so that a slow spell on a
+shared machine falls on all of them alike; the files, the imports and the roll-over one after the other.
 """
 
 from __future__ import annotations
@@ -91,12 +89,14 @@ def measure(request, requests: int, prepare=None) -> dict:
     return _summary(times, queries)
 
 
-def measure_in_turn(pages: dict, requests: int) -> dict:
-    """Each of ``pages`` (name -> request()) after a warm-up, its queries, then ``requests`` rounds of one request each."""
+def measure_in_turn(pages: dict, requests: int, before) -> dict:
+    """Each of ``pages`` (name -> request()) after a warm-up, its queries, then ``requests`` rounds of one
+    request each, ``before()`` (untimed) before every timed request."""
     queries = {}
     for name, request in pages.items():
         for _ in range(WARMUP):
             _check(request())
+        before()
         reset_queries()
         with CaptureQueriesContext(connection) as captured:
             _check(request())
@@ -104,6 +104,7 @@ def measure_in_turn(pages: dict, requests: int) -> dict:
     times = {name: [] for name in pages}
     for _ in range(requests):
         for name, request in pages.items():
+            before()
             start = time.perf_counter()
             _check(request())
             times[name].append((time.perf_counter() - start) * 1000)
@@ -287,9 +288,9 @@ class RolloverRequest:
 def run(size: str, requests: int, only: set[str] | None = None) -> dict:
     """Every page, or the names in ``only`` (``run.py --pages brief``): the data is built whole either way."""
     django.setup()
-    from indicators.models import Actual, Department, Indicator
+    from indicators import plans
+    from indicators.models import Actual, Department, Indicator, User
 
-    wanted = set(only or []) or None
     plan, importer_department = build(size)
     review_season(plan)
     leader, admin, reporter, reviewer = _client("leader"), _client("admin"), _client("staff-czj"), _client("reviewer")
@@ -301,41 +302,35 @@ def run(size: str, requests: int, only: set[str] | None = None) -> dict:
         "overview": lambda: leader.get(f"/{q}"),
         "department": lambda: leader.get(f"/departments/scjg/{q}"),
         "indicator": lambda: leader.get(f"/indicators/{indicator.pk}/{q}"),
+        "final_assessment": lambda: leader.get(f"/plans/{plan.pk}/final/"),
         "year_entry": lambda: reporter.get(f"/admin/indicators/actual/year/{YEAR}/?plan={plan.pk}"),
         "admin_changelist": lambda: admin.get("/admin/indicators/actual/"),
         "my": lambda: reporter.get("/my/"),
         "my_reviewer": lambda: reviewer.get("/my/"),
         "review_desk": lambda: reviewer.get(f"/review/{YEAR - 1}/?plan={plan.pk}"),
     }
-    export = lambda: leader.get(f"/export/{YEAR}.xlsx?plan={plan.pk}")  # noqa: E731
-    brief = lambda: leader.get(f"/export/{YEAR}-brief.docx?plan={plan.pk}")  # noqa: E731
-    results = {
-        "_data": {
-            "indicators": plan.indicators.count(),
-            "actuals": Actual.objects.count(),
-            "departments": Department.objects.count(),
-        }
-    }
+    results = {"_data": {
+        "indicators": plan.indicators.count(), "actuals": Actual.objects.count(), "departments": Department.objects.count(),
+    }}  # fmt: skip
+
     def wanted(name):
         return only is None or name in only
 
+    write = FigureWrite(plan, importer_department)
     in_turn = {name: request for name, request in pages.items() if wanted(name)}
     if in_turn:
-        results.update(measure_in_turn(in_turn, requests))
+        results.update(measure_in_turn(in_turn, requests, before=write))
     if wanted("export"):
-        results["export"] = measure(lambda _arg: export(), requests)
+        results["export"] = measure(lambda _arg: leader.get(f"/export/{YEAR}.xlsx?plan={plan.pk}"), requests, prepare=write)
     if wanted("brief"):
-        results["brief"] = measure(lambda _arg: brief(), requests)
-    # "Cold": the first view after a write, as during a reporting season (a reporter's save before each request).
-    write = FigureWrite(plan, importer_department)
-    for name in ("overview", "department", "indicator"):
-        if wanted(f"{name}_uncached"):
-            results[f"{name}_uncached"] = measure(lambda _arg, request=pages[name]: request(), requests, prepare=write)
-    if wanted("final_assessment"):  # the final-assessment page of the whole plan, cold like the rows above
-        results["final_assessment"] = measure(lambda _arg: leader.get(f"/plans/{plan.pk}/final/"), requests, prepare=write)
+        results["brief"] = measure(lambda _arg: leader.get(f"/export/{YEAR}-brief.docx?plan={plan.pk}"), requests, prepare=write)
     if wanted("import"):
         results["import"] = ImportRequest(plan, importer_department).bench(requests)
-    # Last: each round adds a plan of the benchmark's size (being set up, so no page above shows it).
+    # Last: each of these adds a plan of the benchmark's size (being set up, so no page above shows it).
+    if wanted("target_proposals"):
+        new = plans.rollover(User.objects.get(username="admin"), plan, code="基准测试目标", title="基准测试下一期",
+                             first_year=plan.last_year + 1, last_year=plan.last_year + 5)  # fmt: skip
+        results["target_proposals"] = measure(lambda _arg: admin.get(f"/admin/indicators/plan/{new.pk}/targets/"), requests, prepare=write)
     if wanted("rollover"):
         results["rollover"] = RolloverRequest(plan).bench(requests)
     if wanted("plan_import"):

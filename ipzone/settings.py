@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django_tables2",
     "simple_history",
     "indicators.admin_config.AxesConfig",  # django-axes, named in Chinese in the admin
     "dbbackup",  # manage.py dbbackup / mediabackup / dbrestore / mediarestore: docs/operations-backup.md
@@ -264,8 +263,6 @@ DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "ipzone <ipzone@localhost>"
 # Where people reach the site: the links in mails are built on it.
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 
-# Tables scroll sideways inside their own wrapper on narrow screens (templates/tables/table.html).
-DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 
 LOGGING = {
     "version": 1,

@@ -44,7 +44,6 @@ MODULES = [
     "indicators/workflow/transitions.py",
     "indicators/workflow/common.py",
     "indicators/charts.py",
-    "indicators/tables.py",
     "indicators/history.py",
     "indicators/progress.py",
     "indicators/views/dashboards.py",

@@ -17,7 +17,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from indicators import charts, formatting, selection
 from indicators.final_assessment import earlier_plans, final_assessment
@@ -27,7 +26,6 @@ from indicators.permissions import READ_ALL, SEE_DRAFTS, VIEW, VIEW_EVIDENCE, ca
 from indicators.progress import STATUS_COLOURS, Status, TargetBasis
 from indicators.rows import LEAD, IndicatorRow, build_rows, department_summary, status_counts
 from indicators.selection import choose_plan, default_year, parse_page, visible_plans
-from indicators.tables import DepartmentIndicatorTable, FinalAssessmentTable
 from indicators.verdicts import VERDICT_ORDER, VERDICT_STATUS, mostly_share
 from indicators.views.drafts import drafts_shown
 
@@ -55,11 +53,33 @@ def _context(request, plans, plan, year, notice):
     }
 
 
-def paginate(request, table):
-    """Sorted by ``?sort=`` and paged at ``TABLE_PER_PAGE`` rows (never ``?per_page=``); a page past the end is the last."""
-    RequestConfig(request, paginate=False).configure(table)
-    last = max(1, -(-len(table.rows) // TABLE_PER_PAGE))
-    table.paginate(page=min(parse_page(request.GET.get("page")), last), per_page=TABLE_PER_PAGE)
+# The department table's sortable columns (``?sort=name``, ``?sort=-status``); a year's column is ``y2024``.
+SORTS = {
+    "order": lambda row: row.indicator.order,
+    "name": lambda row: row.indicator.name,
+    "role": lambda row: row.role != LEAD,
+    "completion": lambda row: row.completion_sort,
+    "status": lambda row: row.status_rank,
+}
+
+
+def sort_rows(rows: list[IndicatorRow], wanted: str, years) -> list[IndicatorRow]:
+    """``rows`` sorted as ``?sort=`` asks (a ``-`` first for descending), table order for anything else."""
+    name = wanted.removeprefix("-")
+    key = SORTS.get(name)
+    if key is None and name[1:].isdigit() and int(name[1:]) in years:
+        key = lambda row, year=int(name[1:]): row.cells[year].sort_value  # noqa: E731
+    return sorted(rows, key=key, reverse=wanted.startswith("-")) if key else rows
+
+
+def columns(plan, year) -> list[tuple[str, str]]:
+    """The department table's headers: (sort key or "", the header)."""
+    return [
+        ("order", _("No.")), ("name", _("Indicator")), ("role", _("Role")), ("", _("%(year)s baseline") % {"year": plan.baseline_year}),
+        *[(f"y{y}", _("%(year)s actual") % {"year": y}) for y in plan.years if y <= year],
+        ("", _("%(year)s yearly target") % {"year": year}), ("", _("%(year)s target") % {"year": plan.last_year}),
+        ("", _("Completion of the year's target")), ("completion", _("Completion of the final target")), ("status", _("Status")),
+    ]  # fmt: skip
 
 
 def _plan_and_year(request):
@@ -150,9 +170,9 @@ def department(request, code):
     rows = build_rows(plan, year, readers_figures(request), department=department)
     lead_rows = [row for row in rows if row.role == LEAD]
     summary = next(iter(department_summary(plan, year, lead_rows)), None)
-    table = DepartmentIndicatorTable(rows, plan=plan, year=year)
-    paginate(request, table)
-    shown = [bound.record for bound in table.page.object_list]
+    sort = request.GET.get("sort", "")
+    page = Paginator(sort_rows(rows, sort, plan.years), TABLE_PER_PAGE).get_page(parse_page(request.GET.get("page")))
+    shown = list(page.object_list)
     context = _context(request, plans, plan, year, notice)
     context.update(
         department=department,
@@ -161,7 +181,11 @@ def department(request, code):
         total=len(rows),
         summary=summary,
         counts=status_counts(lead_rows),
-        table=table,
+        page=page if page.paginator.num_pages > 1 else None,
+        shown=shown,
+        shown_years=[y for y in plan.years if y <= year],
+        columns=columns(plan, year),
+        sort=sort,
         status_chart=charts.department_statuses(summary),
         completion_chart=charts.completion_by_indicator(sorted(shown, key=lambda row: (row.role != LEAD, row.indicator.order))),
     )
@@ -224,8 +248,7 @@ def final_assessment_page(request, pk):
     if not can(request.user, VIEW, plan):
         raise Http404
     assessment = final_assessment(plan)
-    table = FinalAssessmentTable(assessment.rows, plan=plan)
-    paginate(request, table)
+    page = Paginator(assessment.rows, TABLE_PER_PAGE).get_page(parse_page(request.GET.get("page")))
     summary = assessment.summary
     colours = {verdict: STATUS_COLOURS[Status(VERDICT_STATUS[verdict])] for verdict in VERDICT_ORDER}
     context = {
@@ -239,6 +262,7 @@ def final_assessment_page(request, pk):
             {"entry": entry, "counts": [entry.summary.counts[verdict] for verdict in VERDICT_ORDER]} for entry in assessment.departments
         ],
         "mostly_share": formatting.percent(mostly_share()),
-        "table": table,
+        "items": page.object_list,
+        "page": page if page.paginator.num_pages > 1 else None,
     }
     return render(request, "dashboards/final.html", context)
