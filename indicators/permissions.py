@@ -145,7 +145,7 @@ def refusal(user, action: str, obj=None, *, drafts: bool = False) -> str | None:
         if _view_refusal(user, obj, drafts=drafts):
             return denied
         readers = (obj.indicator.lead_department_id, obj.department_id)
-        return None if _reads_all(user) or (_department_id(user) is not None and _department_id(user) in readers) else denied
+        return None if _reads_all(user) or _department_id(user) in readers else denied
     if action == VIEW:
         return _view_refusal(user, obj, drafts=drafts)
     if action == VIEW_EVIDENCE:

@@ -250,6 +250,14 @@ def test_a_notice_that_cannot_go_out_is_named_to_the_lead_and_the_request_stays(
     assert f"已记录请求，但未能通知 {who}（通知邮件未能发出），请另行告知" in page and contribution(21, "shswj").owed
 
 
+def test_the_lead_asks_the_departments_that_have_not_supplied_theirs_and_all_again_once_all_have(season):
+    lead = user("staff-czj")
+    workflow.save_contributions(user("staff-scjg"), [workflow.Share(indicator=row(21), year=2025, note="已协助")])
+    asked = workflow.request_contributions(lead, row(21), 2025).departments
+    assert [d.code for d in asked] == ["shswj", "dqgzb"] and not contribution(21, "scjg").owed
+    assert [d.code for d in workflow.request_contributions(user("staff-scjg"), row(1), 2025).departments] == ["shswj"]
+
+
 def test_only_the_lead_department_asks_and_never_on_a_closed_plan(season, as_user):
     as_user("staff-shswj").post("/contributions/2025/ask/", {"indicator": row(21).pk})
     assert contribution(21, "dqgzb") is None
@@ -309,3 +317,12 @@ def test_a_cooperating_clerk_contributes_to_a_row_in_three_page_loads(season, cl
     loads.append(saved.redirect_chain[-1][0])
     assert loads == ["/my/", link, link] and "已保存 1 条配合情况" in saved.content.decode()
     assert contribution(4, "dqgzb").share == 1
+
+
+def test_an_evidence_file_belongs_to_a_figure_or_a_contribution_never_both_nor_neither(season):
+    from django.db import IntegrityError, transaction
+
+    figure, item = Actual.objects.get(indicator__order=1, year=2025), contribution(1, "shswj")
+    for owners in ({}, {"actual": figure, "contribution": item}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Evidence.objects.create(file="evidence/x.pdf", original_name="x.pdf", content_type="application/pdf", size=1, **owners)

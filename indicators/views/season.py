@@ -4,17 +4,17 @@ review desk (``/review/<year>/``).
 我的待办: a reporter sees each open plan year of their department — to fill, drafts, returned (with the
 reason and who returned it), submitted, approved, days to the deadline — with one button to the year
 page; the indicators their department co-operates on in the year being reported, with its contribution
-and any the lead asked for, one button from the contributions page; a reviewer the submitted figures per
+and any the lead asked for, one button to the contributions page; a reviewer the submitted figures per
 department and year, the longest-waiting first (``indicators.todo``).
 
 The review desk: every submitted figure of a year by lead department, with what a reviewer needs to
 decide without opening it — value with unit, that year's target, last year's value, the status it
 would get (``rows.build_rows``), the note, the evidence, the plausibility flags and the co-operating
-departments' contributions.  A row is
-approved, or returned with a reason; a department's figures are approved with one POST that carries
-each figure's id and the version shown, so a figure changed since the page was drawn, one the reviewer
-submitted themselves (four eyes) or one of another plan or year is skipped and named.  Writes go
-through ``workflow``; both pages cost a fixed number of queries whatever the plan's size.
+departments' contributions.  A row is approved, or returned with a reason; a department's figures
+are approved with one POST that carries each figure's id and the version shown, so a figure changed
+since the page was drawn, one the reviewer submitted themselves (four eyes) or one of another plan or
+year is skipped and named.  Writes go through ``workflow``; both pages cost a fixed number of queries
+whatever the plan's size.
 """
 
 from __future__ import annotations

@@ -153,8 +153,9 @@ class Requested:
 
 
 def request_contributions(user, indicator: Indicator, year: int) -> Requested:
-    """The lead department asks every co-operating department of ``indicator`` for its ``year`` contribution
-    (请配合部门补充): the request is recorded on each, and their reporters are mailed after the commit."""
+    """The lead department asks the co-operating departments of ``indicator`` for their ``year`` contribution
+    (请配合部门补充) — those that have supplied none, else all again: the request is recorded on each, and
+    their reporters are mailed after the commit."""
     refused = refusal(user, ENTER, indicator)
     if refused:
         raise WorkflowError(refused)
@@ -164,6 +165,8 @@ def request_contributions(user, indicator: Indicator, year: int) -> Requested:
     departments = [link.department for link in indicator.cooperation.select_related("department")]
     if not departments:
         raise WorkflowError(_("%(name)s has no co-operating department.") % {"name": indicator.name})
+    supplied = set(Contribution.objects.filter(indicator=indicator, year=year, entered_at__isnull=False).values_list("department_id", flat=True))
+    departments = [d for d in departments if d.pk not in supplied] or departments  # all have supplied: ask all again
     now = timezone.now()
     with transaction.atomic():
         for department in departments:
