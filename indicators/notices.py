@@ -1,4 +1,5 @@
-"""Mail to people: a returned figure to whoever submitted it, and the reminders of ``send_reminders``.
+"""Mail to people: a returned figure to whoever submitted it, a lead department's request to the
+co-operating departments' reporters (请配合部门补充), and the reminders of ``send_reminders``.
 
 Mails are written in Chinese whatever language the sender's page was in (the zone's staff read
 Chinese), and carry absolute links built from ``SITE_URL``.  A notice that cannot go out — a mail
@@ -94,6 +95,7 @@ class Delivery:
     sent: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     without_address: list[str] = field(default_factory=list)
+    nobody: list[str] = field(default_factory=list)  # departments with no one to write to
 
 
 def deliver(letters: Iterable[Letter]) -> Delivery:
@@ -187,23 +189,67 @@ def notify_returned(actuals, reviewer, reason: str) -> Delivery:
     return deliver(letters)
 
 
-def delivery_problems(delivery: Delivery) -> list[str]:
-    """Sentences for the reviewer about notices that did not go out (none when all did).
+def delivery_problems(delivery: Delivery, *, requested: bool = False) -> list[str]:
+    """Sentences for the reviewer (``requested``: the lead department asking for contributions) about
+    notices that did not go out (none when all did).
 
     A notice fails for many reasons (the mail server, the network, an address or a name that
     makes no valid message); the sentence does not guess which — the log says."""
     problems = []
     if delivery.failed:
-        problems.append(
-            _("The figures were returned, but %(people)s could not be notified (the notice mail could not be sent); tell them another way.")
-            % {"people": "、".join(delivery.failed)}
+        failed = (
+            _("The request was recorded, but %(people)s could not be notified (the notice mail could not be sent); tell them another way.")
+            if requested
+            else _("The figures were returned, but %(people)s could not be notified (the notice mail could not be sent); tell them another way.")
         )
+        problems.append(failed % {"people": "、".join(delivery.failed)})
     if delivery.without_address:
+        without = (
+            _("The request was recorded; %(people)s has no e-mail address, so no notice was sent.")
+            if requested
+            else _("The figures were returned; %(people)s has no e-mail address, so no notice was sent.")
+        )
+        problems.append(without % {"people": "、".join(delivery.without_address)})
+    if delivery.nobody:
         problems.append(
-            _("The figures were returned; %(people)s has no e-mail address, so no notice was sent.")
-            % {"people": "、".join(delivery.without_address)}
+            _("The request was recorded; %(departments)s has no reporter account, so nobody was told: tell them another way.")
+            % {"departments": "、".join(delivery.nobody)}
         )
     return problems
+
+
+# ---- a request for contributions ---------------------------------------------------------------
+
+
+def notify_requested(indicator, year: int, departments, requester) -> Delivery:
+    """Mail every active reporter of ``departments``: the lead asks for their ``year`` contribution to ``indicator``."""
+    people = User.objects.filter(is_active=True, groups__name=roles.REPORTER, department__in=departments).order_by("username")
+    people = list(people.select_related("department").distinct())
+    link = site_url(reverse("contributions", args=[year]) + f"?plan={indicator.plan_id}")
+    letters = []
+    try:
+        with translation.override(MAIL_LANGUAGE):
+            for person in people:
+                subject = _("[ipzone] Please supply your contribution: %(indicator)s (%(year)s)") % {
+                    "indicator": one_line(indicator.name), "year": year,
+                }
+                body = render_to_string("notices/contribution_requested.txt", {
+                    "person": one_line(person_name(person)),
+                    "requester": one_line(person_name(requester)),
+                    "lead": one_line(indicator.lead_department.name),
+                    "department": one_line(person.department.name),
+                    "indicator": one_line(indicator.name),
+                    "year": year,
+                    "url": link,
+                })
+                letters.append(Letter(person, subject, body))
+    except Exception:  # no letter could be written: the lead is told whom to tell instead
+        log.exception("could not write the requests for contributions to %s", indicator.pk)
+        return Delivery(failed=[one_line(person_name(person)) for person in people])
+    delivery = deliver(letters)
+    reached = {person.department_id for person in people}
+    delivery.nobody = [one_line(d.name) for d in departments if d.pk not in reached]
+    return delivery
 
 
 # ---- reminders (manage.py send_reminders) ------------------------------------------------------

@@ -5,7 +5,8 @@ list and write asks here, in one of two shapes:
 
 - a queryset method on the models: ``Plan.objects.visible_to(user)``,
   ``Indicator.objects.visible_to(user)``, ``Indicator.objects.entered_by(user)``,
-  ``Actual.objects.visible_to(user, drafts=…)``, ``Actual.objects.published()`` — each a one-line
+  ``Actual.objects.visible_to(user, drafts=…)``, ``Actual.objects.published()``,
+  ``Contribution.objects.visible_to(user)`` — each a one-line
   door to the ``Q`` made here;
 - a test on one object: ``can(user, action, obj)``, and ``refusal(user, action, obj)``, the
   sentence that says why not (``None`` when the action is allowed).  ``obj=None`` asks whether the
@@ -20,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from indicators import formatting
-from indicators.models import Actual, ActualStatus, Department, Plan, PlanStatus
+from indicators.models import Actual, ActualStatus, Contribution, Department, Plan, PlanStatus
 
 VIEW = "view"  # a plan, an indicator, a figure (its value and note)
 VIEW_EVIDENCE = "view_evidence"  # a figure's evidence files
@@ -31,6 +32,8 @@ SUBMIT = "submit"  # send a figure for review
 REVIEW = "review"  # return or reopen a figure
 APPROVE = "approve"  # approve a figure: a review by someone who neither submitted nor last changed it
 MANAGE = "manage"  # plans, their life, indicators, targets, departments, accounts
+CONTRIBUTE = "contribute"  # supply a co-operating department's share, note and files for an indicator's figure
+VIEW_CONTRIBUTION = "view_contribution"  # a contribution and its files
 
 # Figures that have left their department: every signed-in user reads them.
 PUBLISHED_STATUSES = (ActualStatus.SUBMITTED, ActualStatus.APPROVED)
@@ -89,6 +92,21 @@ def indicators_entered(user) -> Q:
     return Q(pk__in=[])
 
 
+def contributions_visible(user) -> Q:
+    """The contributions ``user`` reads: those to the indicators their department leads and their
+    department's own; every one for reviewers, leaders and administrators.  Never another
+    department's reporter.  A plan being set up is the administrators'."""
+    if user is None or _administrator(user):
+        return Q()
+    visible = plans_visible(user, "indicator__plan__")
+    if _reads_all(user):
+        return visible
+    department = _department_id(user)
+    if department is None:
+        return Q(pk__in=[])
+    return visible & (Q(indicator__lead_department_id=department) | Q(department_id=department))
+
+
 # ---- one object ----------------------------------------------------------------------------
 
 
@@ -123,12 +141,28 @@ def refusal(user, action: str, obj=None, *, drafts: bool = False) -> str | None:
         return None if _reads_all(user) else denied
     if action == SEE_DRAFTS:
         return None if user is not None and (user.is_leader or user.is_reviewer) and not user.is_administrator else denied
+    if action == VIEW_CONTRIBUTION or (action == VIEW_EVIDENCE and isinstance(obj, Contribution)):
+        if _view_refusal(user, obj, drafts=drafts):
+            return denied
+        readers = (obj.indicator.lead_department_id, obj.department_id)
+        return None if _reads_all(user) or _department_id(user) in readers else denied
     if action == VIEW:
         return _view_refusal(user, obj, drafts=drafts)
     if action == VIEW_EVIDENCE:
         if _view_refusal(user, obj, drafts=drafts):
             return denied
         return None if _reads_all(user) or _department_id(user) == obj.indicator.lead_department_id else denied
+    if action == CONTRIBUTE:
+        if user is None or not user.is_reporter:
+            return denied
+        if obj is None:
+            return None
+        indicator = getattr(obj, "indicator", obj)
+        if getattr(obj, "department_id", user.department_id) != user.department_id or not any(
+            link.department_id == user.department_id for link in indicator.cooperation.all()
+        ):
+            return _("%(department)s does not co-operate on %(name)s.") % {"department": user.department.name, "name": indicator.name}
+        return _write_refusal(user, indicator)
     if action in (ENTER, SUBMIT):
         if user is None or not (_administrator(user) or user.is_reporter):
             return denied

@@ -4,8 +4,9 @@ A reporter's department owes, for every plan in force and every plan year up to 
 reported now (``selection.reporting_year``), one figure per indicator it leads; each is to fill
 (nothing entered, or a blank draft), a draft, returned, submitted or approved, and the year has a
 deadline (``Plan.deadline``).  A reviewer's queue is every submitted figure, per department and
-year, oldest first.  ``badge_count`` is the number the header shows on every page (README,
-"Pages": what it counts and why).
+year, oldest first.  A co-operating department supplies contributions to the figures of the indicators
+it co-operates on (``cooperation``); those the lead asked for and has not had are owed.
+``badge_count`` is the number the header shows on every page (README, "Pages": what it counts and why).
 
 Every function here costs a fixed number of queries whatever the number of plans, departments,
 indicators or figures: counts are aggregated in the database, never row by row in Python.
@@ -19,7 +20,7 @@ from datetime import date, datetime
 from django.db.models import Count, F, Min, Q
 
 from indicators import formatting
-from indicators.models import Actual, ActualStatus, Indicator, Plan, PlanStatus
+from indicators.models import Actual, ActualStatus, Contribution, Indicator, Plan, PlanStatus
 from indicators.permissions import ENTER, MANAGE, REVIEW, can
 from indicators import selection
 from indicators.selection import reporting_year
@@ -251,6 +252,43 @@ def reporter_badge(department_id: int, today: date | None = None) -> int:
     return returned + sum(max(n, 0) for n in waiting.values())
 
 
+@dataclass
+class CooperationYear:
+    """The indicators a department co-operates on in one plan year, each with its contribution (or None)."""
+
+    plan: Plan
+    year: int
+    rows: list[tuple[Indicator, Contribution | None]] = field(default_factory=list)
+
+    @property
+    def owed(self) -> int:
+        return sum(1 for _indicator, contribution in self.rows if contribution is not None and contribution.owed)
+
+
+def cooperation(department_id: int, today: date | None = None) -> list[CooperationYear]:
+    """What a co-operating department supplies, for the plans in force: every indicator it co-operates
+    on in the year being reported now, and any other year whose contribution the lead asked for and
+    has not had.  Latest year first; three queries."""
+    today = today or selection.shanghai_today()
+    plans = {plan.pk: plan for plan in plans_in_force(deadlines=False)}
+    indicators = Indicator.objects.filter(plan__in=list(plans), cooperation__department_id=department_id)
+    mine = Contribution.objects.filter(department_id=department_id, indicator__plan__in=list(plans)).select_related("requested_by")
+    contributions = {(c.indicator_id, c.year): c for c in mine}
+    years: dict[tuple[int, int], CooperationYear] = {}
+    for indicator in indicators.select_related("lead_department").order_by("order"):
+        plan = plans[indicator.plan_id]
+        wanted = {reporting_year(plan, today)} | {y for (pk, y), c in contributions.items() if pk == indicator.pk and c.owed}
+        for year in sorted(wanted):
+            item = years.setdefault((plan.pk, year), CooperationYear(plan, year))
+            item.rows.append((indicator, contributions.get((indicator.pk, year))))
+    return sorted(years.values(), key=lambda item: (-item.year, item.plan.first_year, item.plan.pk))
+
+
+def contributions_owed(department_id: int) -> int:
+    """Contributions of the department the lead asked for and has not had, in plans in force (one query)."""
+    return Contribution.objects.owed().filter(department_id=department_id, indicator__plan__status=PlanStatus.ACTIVE).count()
+
+
 def reviewer_badge() -> int:
     """Submitted figures waiting for a reviewer (one query)."""
     return Actual.objects.filter(status=ActualStatus.SUBMITTED, indicator__plan__status=PlanStatus.ACTIVE).count()
@@ -264,7 +302,7 @@ def has_queue(user) -> bool:
 def badge_count(user, today: date | None = None) -> int:
     count = 0
     if reports(user):
-        count += reporter_badge(user.department_id, today)
+        count += reporter_badge(user.department_id, today) + contributions_owed(user.department_id)
     if can(user, REVIEW):
         count += reviewer_badge()
     return count

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.views import dashboards, drafts, evidence, exports, health, imports, season, targets
+from indicators.views import contributions, dashboards, drafts, evidence, exports, health, imports, season, targets
 
 # The "year" and "id" converters are registered in IndicatorsConfig.ready (the admin uses them too).
 
@@ -21,4 +21,6 @@ urlpatterns = [
     path("my/", season.my_queue, name="my_queue"),
     path("review/", season.review_default, name="review_default"),
     path("review/<year:year>/", season.review_desk, name="review_desk"),
+    path("contributions/<year:year>/", contributions.contributions_page, name="contributions"),
+    path("contributions/<year:year>/ask/", contributions.ask, name="ask_contributions"),
 ]

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from indicators.models import Actual, Indicator, User
+from indicators.models import Actual, Contribution, Indicator, User
 from indicators.progress import Status, assess
 
 
@@ -12,6 +12,7 @@ def snapshot():
         sorted(Actual.objects.values_list("indicator_id", "year", "value", "second_value", "status", "version", "note")),
         sorted(User.objects.values_list("username", "password", "department_id")),
         Actual.history.count(),
+        sorted(Contribution.objects.values_list("indicator_id", "year", "department_id", "share", "note", "version", "requested_at")),
     )
 
 
@@ -67,3 +68,11 @@ def test_the_demo_shows_a_realistic_moment_of_the_season(demo, client):
     client.force_login(User.objects.get(username="leader"))
     counts = client.get("/?year=2025").context["counts"]
     assert counts[Status.MISSING] == 4  # rows 4 and 26 not reported, the returned and the draft figure still with their departments
+
+
+def test_the_demo_has_a_contribution_supplied_and_one_asked_for_and_not_supplied_yet(demo):
+    supplied = Contribution.objects.get(indicator__order=1, year=2025, department__code="shswj")
+    assert supplied.share == 2 and "示例数据" in supplied.note and supplied.entered_by.username == "staff-shswj"
+    asked = Contribution.objects.get(indicator__order=4, year=2025, department__code="dqgzb")
+    assert asked.owed and asked.requested_by.username == "staff-scjg" and asked.entered_at is None
+    assert Contribution.objects.count() == 2 and all(c.history.exists() for c in Contribution.objects.all())

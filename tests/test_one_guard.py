@@ -1,7 +1,8 @@
 """One guard for every write (docs/design.md, "One truth per fact"): a figure of a closed plan, or of a
 plan being set up (for anyone but administrators), changes by no path — the year page, the figure form,
 the Excel import, the review desk (approve, return, approve a department), the admin actions, reopening,
-evidence — and nobody approves a figure they submitted or last changed.
+evidence, a co-operating department's contribution and the lead's request for one — and nobody approves a
+figure they submitted or last changed.
 
 Each path is walked as its users walk it, through HTTP, and the database is compared before and after.
 """
@@ -13,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from indicators import permissions, workflow
-from indicators.models import Actual, ActualStatus, Evidence, Plan, PlanStatus, User
+from indicators.models import Actual, ActualStatus, Contribution, Evidence, Plan, PlanStatus, User
 from tests.conftest import login
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,7 +24,8 @@ PDF = b"%PDF-1.4\n% evidence\n%%EOF\n"
 def snapshot(plan):
     """Everything a write could change: every figure's value, state and version, and the evidence rows."""
     figures = sorted(Actual.objects.filter(indicator__plan=plan).values_list("pk", "value", "second_value", "status", "version", "note"))
-    return figures, sorted(Evidence.objects.values_list("pk", "actual_id"))
+    shares = sorted(Contribution.objects.values_list("pk", "share", "second_share", "note", "version", "requested_at"))
+    return figures, shares, sorted(Evidence.objects.values_list("pk", "actual_id", "contribution_id"))
 
 
 def figure(order, year=2025):
@@ -93,6 +95,24 @@ def admin_action(action, order):
     return do
 
 
+def contribute(client):
+    """柳州市市场监督管理局柳东新区分局 co-operates on 财政局's 专利质押融资金额: its share, a note and a file."""
+    indicator = figure(19).indicator
+    prefix = f"c{indicator.pk}"
+    client.post(f"/contributions/2025/?plan={indicator.plan_id}", {
+        f"{prefix}-share": "100", f"{prefix}-second_share": "1", f"{prefix}-note": "协办", f"{prefix}-version": 0,
+        f"{prefix}-evidence": SimpleUploadedFile("协办.pdf", PDF, content_type="application/pdf"),
+    })
+
+
+def ask_contributions(client):
+    """财政局 asks the co-operating departments of 专利质押融资金额 for their contributions."""
+    client.post("/contributions/2025/ask/", {"indicator": figure(19).indicator_id})
+
+
+# Who walks each contribution path when nothing forbids it: the co-operating clerk, the lead's clerk.
+CONTRIBUTION_PATHS = {contribute: "staff-scjg", ask_contributions: "staff-czj"}
+
 REPORTER_PATHS = [year_page, figure_form, evidence_inline, excel_import, admin_action("submit_selected", 20)]
 REVIEWER_PATHS = [
     desk("approve"), desk("approve_all"), desk("return"),
@@ -146,6 +166,31 @@ def test_the_same_paths_do_change_a_plan_in_force(client, demo, settings, tmp_pa
     who = "staff-czj" if path in REPORTER_PATHS else "admin"
     before = snapshot(demo)
     path(login(client, user(who)))
+    assert snapshot(demo) != before
+
+
+@pytest.mark.parametrize("path", CONTRIBUTION_PATHS, ids=lambda path: path.__name__)
+@pytest.mark.parametrize("who", ["walker", "admin"])
+def test_no_contribution_path_changes_a_closed_plan_for_anyone(client, closed, settings, tmp_path, path, who):
+    settings.MEDIA_ROOT = tmp_path
+    before = snapshot(closed)
+    path(login(client, user(CONTRIBUTION_PATHS[path] if who == "walker" else who)))
+    assert snapshot(closed) == before
+
+
+@pytest.mark.parametrize("path", CONTRIBUTION_PATHS, ids=lambda path: path.__name__)
+def test_no_contribution_path_changes_a_plan_being_set_up_but_for_administrators(client, being_set_up, settings, tmp_path, path):
+    settings.MEDIA_ROOT = tmp_path
+    before = snapshot(being_set_up)
+    path(login(client, user(CONTRIBUTION_PATHS[path])))
+    assert snapshot(being_set_up) == before
+
+
+@pytest.mark.parametrize("path", CONTRIBUTION_PATHS, ids=lambda path: path.__name__)
+def test_the_contribution_paths_do_change_a_plan_in_force(client, demo, settings, tmp_path, path):
+    settings.MEDIA_ROOT = tmp_path
+    before = snapshot(demo)
+    path(login(client, user(CONTRIBUTION_PATHS[path])))
     assert snapshot(demo) != before
 
 
@@ -233,6 +278,8 @@ def test_the_central_write_itself_refuses_a_plan_being_set_up_to_all_but_adminis
         lambda: workflow.approve(user("reviewer"), [submitted]),
         lambda: workflow.return_actuals(user("reviewer"), [submitted], "请补充"),
         lambda: workflow.reopen(user("reviewer"), [approved], "请补充"),
+        lambda: workflow.save_contributions(user("staff-scjg"), [workflow.Share(indicator=submitted.indicator, year=2025, share="1", second_share="1")]),
+        lambda: workflow.request_contributions(user("staff-czj"), submitted.indicator, 2025),
     ):
         with pytest.raises(workflow.WorkflowError, match="being set up"):
             call()

@@ -2,13 +2,15 @@
 
 The owning department is 财政局 (czj), which leads 专利质押融资金额 and three other
 rows; ``draft`` is its 2025 draft of 商标质押融资金额 with one evidence file, ``published`` its
-submitted 2025 figure of 专利质押融资金额 with another.  Leaders and reviewers read drafts only with
+submitted 2025 figure of 专利质押融资金额 with another; ``contribution_evidence`` a file of the contribution
+柳州市市场监督管理局柳东新区分局 (a co-operating department) made to that figure.  Leaders and reviewers read drafts only with
 含草稿 switched on (docs/design.md); another department's reporter never opens a figure's evidence.
 """
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from indicators import workflow
 from indicators.models import Actual, Evidence, Indicator, User
 
 
@@ -39,6 +41,9 @@ MATRIX = [
     ("/review/", [LOGIN, 403, 403, 302, 403, 302]),
     ("/review/2025/", [LOGIN, 403, 403, 200, 403, 200]),
     ("/review/2025/?department=czj", [LOGIN, 403, 403, 200, 403, 200]),
+    ("/contributions/2025/", [LOGIN, 200, 200, 403, 403, 403]),  # co-operating clerks' page: reporters only
+    ("/contributions/2025/ask/", [LOGIN, 405, 405, 405, 405, 405]),  # the lead's request: a POST
+    ("/evidence/{contribution_evidence}/", [LOGIN, 200, 404, 200, 200, 200]),
     ("/admin/", [LOGIN, 200, 200, 200, 200, 200]),
     ("/admin/indicators/actual/", [LOGIN, 200, 200, 200, 200, 200]),
     ("/admin/indicators/actual/add/", [LOGIN, 200, 200, 403, 403, 200]),
@@ -82,7 +87,12 @@ def objects(demo, tmp_path, settings):
         actual=published, file=SimpleUploadedFile("合同2.pdf", b"%PDF-1.4"), original_name="合同2.pdf",
         content_type="application/pdf", size=8,
     )
+    [contribution] = workflow.save_contributions(User.objects.get(username="staff-scjg"), [
+        workflow.Share(indicator=published.indicator, year=2025, share="100", second_share="1",
+                       evidence=[SimpleUploadedFile("协办.pdf", b"%PDF-1.4", content_type="application/pdf")]),
+    ])
     return {
+        "contribution_evidence": contribution.evidence.get().pk,
         "draft": draft.pk,
         "history": draft.history.latest().history_id,
         "evidence": evidence.pk,

@@ -33,6 +33,9 @@ TEMPLATES = [
     "dashboards/_selector.html",
     "dashboards/_status_counts.html",
     "dashboards/no_plan.html",
+    "season/contributions.html",
+    "season/_contributions.html",
+    "notices/contribution_requested.txt",
 ]
 MODULES = [
     "indicators/rows.py",
@@ -43,6 +46,8 @@ MODULES = [
     "indicators/workflow/entries.py",
     "indicators/workflow/transitions.py",
     "indicators/workflow/common.py",
+    "indicators/workflow/contributions.py",
+    "indicators/views/contributions.py",
     "indicators/charts.py",
     "indicators/history.py",
     "indicators/progress.py",
@@ -393,3 +398,28 @@ def test_the_login_and_error_pages_are_chinese_and_styled_like_the_site(client, 
     for name in ("404", "403", "403 csrf"):
         assert "css/ipzone.css" in pages[name].content.decode(), name  # the site's stylesheet and header
     assert "页面不存在" in pages["404"].content.decode() and "无权" in pages["403"].content.decode()
+
+
+def test_the_pages_of_co_operating_departments_are_chinese(client, demo, settings, tmp_path):
+    """The co-operating clerk's 我的待办 and contributions page (after a refused save too), and the
+    contributions beside the lead's year page and on the review desk."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from indicators import workflow
+    from indicators.models import Indicator, User
+
+    settings.MEDIA_ROOT = tmp_path
+    pledge = Indicator.objects.get(order=19)
+    workflow.save_contributions(User.objects.get(username="staff-scjg"), [workflow.Share(
+        indicator=pledge, year=2025, share="100", second_share="1", note="协办",
+        evidence=[SimpleUploadedFile("协办.pdf", b"%PDF-1.4", content_type="application/pdf")],
+    )])
+    client.force_login(User.objects.get(username="staff-dqgzb"))
+    assert scan(client, ["/my/", "/contributions/2025/", "/contributions/2024/"]) == {}
+    row4 = Indicator.objects.get(order=4)
+    page = client.post("/contributions/2025/", {f"c{row4.pk}-share": "1.5", f"c{row4.pk}-version": "1"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert english_words(reader_text(page.content.decode()), data_words()) == []
+    client.force_login(User.objects.get(username="staff-czj"))
+    assert scan(client, ["/admin/indicators/actual/year/2025/"]) == {}
+    client.force_login(User.objects.get(username="reviewer"))
+    assert scan(client, ["/review/2025/?department=czj"]) == {}

@@ -10,6 +10,10 @@ A plausibility warning holds the save until the row is corrected or its 确认�
 A save that fails reports every problem of every row at once, beside its row and summed up above
 the table; a box ticked for the values in its row stays ticked, and the files chosen are held for
 the person (``evidence.hold``) and listed on their rows until the save succeeds.
+
+Beside each row, the co-operating departments' contributions (``indicators.contributions``) and a
+请配合部门补充 button: it posts a small form of its own (``views.contributions.ask``), outside the
+table's form, so it neither saves nor checks what is typed in the table.
 """
 
 from dataclasses import replace
@@ -27,6 +31,7 @@ from django.utils.translation import ngettext
 from indicators import evidence as evidence_files
 from indicators import plausibility, workflow
 from indicators.admin.forms import YearEntryRowForm, measure_hint, number_text
+from indicators.contributions import beside
 from indicators.models import Actual, Department, Evidence, Indicator, PendingUpload, PlanStatus, YearlyTarget
 from indicators.permissions import ENTER, MANAGE, can, frozen
 from indicators.progress import yearly_target
@@ -117,6 +122,7 @@ def year_entry_view(request, year=None):
     files: dict[int, list[Evidence]] = {}
     for item in Evidence.objects.filter(actual__indicator__in=chosen_indicators.values("pk"), actual__year=year).order_by("uploaded_at", "pk"):
         files.setdefault(item.actual_id, []).append(item)
+    besides = beside(user, chosen_indicators.values("pk"), year)  # the co-operating departments' contributions
     rows = []
     for indicator in indicators:
         indicator.plan = plan  # read by spec() and the validation of every row: no query each
@@ -139,6 +145,8 @@ def year_entry_view(request, year=None):
         form = YearEntryRowForm(request.POST if posted else None, request.FILES if posted else None, initial=initial, prefix=prefix)
         evidence = files.get(actual.pk, ()) if actual is not None else ()
         rows.append(Row(indicator, actual, year, form, editable, targets.get(indicator.pk, ()), evidence, held.get(indicator.pk, ())))
+        rows[-1].beside = besides.get(indicator.pk)
+        rows[-1].can_ask = rows[-1].beside is not None and can(user, ENTER, indicator)
 
     if request.method == "POST" and _save(request, user, year, rows):
         return HttpResponseRedirect(request.get_full_path())

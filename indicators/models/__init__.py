@@ -9,13 +9,14 @@ from indicators.models.plan import (
     TargetBasis,
     YearlyTarget,
 )
-from indicators.models.reporting import EDITABLE_STATUSES, Actual, ActualStatus, Evidence, PendingUpload
+from indicators.models.reporting import EDITABLE_STATUSES, Actual, ActualStatus, Contribution, Evidence, PendingUpload
 from indicators.models.users import User
 
 __all__ = [
     "EDITABLE_STATUSES",
     "Actual",
     "ActualStatus",
+    "Contribution",
     "CooperatingDepartment",
     "Department",
     "Evidence",

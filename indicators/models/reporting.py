@@ -1,4 +1,4 @@
-"""Yearly figures (actuals) reported by departments, and their evidence."""
+"""Yearly figures (actuals) reported by departments, the co-operating departments' contributions, and their evidence."""
 
 import os
 import uuid
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators import formatting
-from indicators.models.plan import YEAR_CHECK_RANGE, Indicator
+from indicators.models.plan import YEAR_CHECK_RANGE, Department, Indicator
 from indicators.progress import YearValue, figure_part
 from indicators.text import check_text
 
@@ -150,16 +150,92 @@ class Actual(FigureReading, models.Model):
             )
 
 
+class ContributionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The contributions ``user`` reads (``permissions.contributions_visible``)."""
+        from indicators.permissions import contributions_visible
+
+        return self.filter(contributions_visible(user))
+
+    def owed(self):
+        """Asked for by the lead department and not entered since (``Contribution.owed`` as a filter)."""
+        asked = models.Q(requested_at__isnull=False)
+        return self.filter(asked & (models.Q(entered_at__isnull=True) | models.Q(entered_at__lt=models.F("requested_at"))))
+
+
+class Contribution(models.Model):
+    """What a co-operating department (配合部门) supplies towards one indicator's figure of one year:
+    its share in the indicator's unit (optional; two parts for a pair), a note and evidence files —
+    never the figure itself, which stays the lead department's.  The lead may ask for it
+    (``requested_by``/``requested_at``); it is still owed while asked for after its last entry.
+    ``version`` grows with every entry, as a figure's does (``workflow.save_contributions``)."""
+
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="contributions", verbose_name=_("indicator"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    department = models.ForeignKey(Department, models.PROTECT, related_name="contributions", verbose_name=_("department"))
+    share = models.DecimalField(_("share"), max_digits=18, decimal_places=4, null=True, blank=True)
+    second_share = models.DecimalField(_("share of the count"), max_digits=18, decimal_places=4, null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000, validators=[check_text])
+    version = models.PositiveIntegerField(_("version"), default=1)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("entered by")
+    )
+    entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+
+    objects = ContributionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["indicator", "year", "department__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "department"], name="one_contribution_per_department_year"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=YEAR_CHECK_RANGE[0], year__lte=YEAR_CHECK_RANGE[1]), name="contribution_year_sane"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(share__isnull=True) | models.Q(share__gte=0), name="contribution_share_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(second_share__isnull=True) | models.Q(second_share__gte=0),
+                name="contribution_count_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.name} {self.year} {self.department.name}"
+
+    @property
+    def owed(self) -> bool:
+        """Asked for by the lead, and not entered since."""
+        return self.requested_at is not None and (self.entered_at is None or self.entered_at < self.requested_at)
+
+    @property
+    def shares(self) -> tuple:
+        return (self.share, self.second_share) if self.indicator.is_pair else (self.share,)
+
+
 def evidence_path(instance, filename):
     # A random name: the original name is kept in the database only, never on disk.
     ext = os.path.splitext(filename)[1].lower()[:8]
-    return f"evidence/{instance.actual.year}/{uuid.uuid4().hex}{ext}"
+    return f"evidence/{(instance.actual or instance.contribution).year}/{uuid.uuid4().hex}{ext}"
 
 
 class Evidence(models.Model):
-    """A supporting file (佐证材料) attached to an actual; downloaded only through a checked view."""
+    """A supporting file (佐证材料) of a figure or of a contribution (exactly one of them);
+    downloaded only through a checked view."""
 
-    actual = models.ForeignKey(Actual, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("actual"))
+    actual = models.ForeignKey(
+        Actual, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence", verbose_name=_("actual")
+    )
+    contribution = models.ForeignKey(
+        Contribution, models.CASCADE, null=True, blank=True, related_name="evidence", verbose_name=_("contribution")
+    )
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
@@ -175,6 +251,13 @@ class Evidence(models.Model):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
         ordering = ["actual", "uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(actual__isnull=False, contribution__isnull=True)
+                | models.Q(actual__isnull=True, contribution__isnull=False),
+                name="evidence_of_a_figure_or_a_contribution",
+            ),
+        ]
 
     def __str__(self):
         return self.original_name

@@ -10,9 +10,11 @@ from indicators.views.drafts import drafts_shown
 @login_required
 def evidence_download(request, pk):
     """Evidence files are never served as static files: only here, after the permission check."""
-    evidence = get_object_or_404(Evidence.objects.select_related("actual__indicator__plan", "actual__indicator__lead_department"), pk=pk)
-    # 404, not 403: nobody learns that a figure they may not open has evidence.
-    if not can(request.user, VIEW_EVIDENCE, evidence.actual, drafts=drafts_shown(request)):
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("actual__indicator__plan", "contribution__indicator__plan"), pk=pk
+    )
+    # 404, not 403: nobody learns that a figure or a contribution they may not open has evidence.
+    if not can(request.user, VIEW_EVIDENCE, evidence.actual or evidence.contribution, drafts=drafts_shown(request)):
         raise Http404
     try:
         handle = evidence.file.open("rb")

@@ -3,16 +3,18 @@ review desk (``/review/<year>/``).
 
 我的待办: a reporter sees each open plan year of their department — to fill, drafts, returned (with the
 reason and who returned it), submitted, approved, days to the deadline — with one button to the year
-page; a reviewer the submitted figures per department and year, the longest-waiting first
-(``indicators.todo``).
+page; the indicators their department co-operates on in the year being reported, with its contribution
+and any the lead asked for, one button to the contributions page; a reviewer the submitted figures per
+department and year, the longest-waiting first (``indicators.todo``).
 
 The review desk: every submitted figure of a year by lead department, with what a reviewer needs to
 decide without opening it — value with unit, that year's target, last year's value, the status it
-would get (``rows.build_rows``), the note, the evidence and the plausibility flags.  A row is
-approved, or returned with a reason; a department's figures are approved with one POST that carries
-each figure's id and the version shown, so a figure changed since the page was drawn, one the reviewer
-submitted themselves (four eyes) or one of another plan or year is skipped and named.  Writes go
-through ``workflow``; both pages cost a fixed number of queries whatever the plan's size.
+would get (``rows.build_rows``), the note, the evidence, the plausibility flags and the co-operating
+departments' contributions.  A row is approved, or returned with a reason; a department's figures
+are approved with one POST that carries each figure's id and the version shown, so a figure changed
+since the page was drawn, one the reviewer submitted themselves (four eyes) or one of another plan or
+year is skipped and named.  Writes go through ``workflow``; both pages cost a fixed number of queries
+whatever the plan's size.
 """
 
 from __future__ import annotations
@@ -34,12 +36,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from indicators import formatting, plausibility, selection, workflow
+from indicators.contributions import beside
 from indicators.models import Actual, ActualStatus, Department, Evidence
 from indicators.notices import delivery_problems
 from indicators.permissions import APPROVE, ENTER, REVIEW, can, refusal
 from indicators.rows import IndicatorRow, build_rows
 from indicators.selection import SHANGHAI, choose_plan, parse_id, parse_page, reporting_year, requested_department
-from indicators.todo import lands_on_queue, reporting_years, waiting_for_review
+from indicators.todo import cooperation, lands_on_queue, reporting_years, waiting_for_review
 
 WAITING_SHOWN = 50  # department-years listed for a reviewer; the real plan has at most 5 × 4
 
@@ -66,6 +69,9 @@ def my_queue(request):
         years = reporting_years([user.department_id], today=today).get(user.department_id, [])
         for item in years:
             item.url = reverse("admin:indicators_actual_year", args=[item.year]) + f"?plan={item.plan.pk}"
+    cooperating = cooperation(user.department_id, today) if reporting else []
+    for item in cooperating:
+        item.url = reverse("contributions", args=[item.year]) + f"?plan={item.plan.pk}"
     reviewing = can(user, REVIEW)
     waiting, more = [], []
     if reviewing:
@@ -88,7 +94,8 @@ def my_queue(request):
         "department": user.department if reporting else None,
         "years": years,
         "open_years": [item for item in years if item.open],
-        "several_plans": len({item.plan.pk for item in years}) > 1,
+        "several_plans": len({item.plan.pk for item in [*years, *cooperating]}) > 1,
+        "cooperating": cooperating,
         "reviewing": reviewing,
         "waiting": waiting,
         "waiting_total": sum(row["item"].count for row in waiting) + sum(item.count for item in more),
@@ -114,6 +121,7 @@ class DeskRow:
     flags: list[str]
     evidence: list[Evidence] = field(default_factory=list)
     not_approvable: str | None = None  # why this reviewer may not approve it (four eyes), for the row
+    beside: object = None  # the co-operating departments' contributions (indicators.contributions.Beside)
 
     @property
     def submitter(self) -> str:
@@ -182,6 +190,7 @@ def _groups(plan, year, user, department, page_number):
     files: dict[int, list[Evidence]] = {}
     for item in Evidence.objects.filter(actual__in=[a.pk for a in actuals]).order_by("uploaded_at", "pk"):
         files.setdefault(item.actual_id, []).append(item)
+    besides = beside(user, [a.indicator_id for a in actuals], year)
     groups: dict[int, DeskGroup] = {}
     for actual in actuals:
         row = rows[actual.indicator_id]
@@ -189,6 +198,7 @@ def _groups(plan, year, user, department, page_number):
         desk_row.evidence = files.get(actual.pk, [])
         actual.indicator = row.indicator
         desk_row.not_approvable = refusal(user, APPROVE, actual)
+        desk_row.beside = besides.get(actual.indicator_id)
         lead = row.lead_department
         groups.setdefault(lead.pk, DeskGroup(lead)).rows.append(desk_row)
     return list(groups.values()), page

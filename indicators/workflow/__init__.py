@@ -1,7 +1,8 @@
 """Writing figures: validation, the review workflow and the version check.
 
 Every path that changes a figure — the admin form, the year page, the Excel import, the
-review desk and actions, evidence — goes through these functions, and each asks the one guard,
+review desk and actions, evidence — and every contribution of a co-operating department
+(``contributions.py``) goes through these functions, and each asks the one guard,
 ``permissions.refusal`` (a closed plan is frozen, a plan being set up is the administrators', a
 department enters its own figures, nobody approves their own), so the rules are stated once
 (docs/design.md, "Reporting" and "One truth per fact").  Multi-row writes run in one ``transaction.atomic()``: either every row is saved
@@ -21,6 +22,7 @@ year's is a warning that holds the whole save until the row is fixed or confirme
 stored figure keeps its flag while its value stays, a changed value must be confirmed again.
 """
 
+from indicators.workflow.contributions import Requested, Share, request_contributions, save_contributions
 from indicators.workflow.common import ConflictError, Problem, WorkflowError, conflict_message
 from indicators.workflow.entries import NOTE_MAX, Entry, check_entry, check_note, clean_entry, save_entries
 from indicators.workflow.transitions import (
@@ -35,7 +37,7 @@ from indicators.workflow.transitions import (
 )
 
 __all__ = [
-    "NOTE_MAX", "ConflictError", "Entry", "Problem", "Returned", "WorkflowError", "approve", "approve_unchanged",
-    "check_entry", "check_note", "clean_entry", "conflict_message", "reopen", "return_actuals",
-    "return_with_notice", "save_entries", "submission_problem", "submit",
+    "NOTE_MAX", "ConflictError", "Entry", "Problem", "Requested", "Returned", "Share", "WorkflowError", "approve",
+    "approve_unchanged", "check_entry", "check_note", "clean_entry", "conflict_message", "reopen", "request_contributions",
+    "return_actuals", "return_with_notice", "save_contributions", "save_entries", "submission_problem", "submit",
 ]

@@ -2,7 +2,8 @@
 
 The figures are invented (every note says 示例数据) and show a realistic moment of the season
 (early 2026): 2022–2024 approved; 2025 mostly approved, a few submitted and waiting for review,
-one returned with its reason, one draft — and, for 2025, every status.  Every account has a name.
+one returned with its reason, one draft — and, for 2025, every status; 社会事务局 has supplied its
+contribution to row 1 and 党群工作部 has been asked for its contribution to row 4.  Every account has a name.
 Running the command again changes nothing: existing accounts and figures are
 left exactly as they are.
 """
@@ -18,7 +19,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from indicators import roles
-from indicators.models import Actual, ActualStatus, Department, Plan, User
+from indicators.models import Actual, ActualStatus, Contribution, Department, Plan, User
 
 PLAN_CODE = "柳高新〔2022〕2号"
 # Eleven characters, below the validators' minimum of 12 on purpose: the demo accounts are set with
@@ -90,6 +91,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self.accounts()
             created = self.figures(plan, users)
+            self.contributions(plan, users)
         if options["verbosity"]:
             self.stdout.write(f"Demo figures created: {created}.")
             self.stdout.write(self.logins(plan, users))
@@ -100,6 +102,9 @@ class Command(BaseCommand):
         leads = dict(
             Department.objects.filter(lead_indicators__plan=plan).annotate(n=Count("lead_indicators")).values_list("pk", "n")
         )
+        helps = dict(
+            Department.objects.filter(cooperation_links__indicator__plan=plan).annotate(n=Count("cooperation_links")).values_list("pk", "n")
+        )
         lines = [f"Demo logins (password {PASSWORD}); reporters enter the indicators their department leads in {plan.code}:"]
         for username, user in users.items():
             role = "、".join(sorted(user.role_names))
@@ -109,6 +114,8 @@ class Command(BaseCommand):
             if user.is_reporter:
                 count = leads.get(user.department_id, 0)
                 line += f" — leads {count} indicator{'' if count == 1 else 's'}"
+                if helps.get(user.department_id):
+                    line += f", co-operates on {helps[user.department_id]} (/contributions/)"
             lines.append(line)
         return "\n".join(lines)
 
@@ -168,6 +175,21 @@ class Command(BaseCommand):
                 actual.save()
                 created += 1
         return created
+
+    @staticmethod
+    def contributions(plan, users):
+        """社会事务局's share of row 1 (2025), supplied; 党群工作部's of row 4, asked for by the lead and not supplied yet."""
+        now = timezone.now()
+        wanted = [
+            (1, "shswj", {"share": Decimal(2), "note": f"联合执法查处 2 起。（{DEMO}）", "entered_by": users["staff-shswj"], "entered_at": now}),
+            (4, "dqgzb", {"requested_by": users["staff-scjg"], "requested_at": now}),
+        ]
+        for order, code, fields in wanted:
+            indicator = plan.indicators.get(order=order)
+            if not Contribution.objects.filter(indicator=indicator, year=2025, department__code=code).exists():
+                item = Contribution(indicator=indicator, year=2025, department=Department.objects.get(code=code), **fields)
+                item._history_user = fields.get("entered_by") or fields.get("requested_by")
+                item.save()
 
     @staticmethod
     def state(order, year):
