@@ -34,6 +34,7 @@ APPROVE = "approve"  # approve a figure: a review by someone who neither submitt
 MANAGE = "manage"  # plans, their life, indicators, targets, departments, accounts
 CONTRIBUTE = "contribute"  # supply a co-operating department's share, note and files for an indicator's figure
 VIEW_CONTRIBUTION = "view_contribution"  # a contribution and its files
+ISSUE = "issue"  # mark a workbook or a brief as issued (报送/定稿): leaders and administrators
 
 # Figures that have left their department: every signed-in user reads them.
 PUBLISHED_STATUSES = (ActualStatus.SUBMITTED, ActualStatus.APPROVED)
@@ -139,6 +140,9 @@ def refusal(user, action: str, obj=None, *, drafts: bool = False) -> str | None:
         return None if _administrator(user) else denied
     if action == READ_ALL:
         return None if _reads_all(user) else denied
+    if action == ISSUE:
+        allowed = user is not None and (user.is_leader or _administrator(user))
+        return None if allowed and (obj is None or _view_refusal(user, obj, drafts=False) is None) else denied
     if action == SEE_DRAFTS:
         return None if user is not None and (user.is_leader or user.is_reviewer) and not user.is_administrator else denied
     if action == VIEW_CONTRIBUTION or (action == VIEW_EVIDENCE and isinstance(obj, Contribution)):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.views import contributions, dashboards, drafts, evidence, exports, health, imports, season, targets
+from indicators.views import contributions, dashboards, drafts, evidence, exports, health, imports, issued, season, targets
 
 # The "year" and "id" converters are registered in IndicatorsConfig.ready (the admin uses them too).
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("plans/<id:pk>/final/", dashboards.final_assessment_page, name="final_assessment"),
     path("plans/<id:pk>/targets.xlsx", targets.target_proposals_xlsx, name="target_proposals_xlsx"),
     path("evidence/<id:pk>/", evidence.evidence_download, name="evidence_download"),
+    path("plans/<id:pk>/issue/", issued.issue_document, name="issue_document"),
+    path("issued/<id:pk>/", issued.issued_download, name="issued_download"),
     path("export/<year:year>.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("export/<year:year>-brief.docx", exports.export_brief, name="export_brief"),
     path("import/", imports.import_upload_default, name="import_upload_default"),

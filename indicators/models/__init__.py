@@ -1,3 +1,4 @@
+from indicators.models.documents import IssuedDocument
 from indicators.models.plan import (
     CooperatingDepartment,
     Department,
@@ -21,6 +22,7 @@ __all__ = [
     "Department",
     "Evidence",
     "Indicator",
+    "IssuedDocument",
     "Measure",
     "PendingUpload",
     "Plan",

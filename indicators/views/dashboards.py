@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from indicators import charts, formatting, selection
 from indicators.final_assessment import earlier_plans, final_assessment
 from indicators.history import change_history
-from indicators.models import Actual, ActualStatus, Department, Evidence, Indicator, Plan
-from indicators.permissions import READ_ALL, SEE_DRAFTS, VIEW, VIEW_EVIDENCE, can
+from indicators.models import Actual, ActualStatus, Department, Evidence, Indicator, IssuedDocument, Plan
+from indicators.issued import marks
+from indicators.permissions import ISSUE, READ_ALL, SEE_DRAFTS, VIEW, VIEW_EVIDENCE, can
 from indicators.progress import STATUS_COLOURS, Status, TargetBasis
 from indicators.rows import LEAD, IndicatorRow, build_rows, department_summary, status_counts
 from indicators.selection import choose_plan, default_year, parse_page, visible_plans
@@ -157,6 +158,9 @@ def overview(request):
         page=page if page.paginator.num_pages > 1 else None,
         department_chart=charts.status_by_department(summaries),
         deadline=plan.deadline(year),
+        issued=plan.issued_documents.select_related("issued_by") if can(request.user, READ_ALL) else [],
+        issues=can(request.user, ISSUE, plan),
+        kinds=IssuedDocument.Kind.choices,
     )
     return render(request, "dashboards/overview.html", context)
 
@@ -204,6 +208,7 @@ def indicator(request, pk):
     opened = [a.pk for a in row.figures.values() if can(request.user, VIEW_EVIDENCE, a, drafts=drafts_shown(request))]
     for item in Evidence.objects.filter(actual__in=opened).order_by("uploaded_at", "pk"):
         files.setdefault(item.actual_id, []).append(item)
+    changed = marks(row.figures.values())
     year_rows = []
     for cell in row.cells.values():
         actual = cell.actual
@@ -216,6 +221,7 @@ def indicator(request, pk):
             # The reason matters only while the figure is back with the reporter.
             "return_reason": actual.return_reason if actual is not None and actual.status == ActualStatus.RETURNED else "",
             "evidence": files.get(actual.pk, []) if actual is not None else [],
+            "issued": changed.get(actual.pk) if actual is not None else None,
         })  # fmt: skip
     trends = charts.trends(row)
     for number, trend in enumerate(trends, start=1):

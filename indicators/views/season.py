@@ -40,6 +40,7 @@ from indicators.contributions import beside
 from indicators.models import Actual, ActualStatus, Department, Evidence
 from indicators.notices import delivery_problems
 from indicators.permissions import APPROVE, ENTER, REVIEW, can, refusal
+from indicators.issued import marks
 from indicators.rows import IndicatorRow, build_rows
 from indicators.selection import SHANGHAI, choose_plan, parse_id, parse_page, reporting_year, requested_department
 from indicators.todo import cooperation, lands_on_queue, reporting_years, waiting_for_review
@@ -122,6 +123,7 @@ class DeskRow:
     evidence: list[Evidence] = field(default_factory=list)
     not_approvable: str | None = None  # why this reviewer may not approve it (four eyes), for the row
     beside: object = None  # the co-operating departments' contributions (indicators.contributions.Beside)
+    issued: object = None  # the issued document that carried an earlier version of this figure
 
     @property
     def submitter(self) -> str:
@@ -191,6 +193,9 @@ def _groups(plan, year, user, department, page_number):
     for item in Evidence.objects.filter(actual__in=[a.pk for a in actuals]).order_by("uploaded_at", "pk"):
         files.setdefault(item.actual_id, []).append(item)
     besides = beside(user, [a.indicator_id for a in actuals], year)
+    for actual in actuals:
+        actual.indicator = rows[actual.indicator_id].indicator
+    changed = marks(actuals)
     groups: dict[int, DeskGroup] = {}
     for actual in actuals:
         row = rows[actual.indicator_id]
@@ -199,6 +204,7 @@ def _groups(plan, year, user, department, page_number):
         actual.indicator = row.indicator
         desk_row.not_approvable = refusal(user, APPROVE, actual)
         desk_row.beside = besides.get(actual.indicator_id)
+        desk_row.issued = changed.get(actual.pk)
         lead = row.lead_department
         groups.setdefault(lead.pk, DeskGroup(lead)).rows.append(desk_row)
     return list(groups.values()), page

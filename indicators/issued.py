@@ -1,0 +1,122 @@
+"""Issuing a workbook or a brief (报送/定稿), and the figures changed since (docs/design.md, "The record of the season").
+
+``issue`` keeps the exact file with its checksum and the published figures it carried; ``changes_since``
+lists what changed afterwards (indicator, old → new, who, when, why), for the next export of that year;
+``marks`` tells a figure's page and the review desk that the figure changed after it went out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from indicators import formatting
+from indicators.admin.base import CHANGE_REASONS
+from indicators.models import Actual, IssuedDocument
+from indicators.permissions import ISSUE, refusal
+from indicators.text import check_text
+
+Kind = IssuedDocument.Kind
+
+
+class IssueRefused(ValueError):
+    """Nothing was issued; the message says why."""
+
+
+def document(plan, year: int, kind: str, user):
+    """The download that ``kind`` names, as a leader downloads it now."""
+    from indicators.brief import SupervisionBrief
+    from indicators.excel import AssessmentWorkbook
+
+    if kind == Kind.WORKBOOK:
+        return AssessmentWorkbook(plan, year, user)
+    return SupervisionBrief(plan, year, user, final=kind == Kind.FINAL_BRIEF)
+
+
+def _published(plan, year):
+    return Actual.objects.published().filter(indicator__plan=plan, year__lte=year).select_related("indicator")
+
+
+def issue(user, plan, year: int, kind: str, title: str) -> IssuedDocument:
+    """Write the document once, keep its bytes and what it carried; ``IssueRefused`` when it cannot be."""
+    from indicators.brief import BriefRefused
+
+    refused = refusal(user, ISSUE, plan)
+    if refused:
+        raise IssueRefused(refused)
+    title = (title or "").strip()
+    if not title or len(title) > 100 or kind not in Kind.values or not plan.contains_year(year):
+        raise IssueRefused(_("Give the document a short title (at most 100 characters), e.g. “2025 年度督查考核会议”."))
+    try:
+        check_text(title)
+        download = document(plan, year, kind, user)
+        data = download.render()
+    except (BriefRefused, ValueError) as exc:
+        raise IssueRefused(getattr(exc, "message", None) or str(exc)) from None
+    carried = {str(actual.pk): [actual.version, formatting.figure_of(actual, actual.indicator)] for actual in _published(plan, year)}
+    item = IssuedDocument(
+        plan=plan, year=year, kind=kind, title=title, filename=download.filename, sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data), figures=carried, issued_by=user,
+    )  # fmt: skip
+    with transaction.atomic():
+        item.file.save(download.filename, ContentFile(data), save=False)
+        try:
+            item.save()
+        except Exception:
+            item.file.storage.delete(item.file.name)  # no file without its record
+            raise
+    return item
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure changed since a document carried it."""
+
+    indicator: object
+    year: int
+    old: str  # as issued; "" when the document did not carry it
+    new: str  # as now; "" when it is back with its department
+    who: str
+    when: datetime | None
+    why: str
+
+
+def changes_since(item: IssuedDocument | None) -> list[Change]:
+    """The published figures of the document's plan and years that differ from what it carried, table order."""
+    if item is None:
+        return []
+    now = {str(actual.pk): actual for actual in _published(item.plan, item.year).select_related("entered_by", "reviewed_by")}
+    gone = set(item.figures) - set(now)
+    for actual in Actual.objects.filter(pk__in=gone).select_related("indicator", "entered_by", "reviewed_by"):
+        now[str(actual.pk)] = actual
+    found = []
+    for pk, actual in now.items():
+        then = item.figures.get(pk)
+        if then is not None and then[0] == actual.version:
+            continue
+        published = actual.status in ("submitted", "approved")
+        reviewed = actual.reviewed_at is not None and (actual.entered_at is None or actual.reviewed_at > actual.entered_at)
+        person, when = (actual.reviewed_by, actual.reviewed_at) if reviewed else (actual.entered_by, actual.entered_at)
+        latest = actual.history.first()
+        reason = CHANGE_REASONS.get(latest.history_change_reason, "") if latest else ""
+        found.append(Change(
+            actual.indicator, actual.year, then[1] if then else "", formatting.figure_of(actual, actual.indicator) if published else "",
+            formatting.person(person), when, "；".join(str(text) for text in (reason, actual.return_reason) if text),
+        ))  # fmt: skip
+    return sorted(found, key=lambda change: (change.indicator.order, change.year))
+
+
+def marks(actuals) -> dict[int, IssuedDocument]:
+    """Figure id → the latest issued document that carried the figure, when it has changed since."""
+    actuals = [actual for actual in actuals if actual is not None]
+    latest = {}
+    for item in IssuedDocument.objects.filter(plan__in={actual.indicator.plan_id for actual in actuals}).order_by("issued_at", "pk"):
+        for actual in actuals:
+            if str(actual.pk) in item.figures:
+                latest[actual.pk] = item
+    return {pk: item for pk, item in latest.items() if item.figures[str(pk)][0] != next(a.version for a in actuals if a.pk == pk)}
