@@ -48,6 +48,11 @@ def build(size: str):
     Actual.objects.filter(indicator__in=rows).update(status=ActualStatus.DRAFT)
     reporter = User.objects.create_user("bench-import", password="x", is_staff=True, department=importer_department)
     reporter.groups.add(Group.objects.get(name=roles.REPORTER))
+    if connection.vendor == "postgresql":
+        # What autovacuum does in production minutes after a bulk load: without statistics the planner
+        # guesses (a 100× review desk took 265–520 ms instead of ~100 ms; benchmarks/README.md).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return plan, importer_department
 
 
