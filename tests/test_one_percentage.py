@@ -1,0 +1,69 @@
+"""One indicator, one percentage: the department page, the indicator page and the final-assessment page print
+the same completion for every demo indicator and year (the workbook and the brief are held to the rows in
+test_export.py and test_brief.py).  See docs/design.md, "One truth per fact"."""
+
+import re
+
+import pytest
+
+from indicators.models import Indicator, User
+
+pytestmark = pytest.mark.django_db
+
+
+def cells_of(row_html):
+    return [re.sub(r"<[^>]+>", "", cell).split("\n")[0].strip() for cell in re.findall(r"<td.*?</td>", row_html, re.S)]
+
+
+def department_rows(client, department, year):
+    """{indicator id: (年度完成率, 目标完成率)} of a department page's table."""
+    html = client.get(f"/departments/{department.code}/", {"year": year}).content.decode()
+    table = html[html.index('id="indicator-table"') :]
+    found = {}
+    for row in re.findall(r"<tr>\s*<td class=\"num\">.*?</tr>", table, re.S):
+        pk = int(re.search(r'href="/indicators/(\d+)/', row).group(1))
+        cells = cells_of(row)
+        found[pk] = (cells[-3], cells[-2])
+    return found
+
+
+def indicator_row(client, indicator, year):
+    html = client.get(f"/indicators/{indicator.pk}/", {"year": year}).content.decode()
+    row = re.search(rf'<tr[^>]*data-year="{year}">(.*?)</tr>', html, re.S).group(1)
+    cells = cells_of(row)
+    return cells[-4], cells[-3]  # 年度完成率 目标完成率 状态 流程
+
+
+def final_shares(client, plan):
+    html = client.get(f"/plans/{plan.pk}/final/").content.decode()
+    found = {}
+    for row in re.findall(r"<tr>\s*<td class=\"num\" data-label=.*?</tr>", html, re.S):
+        link = re.search(r'href="/indicators/(\d+)/', row)
+        if link:
+            found[int(link.group(1))] = cells_of(row)[-2]
+    return found
+
+
+def test_every_indicator_shows_one_percentage_on_every_page_in_every_year(client, demo):
+    client.force_login(User.objects.get(username="leader"))
+    indicators = list(Indicator.objects.filter(plan=demo).select_related("lead_department"))
+    compared = 0
+    for year in demo.years:
+        pages = {}
+        for indicator in indicators:
+            if indicator.lead_department.code not in pages:
+                pages[indicator.lead_department.code] = department_rows(client, indicator.lead_department, year)
+            on_department = pages[indicator.lead_department.code][indicator.pk]
+            on_indicator = indicator_row(client, indicator, year)
+            assert on_department == on_indicator, (indicator.order, year)
+            compared += "%" in "".join(on_department)
+    assert compared > 60  # most of the 4 × 29 rows carry a percentage: the comparison is not vacuous
+    shares = final_shares(client, demo)
+    assert set(shares) == {indicator.pk for indicator in indicators}
+    last, finals = demo.last_year, 0
+    for indicator in indicators:
+        on_department = department_rows(client, indicator.lead_department, last)[indicator.pk]
+        if indicator.actuals.filter(year=last, status="approved").exists():
+            assert shares[indicator.pk] == on_department[1], indicator.order
+            finals += 1
+    assert finals > 15
