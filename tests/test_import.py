@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from indicators import plans
 from indicators.excel.importer import cell_text
 from indicators.excel.template import TEMPLATE_SHEET
 from indicators.models import Actual, ActualStatus, Indicator
@@ -209,6 +210,20 @@ def test_a_row_of_another_departments_indicator_is_refused(czj, plan):
         ws.cell(row=r, column=VALUE).value = 3
     found = refused(czj, filled(czj, plan, change), "第 6 行", "led by 柳州市市场监督管理局柳东新区分局")
     assert found == ["第 6 行：查处假冒知识产权行政案件（起） is led by 柳州市市场监督管理局柳东新区分局; only that department enters its figures."]
+
+
+def test_a_row_naming_an_indicator_of_the_next_plan_is_refused_and_nothing_is_written_into_either_plan(czj, plan, administrator):
+    """The hidden id of the rolled-over 2026–2030 plan's indicator 19 in 财政局's 2024 template: that plan is
+    still being set up and 2024 is not one of its years.  The row is refused by name; no figure is written."""
+    make_figures(plan)
+    book = template(czj)
+    next_plan = plans.rollover(administrator, plan, code="柳高新〔2026〕1号", title="下一期", first_year=2026, last_year=2030)
+    ws = book[TEMPLATE_SHEET]
+    r = rows_by_id(ws)[indicator(plan, 19).pk]
+    ws.cell(row=r, column=ID).value = indicator(next_plan, 19).pk
+    ws.cell(row=r, column=VALUE).value, ws.cell(row=r, column=COUNT).value = 5000, 8
+    refused(czj, as_bytes(book), "第 4 行", f"Unknown indicator id “{indicator(next_plan, 19).pk}”")
+    assert not Actual.objects.filter(indicator__plan=next_plan).exists()
 
 
 def test_changing_an_approved_figure_is_refused(czj, plan):
