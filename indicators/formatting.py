@@ -53,7 +53,10 @@ def percent(fraction: Decimal | None) -> str:
 
 
 def percents(fractions: Iterable[Decimal | None]) -> str:
-    """One percentage per part of a pair: ``86.5%/50.0%``."""
+    """One percentage per part of a pair: ``86.5%/50.0%``; a single ``—`` when no part has one."""
+    fractions = list(fractions)
+    if all(fraction is None for fraction in fractions):
+        return percent(None)
     return PAIR.join(percent(fraction) for fraction in fractions)
 
 

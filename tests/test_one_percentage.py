@@ -1,12 +1,18 @@
-"""One indicator, one percentage: the department page, the indicator page and the final-assessment page print
-the same completion for every demo indicator and year (the workbook and the brief are held to the rows in
-test_export.py and test_brief.py).  See docs/design.md, "One truth per fact"."""
+"""One indicator, one percentage: the department page, the indicator page, the workbook, the brief's 附表 and the
+final-assessment page print the same completion for every demo indicator and year.  See docs/design.md,
+"One truth per fact"."""
 
+import io
 import re
 
 import pytest
+from docx import Document
 
+from indicators.brief import SupervisionBrief
+from indicators.excel import AssessmentWorkbook
+from indicators.excel.assessment import MAIN_SHEET
 from indicators.models import Indicator, User
+from tests.test_export import COL, open_book, row_of, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -44,18 +50,31 @@ def final_shares(client, plan):
     return found
 
 
-def test_every_indicator_shows_one_percentage_on_every_page_in_every_year(client, demo):
-    client.force_login(User.objects.get(username="leader"))
+def in_workbook(plan, year, leader):
+    main = open_book(AssessmentWorkbook(plan, year, leader).render())[MAIN_SHEET]
+    return lambda order: tuple(shown(main.cell(row=row_of(main, order), column=COL[header])) or "—" for header in ("年度完成率", "目标完成率"))
+
+
+def in_brief(plan, year, leader):
+    table = Document(io.BytesIO(SupervisionBrief(plan, year, leader).render())).tables[0]
+    headers = [cell.text for cell in table.rows[0].cells]
+    lines = {int(line.cells[0].text): [cell.text for cell in line.cells] for line in table.rows[1:]}
+    return lambda order: tuple(lines[order][headers.index(header)] or "—" for header in ("年度完成率", "目标完成率"))
+
+
+def test_every_indicator_shows_one_percentage_on_every_page_and_paper_in_every_year(client, demo):
+    leader = User.objects.get(username="leader")
+    client.force_login(leader)
     indicators = list(Indicator.objects.filter(plan=demo).select_related("lead_department"))
     compared = 0
     for year in demo.years:
-        pages = {}
+        pages, workbook, brief = {}, in_workbook(demo, year, leader), in_brief(demo, year, leader)
         for indicator in indicators:
             if indicator.lead_department.code not in pages:
                 pages[indicator.lead_department.code] = department_rows(client, indicator.lead_department, year)
             on_department = pages[indicator.lead_department.code][indicator.pk]
             on_indicator = indicator_row(client, indicator, year)
-            assert on_department == on_indicator, (indicator.order, year)
+            assert on_department == on_indicator == workbook(indicator.order) == brief(indicator.order), (indicator.order, year)
             compared += "%" in "".join(on_department)
     assert compared > 60  # most of the 4 × 29 rows carry a percentage: the comparison is not vacuous
     shares = final_shares(client, demo)

@@ -19,8 +19,8 @@ from indicators.views.dashboards import BARS_PER_PAGE, FULL_LIST_LIMIT
 from tests.conftest import include_drafts
 from tests.dashboard_helpers import report, report_sample
 
-# Session, user, roles, plans, default year, 6 for the rows (rows.build_rows), departments menu.
-OVERVIEW_MAX_QUERIES = 12
+# Session, user, roles, plans, default year, 6 for the rows (rows.build_rows), departments menu, issued documents.
+OVERVIEW_MAX_QUERIES = 13
 
 PROGRESS_ITEM = re.compile(r'<li class="progress-item" data-status="(\w+)">\s*<div class="progress-head">\s*<a href="/indicators/(\d+)/')
 COUNT = re.compile(r'<span class="count" data-status="(\w+)">(\d+)</span>')
