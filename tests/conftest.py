@@ -26,11 +26,18 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database starts with the plan loaded once; each test's transaction is rolled back over it."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", "plan_2022_2025", verbosity=0)
+
+
 @pytest.fixture
 def plan(db):
     from indicators.models import Plan
 
-    # Loaded per test (not per session): live-server tests truncate every table.
+    # Live-server (transactional) tests empty every table when they end: load it again after one.
     if not Plan.objects.filter(code="柳高新〔2022〕2号").exists():
         call_command("loaddata", "plan_2022_2025", verbosity=0)
     return Plan.objects.get(code="柳高新〔2022〕2号")

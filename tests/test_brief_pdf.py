@@ -20,10 +20,7 @@ from indicators.brief import SupervisionBrief
 from tests.test_brief import AFTER_DEADLINE, AFTER_PLAN, FIGURES, FINAL_FIGURES, make
 
 SOFFICE = shutil.which("soffice")
-pytestmark = pytest.mark.skipif(
-    SOFFICE is None or shutil.which("pdftotext") is None or not Path("/usr/lib/libreoffice/program/libswlo.so").exists(),
-    reason="needs LibreOffice Writer (libreoffice-writer-nogui) and poppler",
-)
+pytestmark = pytest.mark.office  # LibreOffice Writer (libreoffice-writer-nogui) and poppler: `make system-deps`
 FONTS = Path(indicators.brief.__file__).parent / "fonts.conf"
 A4_PORTRAIT, A4_LANDSCAPE = (595, 842), (842, 595)  # points, rounded
 BODY_PAGES, TABLE_PAGES = 5, 4

@@ -17,7 +17,7 @@ from indicators.excel import AssessmentWorkbook
 from tests.figures import make_figures, put_forward
 
 SOFFICE = shutil.which("soffice")
-pytestmark = pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None, reason="needs LibreOffice and poppler")
+pytestmark = pytest.mark.office  # LibreOffice and poppler: `make system-deps`
 
 SHEET_PAGES = [
     ("量化指标完成情况（截至2024年）", 2),

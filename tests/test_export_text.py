@@ -93,11 +93,10 @@ def test_any_stored_note_leaves_a_template_that_opens_and_imports_again(plan, fi
     assert saved == shown(note).strip()
 
 
+@pytest.mark.office
 def test_a_note_with_u_ffff_does_not_cost_the_rows_after_it_in_libreoffice(plan, figures, leader, tmp_path):
     """LibreOffice dropped every row after a U+FFFF silently; the first sheet as CSV shows them all."""
     soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("needs LibreOffice")
     store(plan, 2, "行前\uffff行后\x01\u202e")
     xlsx = tmp_path / "assessment.xlsx"
     xlsx.write_bytes(AssessmentWorkbook(plan, 2024, leader).render())

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from indicators import selection, workflow
 from indicators.rows import build_rows, status_counts
-from indicators.models import ActualStatus, Department, Plan
+from indicators.models import ActualStatus, Department, Indicator, Plan
 from indicators.progress import SEVERITY, Status
 from tests.sizing import grow_plan
 from indicators.views.dashboards import BARS_PER_PAGE, FULL_LIST_LIMIT
@@ -187,6 +187,7 @@ def test_no_page_script_is_inline_and_no_element_has_an_event_handler(client, le
 
 
 def test_the_overview_without_any_plan_explains_how_to_load_one(client, make_user, db):
+    Indicator.objects.all().delete(), Plan.objects.all().delete()  # the suite's database starts with the plan loaded
     leader = make_user("lonely-leader")
     response = page(client, leader)
     assert response.status_code == 200 and "尚未导入工作方案" in response.content.decode()

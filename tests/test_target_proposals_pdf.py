@@ -11,10 +11,7 @@ from indicators.excel.target_proposals import TargetProposalsWorkbook
 from indicators.models import Indicator, User
 
 SOFFICE = shutil.which("soffice")
-pytestmark = [
-    pytest.mark.office,
-    pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None, reason="needs LibreOffice and poppler"),
-]
+pytestmark = pytest.mark.office  # LibreOffice and poppler: `make system-deps`
 
 
 def run(*args, timeout=120):
