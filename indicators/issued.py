@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import formatting
@@ -94,21 +95,48 @@ def changes_since(item: IssuedDocument | None) -> list[Change]:
     gone = set(item.figures) - set(now)
     for actual in Actual.objects.filter(pk__in=gone).select_related("indicator", "entered_by", "reviewed_by"):
         now[str(actual.pk)] = actual
+    changed = {pk: actual for pk, actual in now.items() if (then := item.figures.get(pk)) is None or then[0] != actual.version}
+    # Why: the reasons given when the figure was returned or reopened since, else the department's note.
+    reasons = {}
+    for record in Actual.history.filter(id__in=[int(pk) for pk in changed], history_date__gt=item.issued_at,
+                                        history_change_reason__in=("returned", "reopened")).order_by("history_date"):
+        reasons.setdefault(str(record.id), []).append(f"{CHANGE_REASONS[record.history_change_reason]}：{record.return_reason}")
     found = []
-    for pk, actual in now.items():
+    for pk, actual in changed.items():
         then = item.figures.get(pk)
-        if then is not None and then[0] == actual.version:
-            continue
         published = actual.status in ("submitted", "approved")
         reviewed = actual.reviewed_at is not None and (actual.entered_at is None or actual.reviewed_at > actual.entered_at)
         person, when = (actual.reviewed_by, actual.reviewed_at) if reviewed else (actual.entered_by, actual.entered_at)
-        latest = actual.history.first()
-        reason = CHANGE_REASONS.get(latest.history_change_reason, "") if latest else ""
+        why = "；".join(reasons.get(pk, [])) or (f"情况说明：{actual.note}" if actual.note else "")
         found.append(Change(
             actual.indicator, actual.year, then[1] if then else "", formatting.figure_of(actual, actual.indicator) if published else "",
-            formatting.person(person), when, "；".join(str(text) for text in (reason, actual.return_reason) if text),
+            formatting.person(person), when, why,
         ))  # fmt: skip
     return sorted(found, key=lambda change: (change.indicator.order, change.year))
+
+
+def latest(plan, year: int) -> IssuedDocument | None:
+    """The document of ``plan`` and ``year`` issued last, whatever its kind: the next export lists what changed since."""
+    return IssuedDocument.objects.filter(plan=plan, year=year).order_by("-issued_at", "-pk").first()
+
+
+def since_heading(item: IssuedDocument) -> str:
+    """自2026年1月5日报送版（2025 年度督查考核会议）以来修改的数据 — written in Chinese, as the documents are."""
+    day = timezone.localtime(item.issued_at)
+    return f"自{day.year}年{day.month}月{day.day}日报送版（{item.title}）以来修改的数据"
+
+
+def change_line(change: Change) -> str:
+    """One change as a sentence of the brief: indicator and year, old → new, who, when, why."""
+    when = timezone.localtime(change.when).strftime("%Y-%m-%d %H:%M") if change.when else ""
+    # The name as printed (its units in it): the figures are as the document carried them, ``5000/7``.
+    line = (f"{change.indicator.name}，{change.year}年：{change.old or NOT_CARRIED} → {change.new or BACK}；"
+            f"{'，'.join(part for part in (change.who, when) if part)}")
+    return line + (f"；{change.why}" if change.why else "") + "。"
+
+
+NOT_CARRIED = "报送时未列入"  # the document did not carry the figure: not yet submitted then
+BACK = "已退回部门修改"  # no longer published: back with its department
 
 
 def marks(actuals) -> dict[int, IssuedDocument]:

@@ -93,3 +93,50 @@ def test_issuing_needs_a_title_and_a_document_that_can_be_written_and_saves_noth
         issued.issue(user("leader"), demo, 2024, "final_brief", "终期评估")  # the final brief is asked for with the last year
     assert not IssuedDocument.objects.exists()
     assert not any(Path(django_settings.MEDIA_ROOT).rglob("*.xlsx"))
+
+
+def change_figure_19(year=2024):
+    """The supervising bureau reopens 财政局's figure, 财政局 corrects it, and it is approved again."""
+    figure = Actual.objects.select_related("indicator__plan").get(indicator__order=19, year=year)
+    [figure] = workflow.reopen(user("reviewer"), [figure], "银行更正了放款金额")
+    workflow.save_entries(user("staff-czj"), [workflow.Entry(indicator=figure.indicator, year=year, value="5100", second_value="7",
+                                                             expected_version=figure.version, note="更正")])  # fmt: skip
+    workflow.submit(user("staff-czj"), [Actual.objects.select_related("indicator__plan").get(pk=figure.pk)])
+    workflow.approve(user("reviewer"), [Actual.objects.select_related("indicator__plan").get(pk=figure.pk)])
+
+
+def test_the_next_workbook_and_brief_of_the_year_list_what_changed_since_it_was_issued(demo, media):
+    import io
+
+    import openpyxl
+    from docx import Document
+
+    from indicators.brief import SupervisionBrief
+    from indicators.excel import AssessmentWorkbook
+    from indicators.excel.changes_sheet import CHANGES_SHEET
+
+    leader = user("leader")
+    assert CHANGES_SHEET not in openpyxl.load_workbook(io.BytesIO(AssessmentWorkbook(demo, 2024, leader).render())).sheetnames
+    item = issued.issue(leader, demo, 2024, "workbook", "2024 年度督查考核会议")
+    unchanged = openpyxl.load_workbook(io.BytesIO(AssessmentWorkbook(demo, 2024, leader).render()))
+    assert CHANGES_SHEET not in unchanged.sheetnames  # issued, nothing changed since: nothing to list
+    change_figure_19()
+
+    day = item.issued_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
+    heading = f"自{day.year}年{day.month}月{day.day}日报送版（2024 年度督查考核会议）以来修改的数据"
+    sheet = openpyxl.load_workbook(io.BytesIO(AssessmentWorkbook(demo, 2024, leader).render()))[CHANGES_SHEET]
+    assert heading in sheet["A1"].value
+    assert [cell.value for cell in sheet[3]] == ["序号", "指标内容", "年份", "报送时", "现在", "修改人", "修改时间", "原因"]
+    row = [cell.value for cell in sheet[4]]
+    assert row[:6] == ["19", "专利质押融资金额（万元）/笔", "2024年", "5000/7", "5100/7", user("reviewer").get_full_name()]
+    assert row[6].startswith(str(day.year)) and row[7] == "重新打开：银行更正了放款金额"
+    assert sheet.max_row == 4  # that figure only
+
+    paragraphs = [p.text for p in Document(io.BytesIO(SupervisionBrief(demo, 2024, leader).render())).paragraphs]
+    at = paragraphs.index(heading)
+    assert paragraphs[at + 1].startswith("1.专利质押融资金额（万元）/笔，2024年：5000/7 → 5100/7；")
+    assert paragraphs[at + 1].endswith("；重新打开：银行更正了放款金额。")
+
+    # 工业和信息化局's own workbook does not carry 财政局's change.
+    gxj = User.objects.get(username="staff-gxj")
+    assert CHANGES_SHEET not in openpyxl.load_workbook(io.BytesIO(AssessmentWorkbook(demo, 2024, gxj).render())).sheetnames

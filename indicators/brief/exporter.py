@@ -18,10 +18,10 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from indicators import selection
+from indicators import issued, selection
 from indicators.brief.sentences import FinalBrief, YearlyBrief, plan_reference
 from indicators.brief.appendix import appendix
-from indicators.brief.gongwen import ANNEX_LIST, GongwenDocument
+from indicators.brief.gongwen import ANNEX_LIST, GongwenDocument, Section
 from indicators.downloads import DOCX, Download
 from indicators.final_assessment import final_assessment
 from indicators.models import Actual
@@ -100,6 +100,10 @@ class SupervisionBrief(Download):
                 text = YearlyBrief(self.plan, self.year, self.rows, status_counts(self.rows), previous, summaries, self.today)
                 sections, verdicts = text.sections(), None
             for section in sections:
+                doc.section(section)
+            if (item := issued.latest(self.plan, self.year)) and (changes := issued.changes_since(item)):
+                section = Section(issued.since_heading(item))  # what the last issued document said that no longer holds
+                section.numbered([issued.change_line(change) for change in changes])
                 doc.section(section)
             doc.paragraph(f"附表：量化指标完成情况（截至{self.year}年）", ANNEX_LIST)
             doc.signature(settings.BRIEF_ISSUER or self.plan.issuer, self.today)

@@ -17,7 +17,9 @@ from itertools import groupby
 
 from django.utils import timezone, translation
 
+from indicators import issued
 from indicators.downloads import Download
+from indicators.excel.changes_sheet import CHANGES_SHEET, write_changes_sheet
 from indicators.excel.final_sheet import FINAL_SHEET, write_final_sheet
 from indicators.excel.styles import (
     BLANK, PENDING, Cell, completion_cell, fit_width, footnotes, groups, merge_down, new_workbook, print_setup, put_line, put_row, row_height, set_widths,
@@ -172,7 +174,7 @@ class AssessmentWorkbook(Download):
         with translation.override("zh-hans"):
             workbook = new_workbook()
             workbook.properties.title, workbook.properties.creator = plan_heading(self.plan), "ipzone"
-            taken = {name.lower() for name in (MAIN_SHEET, SUMMARY_SHEET, FINAL_SHEET)}
+            taken = {name.lower() for name in (MAIN_SHEET, SUMMARY_SHEET, FINAL_SHEET, CHANGES_SHEET)}
             if self.department is not None:
                 self.department_sheet(workbook, self.department, self.rows, taken)
             else:
@@ -187,7 +189,14 @@ class AssessmentWorkbook(Download):
                     day = timezone.localtime(self.now).date()
                     write_final_sheet(workbook.create_sheet(FINAL_SHEET), final_assessment(self.plan, self.rows),
                                       heading=plan_heading(self.plan), day=day)
+            if (item := issued.latest(self.plan, self.year)) and (changes := self.changes(item)):
+                write_changes_sheet(workbook.create_sheet(CHANGES_SHEET), changes, heading=f"{plan_heading(self.plan)}\n{issued.since_heading(item)}")
         return workbook
+
+    def changes(self, item) -> list:
+        """What changed since ``item`` went out: every figure of the year, or of the department's rows."""
+        shown = {row.indicator.pk for row in self.rows}
+        return [change for change in issued.changes_since(item) if change.indicator.pk in shown]
 
     def department_sheet(self, workbook, department, rows, taken) -> None:
         sheet = workbook.create_sheet(sheet_title(department.name, taken))
