@@ -1,11 +1,8 @@
 """Which plan, year and department a request means: one answer for every page.
 
-Every view that takes a plan, a year or a department asks here, so the same input gets
-the same answer everywhere: an id or year that is not plain ASCII digits of a sane length
-is never handed to ``int()`` or the database; an unknown plan or department is a 404; a
-``?year=`` that is not a year of the plan falls back to the default year with a notice;
-a year in the path is matched by the ``year`` converter (four digits) and a year outside
-the plan is a 404.
+An id or year that is not plain ASCII digits of a sane length never reaches ``int()`` or the database;
+an unknown plan or department is a 404; a ``?year=`` outside the plan falls back to the default with a
+notice, a year in the path outside the plan is a 404.
 """
 
 from __future__ import annotations
@@ -86,9 +83,6 @@ class IdConverter:
         return str(int(value))
 
 
-# ---- plans ------------------------------------------------------------------------------
-
-
 def visible_plans(user) -> list[Plan]:
     """The plans ``user`` may choose from, latest issued first (``Plan.objects.visible_to``)."""
     return list(Plan.objects.visible_to(user).prefetch_related("deadlines"))
@@ -102,23 +96,13 @@ def current_reporting_year(today: date | None = None) -> int:
 def default_plan(plans: list[Plan], year: int | None = None, *, today: date | None = None) -> Plan | None:
     """The plan a page shows when none was asked for (docs/design.md, "The plan's life").
 
-    The plan in force that contains ``year`` (default: the year being reported now), else the
-    newest closed one that contains it; without a ``year`` asked for, then the newest plan in
-    force, else the newest closed one.  A plan being set up (draft) is never a default.
+    The plan in force, else the closed one, that contains ``year`` (default: the year being reported now);
+    without a ``year`` asked for, then the newest plan in force, else closed.  A draft is never a default.
     """
     wanted = year if year is not None else current_reporting_year(today)
-    settled = [plan for plan in plans if not plan.is_draft]
-    for status in (PlanStatus.ACTIVE, PlanStatus.CLOSED):
-        for plan in settled:
-            if plan.status == status and plan.contains_year(wanted):
-                return plan
-    if year is not None:
-        return None
-    for status in (PlanStatus.ACTIVE, PlanStatus.CLOSED):
-        for plan in settled:
-            if plan.status == status:
-                return plan
-    return None
+    settled = [plan for status in (PlanStatus.ACTIVE, PlanStatus.CLOSED) for plan in plans if plan.status == status]
+    found = next((plan for plan in settled if plan.contains_year(wanted)), None)
+    return found if found is not None or year is not None else next(iter(settled), None)
 
 
 def choose_plan(request, plans: list[Plan] | None = None, *, year: int | None = None) -> Plan:
@@ -140,7 +124,7 @@ def choose_plan(request, plans: list[Plan] | None = None, *, year: int | None = 
 
 
 def command_plan(code: str | None, year: int) -> Plan:
-    """The plan a management command's ``--plan CODE --year Y`` means; ``ValueError`` says what is wrong (in English)."""
+    """The plan of a command's ``--plan CODE --year Y``; ``ValueError`` says what is wrong (in English)."""
     if code:
         plan = Plan.objects.filter(code=code).first()
         if plan is None:
@@ -155,16 +139,13 @@ def command_plan(code: str | None, year: int) -> Plan:
     return plan
 
 
-# ---- years ------------------------------------------------------------------------------
-
-
 def reporting_year(plan: Plan, today: date | None = None) -> int:
     """The year being reported now, kept inside the plan."""
     return min(max(current_reporting_year(today), plan.first_year), plan.last_year)
 
 
 def latest_reported_year(plan: Plan, figures) -> int | None:
-    """The latest plan year with any value among ``figures`` (the reader's, a queryset of ``Actual``), or None."""
+    """The latest plan year with any value among ``figures`` (the reader's ``Actual``s), or None."""
     reported = Q(value__isnull=False) | Q(not_carried_out=True)
     found = figures.filter(indicator__plan=plan, year__gte=plan.first_year, year__lte=plan.last_year).filter(reported)
     return found.aggregate(latest=Max("year"))["latest"]
@@ -186,15 +167,8 @@ def choose_year(request, plan: Plan, default) -> tuple[int, str]:
         return year, ""
     fallback = default()
     notice = _("“%(year)s” is not a year of this plan (%(first)s–%(last)s); showing %(shown)s.") % {
-        "year": wanted[:10],
-        "first": plan.first_year,
-        "last": plan.last_year,
-        "shown": fallback,
-    }
+        "year": wanted[:10], "first": plan.first_year, "last": plan.last_year, "shown": fallback}
     return fallback, notice
-
-
-# ---- departments ------------------------------------------------------------------------
 
 
 def requested_department(request) -> Department | None:

@@ -228,7 +228,7 @@ def printed_text(read) -> str:
         cell_text(value)  # dates and times raise with their hint
         return str(value)
     try:
-        found = V.printed_value(squeeze(value))
+        found = V.parse_printed(squeeze(value))
     except V.InvalidValue:
         return squeeze(value)  # the model's validation says what is wrong with it
     return found.marker or unicodedata.normalize("NFKC", squeeze(value))
