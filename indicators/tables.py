@@ -1,9 +1,6 @@
 """django-tables2 tables over ``rows.IndicatorRow`` and the final assessment's rows (in the manner of NetBox).
 
-A table is defined once for the page and for files: every column implements ``render()`` for the
-page and ``value()`` for exports, so an export never contains HTML.  ``IndicatorTable`` holds every
-column a department's row shows, one per plan year up to the as-of year among them (``y2024`` …).  Sorting reads plain attributes of the rows
-(``status_rank``, ``completion_sort``, each cell's ``sort_value``).
+Every column has ``render()`` for the page and ``value()`` for exports, so an export never holds HTML.
 """
 
 from __future__ import annotations
@@ -20,8 +17,7 @@ NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
 
 class RowColumn(tables.Column):
-    """A column worked out from the whole row: ``render(record)`` for the page, ``value(record)`` for files.
-    ``accessor`` and ``order_by`` only say how it sorts."""
+    """A column worked out from the whole row; ``accessor`` and ``order_by`` only say how it sorts."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("accessor", "indicator")
@@ -79,8 +75,7 @@ class CompletionColumn(RowColumn):
 
 
 class DepartmentIndicatorTable(tables.Table):
-    """A department's page: its lead indicators, then those it co-operates on, as of a year; one column
-    per plan year up to that year after the baseline."""
+    """A department's page: its lead indicators, then those it co-operates on, as of a year."""
 
     order = tables.Column(accessor="indicator__order", verbose_name=_("No."), attrs={"td": {"class": "num"}})
     name = IndicatorNameColumn(verbose_name=_("Indicator"), order_by="indicator__name", attrs={"td": {"class": "name"}})
