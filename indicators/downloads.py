@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 from django.http import FileResponse
@@ -36,6 +37,14 @@ class Download:
         buffer = io.BytesIO()
         self.build().save(buffer)
         return buffer.getvalue()
+
+    def save(self, path: Path) -> bytes:
+        """Write the file to ``path`` through a ``.partial`` next to it: a reader never sees half a file."""
+        data = self.render()
+        partial = path.with_name(path.name + ".partial")
+        partial.write_bytes(data)
+        partial.replace(path)
+        return data
 
     def response(self) -> FileResponse:
         response = FileResponse(io.BytesIO(self.render()), content_type=self.content_type)

@@ -123,13 +123,19 @@ def choose_plan(request, plans: list[Plan] | None = None, *, year: int | None = 
     return plan
 
 
+def plan_by_code(code: str) -> Plan:
+    """The plan numbered ``code``; ``ValueError`` names the plans there are (in English, for commands)."""
+    plan = Plan.objects.filter(code=code).first()
+    if plan is None:
+        known = ", ".join(Plan.objects.values_list("code", flat=True)) or "none"
+        raise ValueError(f"No plan {code!r}. Known plans: {known}.")
+    return plan
+
+
 def command_plan(code: str | None, year: int) -> Plan:
     """The plan of a command's ``--plan CODE --year Y``; ``ValueError`` says what is wrong (in English)."""
     if code:
-        plan = Plan.objects.filter(code=code).first()
-        if plan is None:
-            known = ", ".join(Plan.objects.values_list("code", flat=True)) or "none"
-            raise ValueError(f"No plan {code!r}. Known plans: {known}.")
+        plan = plan_by_code(code)
         if not plan.contains_year(year):
             raise ValueError(f"{year} is outside {plan.code} ({plan.first_year}–{plan.last_year}).")
         return plan

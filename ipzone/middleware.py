@@ -8,14 +8,8 @@ from django.utils.cache import add_never_cache_headers
 
 
 class AllowedMethodsMiddleware:
-    """Every method but GET, HEAD and POST is answered 405 with an ``Allow`` header, on every URL.
-
-    No page of ipzone takes another method (no view answers OPTIONS on purpose), and one that
-    reached a view could be answered as GET (``TRACE /`` rendered the overview), or by Django's
-    class-based views' own OPTIONS.  Early in ``MIDDLEWARE``: after ``SecurityMiddleware``, so the
-    answer keeps its headers, and before WhiteNoise, so static files are refused the same way
-    (WhiteNoise itself serves GET and HEAD only).
-    """
+    """Every method but GET, HEAD and POST is answered 405, on every URL: a view could answer another as GET
+    (``TRACE /`` rendered the overview).  After ``SecurityMiddleware`` (its headers), before WhiteNoise."""
 
     ALLOWED = ("GET", "HEAD", "POST")
 
@@ -29,11 +23,7 @@ class AllowedMethodsMiddleware:
 
 
 class ContentSecurityPolicyMiddleware:
-    """Send one strict policy on every response: scripts only from our own static files.
-
-    Chart data travels in ``<script type="application/json">`` and is drawn by a
-    static script, so no page needs an inline script.
-    """
+    """One strict policy on every response: scripts only from our own static files (charts travel as JSON)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,13 +36,8 @@ class ContentSecurityPolicyMiddleware:
 
 
 class PrivatePagesMiddleware:
-    """Nothing shown to a signed-in user is kept by a browser or a proxy.
-
-    Pages may show drafts, notes and evidence the next person at the same computer (or a shared
-    proxy cache) must not see, so every response to a signed-in user that does not say how it may
-    be cached gets what the admin's ``never_cache`` sends (``private, no-store`` …).  Static files
-    never reach this middleware: WhiteNoise answers them earlier with its long, immutable caching.
-    """
+    """Nothing shown to a signed-in user (drafts, notes, evidence) is kept by a browser or a proxy: a response that
+    does not say how it may be cached gets ``never_cache``'s headers.  Static files never reach it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
