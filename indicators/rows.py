@@ -75,10 +75,9 @@ class IndicatorRow:
     """One indicator as of ``year``: ``figures`` maps plan years to the figures the reader sees; ``role`` is
     relative to the department the rows were built for (``LEAD`` without one)."""
 
-    def __init__(self, indicator: Indicator, year: int, figures: dict, role: str = LEAD, *, targets=(), departments=None):
+    def __init__(self, indicator: Indicator, year: int, figures: dict, role: str, targets: list, departments: list):
         self.indicator, self.year, self.figures, self.role = indicator, year, figures, role
-        self.targets = targets  # the indicator's YearlyTarget rows
-        self.departments = departments if departments is not None else indicator.responsible_departments()
+        self.targets, self.departments = targets, departments  # its YearlyTargets; the lead, then the co-operating
 
     @cached_property
     def spec(self):
@@ -167,7 +166,7 @@ def build_rows(plan: Plan, year: int, figures, *, department: Department | None 
             actual.indicator = indicator
         role = LEAD if department is None or indicator.lead_department_id == department.pk else COOPERATING
         responsible = [indicator.lead_department, *cooperating.get(indicator.pk, [])]
-        rows.append(IndicatorRow(indicator, year, found, role, targets=targets.get(indicator.pk, []), departments=responsible))
+        rows.append(IndicatorRow(indicator, year, found, role, targets.get(indicator.pk, []), responsible))
     if department is not None:
         rows.sort(key=lambda row: row.role != LEAD)  # stable: table order within each role
     return rows

@@ -42,12 +42,9 @@ class IndicatorNameColumn(RowColumn):
 class YearValueColumn(RowColumn):
     """One plan year's figure, marked 待审核 until approved (草稿 while a draft); blank means not reported."""
 
-    def __init__(self, year, **kwargs):
+    def __init__(self, year):
         self.year = year
-        kwargs.setdefault("verbose_name", _("%(year)s actual") % {"year": year})
-        kwargs.setdefault("order_by", f"cells__{year}__sort_value")
-        kwargs.setdefault("attrs", NUM)
-        super().__init__(**kwargs)
+        super().__init__(verbose_name=_("%(year)s actual") % {"year": year}, order_by=f"cells__{year}__sort_value", attrs=NUM)
 
     def render(self, record):
         cell = record.cells[self.year]
@@ -57,9 +54,7 @@ class YearValueColumn(RowColumn):
 
     def value(self, record):
         cell = record.cells[self.year]
-        if not cell.pending:
-            return cell.text
-        return f"{cell.text} ({_('Draft') if cell.draft else _('Pending review')})"
+        return f"{cell.text} ({_('Draft') if cell.draft else _('Pending review')})" if cell.pending else cell.text
 
 
 class CompletionColumn(RowColumn):

@@ -84,11 +84,8 @@ def appendix(doc: GongwenDocument, plan, year: int, rows: list[IndicatorRow], *,
             if not (text and (position != 1 or index in first_of_group)) and not column.left:
                 continue  # an empty cell, centred like the style Normal: the table's text (gongwen)
             paragraph = cell.paragraphs[0]
-            text = clean_text(text)
-            if "\n" in text or "\t" in text:
+            if text := clean_text(text):
                 paragraph.add_run(text)  # a line break or a tab becomes Word's
-            elif text:
-                paragraph.add_run().add_text(text)  # as it is: add_run(text) reads it a character at a time
             if column.left:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
     for grid, width in zip(table.columns, widths, strict=True):

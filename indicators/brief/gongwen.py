@@ -141,7 +141,6 @@ class GongwenDocument:
             pf.line_spacing, pf.line_spacing_rule = line, WD_LINE_SPACING.EXACTLY
         return style
 
-    # -- writing ----------------------------------------------------------------------------
     def paragraph(self, text: str = "", style: str = BODY, *, lead: str = ""):
         paragraph = self.doc.add_paragraph(style=self.styles[style])
         if lead:

@@ -52,15 +52,9 @@ class Prepared:
 
     @property
     def messages(self) -> list[str]:
-        return T.messages(self.problems + unknown_problems(self.unknown))
-
-
-def unknown_problems(unknown: dict[str, list[int]]) -> list[tuple[int, str]]:
-    return [
-        (0, _("“%(name)s” (%(rows)s) is not a department: map it to an existing department or create it with a code.")
-         % {"name": name, "rows": "、".join(row_label(row) for row in rows)})
-        for name, rows in unknown.items()
-    ]
+        unknown = [(0, _("“%(name)s” (%(rows)s) is not a department: map it to an existing department or create it with a code.")
+                    % {"name": name, "rows": "、".join(row_label(row) for row in rows)}) for name, rows in self.unknown.items()]
+        return T.messages(self.problems + unknown)
 
 
 class Departments:

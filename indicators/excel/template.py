@@ -39,7 +39,7 @@ HELP_LINES = [
 
 
 class ImportTemplate(Download):
-    def __init__(self, plan, year: int, department, *, now=None):
+    def __init__(self, plan, year: int, department):
         if not plan.contains_year(year):
             raise ValueError(f"{year} is outside {plan.code} ({plan.first_year}–{plan.last_year})")
         self.plan, self.year, self.department = plan, year, department

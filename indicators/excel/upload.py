@@ -149,7 +149,6 @@ def scan(archive, info, *, max_rows: int, budget: int) -> int:
     return target.elements
 
 
-# -- reading ----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Read:
     """One cell as read: its value (a formula's stored result), number format, whether it is a formula."""

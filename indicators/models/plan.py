@@ -216,6 +216,24 @@ class Indicator(models.Model):
             models.CheckConstraint(condition=models.Q(task_number__gte=1), name="indicator_task_positive"),
         ]
 
+    def clean(self):
+        errors = {}
+        for field in ("baseline_printed", "target_printed"):
+            text = getattr(self, field)
+            try:
+                printed = V.parse_printed(text)
+            except V.InvalidValue:
+                continue  # the field validator reports it
+            if printed.is_number and (printed.count is not None) != self.is_pair:
+                errors[field] = (_("A pair indicator needs “amount/count”.") if self.is_pair
+                                 else _("Only pair indicators take “amount/count”."))
+            if field == "target_printed" and printed.marker == V.NOT_STARTED:
+                errors[field] = _("“—” marks a baseline only; use “/” for a target that is not set.")
+        if self.measure == Measure.RATE and self.is_pair:
+            errors["measure"] = _("A rate cannot be a pair.")
+        if errors:
+            raise ValidationError(errors)
+
     def __str__(self):
         return f"{self.order}. {self.name}"
 
@@ -241,24 +259,6 @@ class Indicator(models.Model):
 
     def whole_number(self):
         return tuple(self.measure != Measure.RATE and u not in FRACTIONAL_UNITS for u in self.units)
-
-    def clean(self):
-        errors = {}
-        for field in ("baseline_printed", "target_printed"):
-            text = getattr(self, field)
-            try:
-                printed = V.parse_printed(text)
-            except V.InvalidValue:
-                continue  # the field validator reports it
-            if printed.is_number and (printed.count is not None) != self.is_pair:
-                errors[field] = (_("A pair indicator needs “amount/count”.") if self.is_pair
-                                 else _("Only pair indicators take “amount/count”."))
-            if field == "target_printed" and printed.marker == V.NOT_STARTED:
-                errors[field] = _("“—” marks a baseline only; use “/” for a target that is not set.")
-        if self.measure == Measure.RATE and self.is_pair:
-            errors["measure"] = _("A rate cannot be a pair.")
-        if errors:
-            raise ValidationError(errors)
 
     def spec(self, yearly_targets=None) -> IndicatorSpec:
         """The plain values ``progress`` works on; pass the yearly targets when they are loaded already."""
@@ -321,13 +321,18 @@ class YearlyTarget(models.Model):
         ordering = ["indicator", "year"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="one_target_per_indicator_year"),
-            models.CheckConstraint(condition=models.Q(year__gte=YEAR_CHECK_RANGE[0], year__lte=YEAR_CHECK_RANGE[1]),
-                                   name="target_year_sane"),
-            models.CheckConstraint(condition=(models.Q(undecided=True, value__isnull=True, second_value__isnull=True))
-                                   | models.Q(undecided=False, value__isnull=False), name="target_is_number_or_marker"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=YEAR_CHECK_RANGE[0], year__lte=YEAR_CHECK_RANGE[1]), name="target_year_sane"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(undecided=True, value__isnull=True, second_value__isnull=True))
+                | models.Q(undecided=False, value__isnull=False),
+                name="target_is_number_or_marker",
+            ),
             models.CheckConstraint(condition=models.Q(value__isnull=True) | models.Q(value__gte=0), name="target_not_negative"),
-            models.CheckConstraint(condition=models.Q(second_value__isnull=True) | models.Q(second_value__gte=0),
-                                   name="target_count_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(second_value__isnull=True) | models.Q(second_value__gte=0), name="target_count_not_negative"
+            ),
         ]
 
     def __str__(self):

@@ -18,12 +18,8 @@ from indicators.excel.plan_table import read_plan_table
 from indicators.models import User
 from indicators.plans import PlanError
 
-INFERRED = {
-    "unit": "no unit printed",
-    "measure": "what is entered inferred (a % makes a rate, else a count this year)",
-    "basis": "compared each year (inferred)",
-    "direction": "higher is better (inferred)",
-}
+INFERRED = {"unit": "no unit printed", "measure": "what is entered inferred (a % makes a rate, else a count this year)",
+            "basis": "compared each year (inferred)", "direction": "higher is better (inferred)"}
 
 
 def name_code(text: str) -> tuple[str, str]:
