@@ -62,17 +62,11 @@ def five_year_period(year: int) -> tuple[int, int]:
 
 def publish_problems(plan) -> list[str]:
     """Why a plan being set up cannot be put in force yet (empty when it can)."""
-    problems = []
     indicators = list(plan.indicators.order_by("order"))
-    if not indicators:
-        problems.append(_("The plan has no indicators yet."))
-    for indicator in indicators:
-        if indicator.target_pending:
-            problems.append(
-                _("%(order)s. %(name)s: its target is still to be set (set it, or confirm “/”).")
-                % {"order": indicator.order, "name": indicator.name}
-            )
-    return problems
+    problems = [] if indicators else [_("The plan has no indicators yet.")]
+    pending = [indicator for indicator in indicators if indicator.target_pending]
+    return problems + [_("%(order)s. %(name)s: its target is still to be set (set it, or confirm “/”).")
+                       % {"order": indicator.order, "name": indicator.name} for indicator in pending]
 
 
 def publish(user, plan) -> Plan:
@@ -83,8 +77,7 @@ def publish(user, plan) -> Plan:
         if plan.status != PlanStatus.DRAFT:
             raise PlanError(_("Only a plan being set up can be put in force; %(plan)s is %(status)s.")
                             % {"plan": plan.code, "status": plan.get_status_display()})
-        problems = publish_problems(plan)
-        if problems:
+        if problems := publish_problems(plan):
             raise PlanError(problems)
         _stamp(plan, user, PlanStatus.ACTIVE, "", "published")
     return plan
@@ -132,8 +125,7 @@ def open_figures(plan) -> list[OpenFigure]:
 
 def _move(user, plan, reason, *, expected, to, refusal, change) -> Plan:
     """``plan`` from ``expected`` to ``to``, the reason checked like any note; ``refusal`` names another state."""
-    problems = check_note(reason, _("The reason"))
-    if problems:
+    if problems := check_note(reason, _("The reason")):
         raise PlanError(problems)
     with transaction.atomic():
         plan = _locked(plan)

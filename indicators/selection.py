@@ -59,20 +59,8 @@ def param(request, name: str) -> str:
     return request.GET.get(name) or (request.POST.get(name) if request.method == "POST" else None) or ""
 
 
-class YearConverter:
-    """``<year:year>`` in URL patterns: exactly four digits (a longer number never reaches ``int``)."""
-
-    regex = "[0-9]{4}"
-
-    def to_python(self, value):
-        return int(value)
-
-    def to_url(self, value):
-        return f"{int(value):04d}"
-
-
 class IdConverter:
-    """``<id:pk>``: 1–18 digits, so a number too large for the database never reaches a query."""
+    """``<id:pk>`` in URL patterns: 1–18 digits, so a number too large for the database never reaches a query."""
 
     regex = f"[0-9]{{1,{ID_DIGITS}}}"
 
@@ -81,6 +69,15 @@ class IdConverter:
 
     def to_url(self, value):
         return str(int(value))
+
+
+class YearConverter(IdConverter):
+    """``<year:year>``: exactly four digits."""
+
+    regex = "[0-9]{4}"
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
 
 
 def visible_plans(user) -> list[Plan]:

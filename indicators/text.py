@@ -26,9 +26,7 @@ def check_text(text: str) -> None:
     if found is not None:
         raise ValidationError(
             _("The text contains a control or invalid character (%(code)s) that cannot be saved; delete it and type the text again."),
-            code="unstorable",
-            params={"code": f"U+{ord(found.group()):04X}"},
-        )
+            code="unstorable", params={"code": f"U+{ord(found.group()):04X}"})
 
 
 def clean_text(text, *, line_breaks: str | None = None) -> str:

@@ -34,13 +34,8 @@ VERDICT_ORDER = (Verdict.MISSING, Verdict.NOT_COMPLETED, Verdict.MOSTLY, Verdict
 _RANK = {verdict: rank for rank, verdict in enumerate(VERDICT_ORDER)}
 
 # Each verdict takes the colour of the status it resembles (progress.STATUS_COLOURS).
-VERDICT_STATUS = {
-    Verdict.COMPLETED: "achieved",
-    Verdict.MOSTLY: "accelerate",
-    Verdict.NOT_COMPLETED: "behind",
-    Verdict.MISSING: "missing",
-    Verdict.TRACKED: "tracked",
-}
+VERDICT_STATUS = {Verdict.COMPLETED: "achieved", Verdict.MOSTLY: "accelerate", Verdict.NOT_COMPLETED: "behind",
+                  Verdict.MISSING: "missing", Verdict.TRACKED: "tracked"}
 
 
 def mostly_share() -> Decimal:

@@ -39,6 +39,9 @@ class LoginRecordMixin:
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # records: an attempt goes by unlocking, old logs by axes_reset_logs
+
     @admin.display(description=_("browser"))
     def browser(self, obj):
         return "—" if obj.user_agent in ("", UNKNOWN) else obj.user_agent
@@ -51,17 +54,13 @@ class LoginRecordMixin:
         """The row's checkbox, labelled by user and time rather than the record's English text."""
         when = formats.date_format(timezone.localtime(obj.attempt_time), "SHORT_DATETIME_FORMAT")
         label = gettext("Select the record of %(user)s at %(when)s") % {"user": obj.username or "—", "when": when}
-        return forms.CheckboxInput({"class": "action-select", "aria-label": label}, lambda value: False).render(
-            ACTION_CHECKBOX_NAME, str(obj.pk)
-        )
+        checkbox = forms.CheckboxInput({"class": "action-select", "aria-label": label}, lambda value: False)
+        return checkbox.render(ACTION_CHECKBOX_NAME, str(obj.pk))
 
 
 class LockoutAdmin(LoginRecordMixin, AccessAttemptAdmin):
     list_display = ["attempt_time", "ip_address", "username", "browser", "page", "failures_since_start", "state"]
     actions = ["unlock"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # an attempt is removed by unlocking, never by “delete”
 
     def has_unlock_permission(self, request):
         return request.user.has_perm("axes.delete_accessattempt")
@@ -88,16 +87,9 @@ class LockoutAdmin(LoginRecordMixin, AccessAttemptAdmin):
 class LoginLogAdmin(LoginRecordMixin, AccessLogAdmin):
     list_display = ["attempt_time", "logout_time", "ip_address", "username", "browser", "page"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # a record; axes_reset_logs clears old ones
-
 
 class LoginFailureAdmin(LoginRecordMixin, AccessFailureLogAdmin):
     list_display = ["attempt_time", "ip_address", "username", "browser", "page", "locked"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     locked = yes_no_column("locked_out", _("locked the account"), ordering="locked_out")
 
 

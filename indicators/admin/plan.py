@@ -157,5 +157,4 @@ class IndicatorAdmin(ReadOnlyHistoryAdmin):
             return queryset
         if request.user.department_id is None:
             return queryset.none()
-        # Reporters read the indicators their department leads or co-operates on.
         return queryset.filter(pk__in=Indicator.objects.involving(request.user.department).values("pk"))

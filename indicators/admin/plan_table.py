@@ -84,14 +84,13 @@ class DepartmentsForm(forms.Form):
         return data
 
     def choices(self) -> tuple[dict[str, str], dict[str, str]]:
-        """``(mapped, created)``: name -> an existing department's code, name -> the code to create it with."""
+        """``(mapped, created)`` of a valid form: name -> an existing department's code, name -> the code to create it with."""
         mapped, created = {}, {}
         for index, name in enumerate(self.unknown):
-            existing, code = self.cleaned_data.get(f"map_{index}"), (self.cleaned_data.get(f"code_{index}") or "").strip()
-            if existing is not None:
+            if existing := self.cleaned_data[f"map_{index}"]:
                 mapped[name] = existing.code
-            elif code:
-                created[name] = code
+            else:
+                created[name] = self.cleaned_data[f"code_{index}"]
         return mapped, created
 
     def entries(self):

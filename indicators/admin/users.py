@@ -108,12 +108,8 @@ def permission_label(permission) -> str:
     return gettext(permission.name)
 
 
-PERMISSION_PHRASES = {
-    "add": _("may add %(model)s"),
-    "change": _("may change %(model)s"),
-    "delete": _("may delete %(model)s"),
-    "view": _("may view %(model)s"),
-}
+PERMISSION_PHRASES = {"add": _("may add %(model)s"), "change": _("may change %(model)s"), "delete": _("may delete %(model)s"),
+                      "view": _("may view %(model)s")}
 
 admin.site.unregister(Group)
 
