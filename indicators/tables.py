@@ -84,7 +84,6 @@ class DepartmentIndicatorTable(tables.Table):
 
     class Meta:
         attrs = {"class": "data-table"}
-        template_name = "tables/table.html"
         empty_text = _("No indicators.")
 
     def __init__(self, rows, *, plan, year, **kwargs):
@@ -132,7 +131,6 @@ class FinalAssessmentTable(tables.Table):
 
     class Meta:
         attrs = {"class": "data-table"}
-        template_name = "tables/table.html"
         orderable = False  # in table order, as the plan prints it
 
     def __init__(self, rows, *, plan, **kwargs):
