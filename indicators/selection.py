@@ -39,8 +39,7 @@ def _digits(text, max_digits: int) -> int | None:
 
 def parse_id(text) -> int | None:
     """A database id as typed in a URL: 1–18 ASCII digits, else None."""
-    number = _digits(text, ID_DIGITS)
-    return number if number else None
+    return _digits(text, ID_DIGITS) or None
 
 
 def parse_year(text) -> int | None:
