@@ -1,8 +1,4 @@
-"""App configurations of other apps, adapted (Django's documented way: subclass, name it in INSTALLED_APPS).
-
-* ``AdminConfig``: ``django.contrib.admin`` with ipzone's site (``indicators/admin_site.py``),
-  which lets every account with a role in.
-* ``AxesConfig``: django-axes under a name the administrators read (its app has none).
+"""Other apps' configurations, adapted: the admin with ipzone's site, and django-axes under a name people read.
 
 This module imports no models: Django reads it while the app registry is being filled.
 """

@@ -1,12 +1,7 @@
-"""The admin site of ipzone: a role (group) is what lets a person in, not Django's is_staff box.
+"""The admin site of ipzone: a role (group) lets a person in, not Django's is_staff box (docs/design.md, "People").
 
-docs/design.md: giving an account a role and, for reporters, a department is all it takes
-to work.  Django's stock site admits ``is_staff`` accounts only, a box administrators would
-have to remember to tick; this site admits every active account with a role (or a
-superuser) and refuses everyone else, through the documented ``AdminSite.has_permission``
-and ``login_form``.  ``indicators.admin_config.AdminConfig`` makes it the default site
-(``admin.site``).  It lives outside ``indicators/admin/``: importing that package registers
-the model admins with ``admin.site``, which must not happen while the site is being made.
+``admin_config.AdminConfig`` makes it the default site.  It lives outside ``indicators/admin/``: importing that
+package registers the model admins, which must not happen while the site is being made.
 """
 
 from django.contrib import admin

@@ -1,10 +1,9 @@
-"""Template context every page of the site needs: the departments menu and the 我的待办 badge."""
+"""Template context every page needs: the departments menu and the 我的待办 badge, worked out only when shown."""
 
 from django.utils.functional import SimpleLazyObject
 
 
 def navigation(request):
-    """Worked out only when a template shows them (a leader's pages never show the badge)."""
     from indicators.models import Department
     from indicators.permissions import ENTER, can
     from indicators.todo import badge_count, has_queue

@@ -1,14 +1,14 @@
 """The files ipzone makes for download — the workbook, the template, the plan's table, the brief — and their response.
 
-Each is a ``Download``: a Chinese ``filename``, an ASCII ``ascii_filename`` for old clients, a
-``content_type``, and ``build()`` returning what openpyxl or python-docx saves (``render()`` gives
-the bytes).  Views and management commands only use that, so the four files leave the same way.
+A ``Download`` has a Chinese ``filename``, an ASCII ``ascii_filename``, a ``content_type`` and ``build()``
+(an openpyxl or python-docx object with ``save``); views and commands use only that.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 from django.http import FileResponse
@@ -19,11 +19,8 @@ _UNSAFE_ASCII = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def content_disposition(filename: str, ascii_fallback: str) -> str:
-    """``attachment`` with both ``filename="…"`` (ASCII) and RFC 6266/5987 ``filename*=UTF-8''…``.
-
-    Django's ``FileResponse(filename=…)`` writes only ``filename*`` for a non-ASCII name, so an old
-    client would save the file under the URL's name; browsers that know ``filename*`` keep the Chinese name.
-    """
+    """``attachment`` with both ``filename="…"`` (ASCII, for old clients) and RFC 6266 ``filename*=UTF-8''…``
+    (Django's ``FileResponse(filename=…)`` writes only the second for a non-ASCII name)."""
     fallback = _UNSAFE_ASCII.sub("_", ascii_fallback) or "download"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
@@ -40,6 +37,14 @@ class Download:
         buffer = io.BytesIO()
         self.build().save(buffer)
         return buffer.getvalue()
+
+    def save(self, path: Path) -> bytes:
+        """Write the file to ``path`` through a ``.partial`` next to it: a reader never sees half a file."""
+        data = self.render()
+        partial = path.with_name(path.name + ".partial")
+        partial.write_bytes(data)
+        partial.replace(path)
+        return data
 
     def response(self) -> FileResponse:
         response = FileResponse(io.BytesIO(self.render()), content_type=self.content_type)

@@ -1,11 +1,8 @@
 """The final assessment's rows (终期评估): every indicator of a plan over its whole period, with its verdict.
 
-``final_assessment(plan)`` is what the final-assessment page, the workbook's sheet 终期评估, the final
-brief and the roll-over's baselines read, so none of them can disagree: the rows of ``build_rows`` as of
-the plan's last year from the published figures (submitted and approved, whoever reads it; unapproved
-ones are marked 待审核 — a closed plan has none, docs/design.md "The plan's life"), each row's verdict
-(``verdicts.final_verdict``) and the verdicts counted overall and per lead department.  Until the plan
-is closed it is a pre-assessment (预评估).
+The final-assessment page, the workbook's sheet 终期评估, the final brief and the roll-over's baselines all
+read ``final_assessment(plan)``: published figures as of the last year (unapproved ones marked 待审核), a
+pre-assessment (预评估) until the plan is closed.
 """
 
 from __future__ import annotations
@@ -18,7 +15,7 @@ from indicators import formatting
 from indicators.models import Actual, Department, Indicator, Measure, Plan
 from indicators.progress import TargetBasis
 from indicators.rows import IndicatorRow, build_rows
-from indicators.verdicts import FinalVerdict, Verdict, VerdictSummary, final_verdict, summarise
+from indicators.verdicts import FinalVerdict, VerdictSummary, final_verdict, summarise
 
 
 def verdict_of(row: IndicatorRow) -> FinalVerdict:
@@ -46,8 +43,8 @@ class FinalRow:
         return self.row.indicator
 
     @property
-    def year(self) -> int:
-        return self.row.year  # the plan's last year
+    def year(self) -> int:  # the plan's last year
+        return self.row.year
 
     @property
     def cells(self):
@@ -59,7 +56,7 @@ class FinalRow:
 
     @property
     def final_text(self) -> str:
-        """The final value: the last year's figure, the plan-period total for cumulative ones; "" when missing."""
+        """The last year's figure, the plan-period total for cumulative ones; "" when missing."""
         return _numbers([part.final_value for part in self.verdict.parts], self.rate)
 
     @property
@@ -114,9 +111,6 @@ class FinalAssessment:
         found = [DepartmentVerdicts(items[0].row.lead_department, summarise(i.verdict for i in items)) for items in by_department.values()]
         return sorted(found, key=lambda entry: (entry.department.order, entry.department.code))
 
-    def verdicts(self) -> list[Verdict]:
-        return [item.verdict.verdict for item in self.rows]
-
 
 def final_assessment(plan: Plan, rows: list[IndicatorRow] | None = None) -> FinalAssessment:
     """The plan's final assessment from its published figures; ``rows``: built already as of its last year, published."""
@@ -129,8 +123,7 @@ MAX_EARLIER_PLANS = 20  # a chain of predecessors is followed this far back
 
 
 def earlier_plans(indicator, user) -> list[FinalRow]:
-    """The same indicator in the plans before ``indicator``'s (往期方案), oldest first, following ``predecessor``:
-    each that plan's final-assessment row, as its final-assessment page shows it.  Plans ``user`` may not see are skipped."""
+    """The same indicator's final-assessment rows in the earlier plans ``user`` may see (往期方案), oldest first."""
     found: list[FinalRow] = []
     seen = {indicator.pk}
     pk = indicator.predecessor_id

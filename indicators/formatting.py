@@ -1,16 +1,8 @@
-"""How a number, a percentage, a pair, a unit and a status are written (docs/design.md, "One truth per fact").
+"""How a number, a percentage, a pair, a unit and a person are written: the one presentation module.
 
-The one presentation module, as healthchecks keeps ``hc/lib/date.py``: pages (through the one-line
-filters in ``templatetags/ipzone_tags.py``), charts, the workbook, the brief and the mails all write
-through these functions, so the same figure reads the same everywhere.
-
-- A number at its natural precision: ``2868``, ``95.26`` (never ``2868.0000``).
-- A percentage with one decimal, halves rounded up: ``0.8525`` → ``85.3%`` (Excel's ``0.0%`` shows the same).
-- A pair as the plan prints it: ``2868/2``; percentages of a pair likewise: ``86.5%/50.0%``.
-- A number with its unit, no space (公文 usage): ``5000万元``, ``95.9%``, ``3件``; in prose several are
-  joined with ``、``: ``5000万元、7笔``.
-- Documents (workbook, brief, mails) speak Chinese whatever the request's language: they are written
-  inside ``translation.override("zh-hans")``, so these functions and the status labels need no second form.
+Pages (through ``templatetags/ipzone_tags.py``), charts, the workbook, the brief and the mails all write
+through it.  Documents are written inside ``translation.override("zh-hans")``, so nothing here needs a
+second form for them.
 """
 
 from __future__ import annotations
@@ -36,9 +28,7 @@ def number(value: Decimal | int | None) -> str:
     if value is None:
         return ""
     text = format(Decimal(value), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def rounded(value: Decimal, places: Decimal = CENT) -> Decimal:
@@ -46,10 +36,8 @@ def rounded(value: Decimal, places: Decimal = CENT) -> Decimal:
 
 
 def percent(fraction: Decimal | None) -> str:
-    """A share as a percentage, one decimal, halves up: ``0.8525`` → ``85.3%``; None → ``—``."""
-    if fraction is None:
-        return NONE
-    return f"{rounded(Decimal(fraction) * 100, TENTH)}%"
+    """A share as a percentage, one decimal, halves up (as Excel's ``0.0%``): ``0.8525`` → ``85.3%``; None → ``—``."""
+    return NONE if fraction is None else f"{rounded(Decimal(fraction) * 100, TENTH)}%"
 
 
 def percents(fractions: Iterable[Decimal | None]) -> str:
@@ -62,9 +50,7 @@ def percents(fractions: Iterable[Decimal | None]) -> str:
 
 def pair(amount: Decimal | None, count: Decimal | None) -> str:
     """A value as the plan prints it: ``2868/2``, ``95.26``."""
-    if count is None:
-        return number(amount)
-    return f"{number(amount)}{PAIR}{number(count)}"
+    return number(amount) if count is None else f"{number(amount)}{PAIR}{number(count)}"
 
 
 def with_unit(value: Decimal | None, unit: str) -> str:
@@ -78,10 +64,7 @@ def with_units(values: Iterable[Decimal | None], units: Iterable[str], separator
 
 
 def figure(value, second_value, not_carried_out: bool, units=None) -> str:
-    """A reported figure: ``2868/2``, ``95.9%`` (a rate keeps its ``%``), ``未开展``; ``""`` when blank.
-
-    With ``units`` every part carries its unit (``5000万元/8笔``); without, only a rate's ``%``.
-    """
+    """A reported figure: ``2868/2``, ``未开展``, ``""`` when blank; with ``units`` each part with its unit (``5000万元/8笔``)."""
     if not_carried_out:
         return gettext("Not carried out")
     if value is None and second_value is None:
@@ -95,10 +78,8 @@ def figure_of(actual, indicator, *, units: bool = False) -> str:
     """``figure`` for an ``Actual`` of ``indicator``: a rate's value always with ``%``."""
     if actual is None:
         return ""
-    if units or indicator.unit == "%":
-        shown = indicator.units if units else ("%",)
-        return figure(actual.value, actual.second_value, actual.not_carried_out, shown)
-    return figure(actual.value, actual.second_value, actual.not_carried_out)
+    shown = indicator.units if units else ("%",) if indicator.unit == "%" else None
+    return figure(actual.value, actual.second_value, actual.not_carried_out, shown)
 
 
 def printed(printed_value, units=None) -> str:
@@ -114,7 +95,5 @@ def prose_name(name: str) -> str:
 
 
 def person(user) -> str:
-    """A person by name as Chinese writes it, 姓 then 名 with no space; the login when no name is known."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    """A person by name, 姓 then 名 with no space; the login when no name is known."""
+    return "" if user is None else user.get_full_name() or user.get_username()

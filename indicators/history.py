@@ -1,10 +1,7 @@
-"""The change history of an indicator's actuals, as the viewer may see it.
+"""The change history of an indicator's figures as the viewer may see it: who, when, old → new.
 
-django-simple-history keeps a record of every save; this turns them into "who, when,
-old → new" entries.  A reporter of another department must learn nothing of drafts
-, so for such a viewer records in draft or returned state are skipped and
-"old" is the previous record the viewer may see – a draft value never leaks through
-the "old" side of the next entry either.
+A viewer who may not read the drafts (docs/design.md, "People") sees no record in draft or returned
+state, and "old" is the previous record they may see: a draft value never leaks through either side.
 """
 
 from __future__ import annotations
@@ -54,41 +51,26 @@ class HistoryEntry:
         return ActualStatus(self.old_status).label if self.old_status else ""
 
 
-def _who(record) -> str:
-    return formatting.person(record.history_user) if record.history_user is not None else str(_("system"))
-
-
-def change_history(indicator: Indicator, viewer=None, *, drafts: bool = False, newest_first: bool = True) -> list[HistoryEntry]:
-    """Every change to the indicator's actuals that ``viewer`` may see (one query); ``drafts``: 含草稿 is on."""
+def change_history(indicator: Indicator, viewer, *, drafts: bool = False) -> list[HistoryEntry]:
+    """Every change to the indicator's figures that ``viewer`` may see, newest first (one query); ``drafts``: 含草稿."""
     sees_drafts = reads_drafts(viewer, indicator, drafts=drafts)
-    records = (
-        Actual.history.filter(indicator_id=indicator.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
+    records = Actual.history.filter(indicator_id=indicator.pk).select_related("history_user")
     last_seen: dict[int, object] = {}  # actual id -> last record shown
     entries = []
-    for record in records:
+    for record in records.order_by("history_date", "history_id"):
         previous = last_seen.get(record.id)
         deleted = record.history_type == "-"
         hidden_draft = not sees_drafts and record.status in EDITABLE_STATUSES
         # A deleted draft shows only as the end of what the viewer saw before, never its draft value.
         if hidden_draft and not (deleted and previous is not None):
             continue
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=_who(record),
-                year=record.year,
-                change=record.history_type,
-                old_value=formatting.figure_of(previous, indicator) if previous is not None else None,
-                new_value="" if deleted else formatting.figure_of(record, indicator),
-                old_status=previous.status if previous is not None else None,
-                new_status=record.status,
-                note="" if hidden_draft else record.note,
-            )
-        )
+        entries.append(HistoryEntry(
+            when=record.history_date, year=record.year, change=record.history_type, new_status=record.status,
+            who=formatting.person(record.history_user) if record.history_user is not None else str(_("system")),
+            old_value=formatting.figure_of(previous, indicator) if previous is not None else None,
+            new_value="" if deleted else formatting.figure_of(record, indicator),
+            old_status=previous.status if previous is not None else None,
+            note="" if hidden_draft else record.note,
+        ))
         last_seen[record.id] = record
-    if newest_first:
-        entries.reverse()
-    return entries
+    return entries[::-1]

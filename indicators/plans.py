@@ -1,9 +1,7 @@
-"""The plan's life: publish a plan being set up, close it with its figures frozen, reopen it, roll it over.
+"""The plan's life (docs/design.md, "The plan's life"): publish, close, reopen, roll over.
 
-草稿 (being set up; administrators only; never a default) → 执行中 → 已收官 (figures frozen until an
-administrator reopens it with a reason).  Each change of state is a service function here that
-runs in a transaction and raises ``PlanError`` for the view to show; the plan's history records
-who did it, when and why (docs/design.md, "The plan's life").
+草稿 (being set up; administrators only) → 执行中 → 已收官 (figures frozen until reopened with a reason).
+Each step runs in a transaction, is kept in the plan's history and raises ``PlanError`` when refused.
 """
 
 from __future__ import annotations
@@ -20,15 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators import formatting
 from indicators import values as V
-from indicators.models import (
-    Actual,
-    ActualStatus,
-    CooperatingDepartment,
-    Indicator,
-    Measure,
-    Plan,
-    PlanStatus,
-)
+from indicators.models import Actual, ActualStatus, CooperatingDepartment, Indicator, Measure, Plan, PlanStatus
 from indicators.final_assessment import final_assessment
 from indicators.permissions import MANAGE, can
 from indicators.workflow import check_note
@@ -60,32 +50,23 @@ def _stamp(plan, user, status, reason, change):
 
 
 def _locked(plan) -> Plan:
-    """The plan's row, locked for this transaction, so two administrators cannot change its state at once."""
+    """The plan's row, locked: two administrators cannot change its state at once."""
     return Plan.objects.select_for_update().get(pk=plan.pk)
 
 
-# ---- publishing ----------------------------------------------------------------------------
-
-
 def five_year_period(year: int) -> tuple[int, int]:
-    """The five-year-plan period (十四五 2021–2025, 十五五 2026–2030, …) that holds ``year``: what a roll-over proposes."""
+    """The five-year-plan period (十四五 2021–2025, 十五五 2026–2030, …) that holds ``year``."""
     first = 2021 + (year - 2021) // 5 * 5
     return first, first + 4
 
 
 def publish_problems(plan) -> list[str]:
     """Why a plan being set up cannot be put in force yet (empty when it can)."""
-    problems = []
     indicators = list(plan.indicators.order_by("order"))
-    if not indicators:
-        problems.append(_("The plan has no indicators yet."))
-    for indicator in indicators:
-        if indicator.target_pending:
-            problems.append(
-                _("%(order)s. %(name)s: its target is still to be set (set it, or confirm “/”).")
-                % {"order": indicator.order, "name": indicator.name}
-            )
-    return problems
+    problems = [] if indicators else [_("The plan has no indicators yet.")]
+    pending = [indicator for indicator in indicators if indicator.target_pending]
+    return problems + [_("%(order)s. %(name)s: its target is still to be set (set it, or confirm “/”).")
+                       % {"order": indicator.order, "name": indicator.name} for indicator in pending]
 
 
 def publish(user, plan) -> Plan:
@@ -96,20 +77,14 @@ def publish(user, plan) -> Plan:
         if plan.status != PlanStatus.DRAFT:
             raise PlanError(_("Only a plan being set up can be put in force; %(plan)s is %(status)s.")
                             % {"plan": plan.code, "status": plan.get_status_display()})
-        problems = publish_problems(plan)
-        if problems:
+        if problems := publish_problems(plan):
             raise PlanError(problems)
         _stamp(plan, user, PlanStatus.ACTIVE, "", "published")
     return plan
 
 
 def confirm_undecided_targets(user, indicators) -> int:
-    """Confirm “/” (not decided) as the target of those of ``indicators`` that still wait for one.
-
-    A rolled-over target is “/” marked as still to be set; publishing refuses until it is set or
-    confirmed, and in a table of 29 rows most stay “/”.  Targets that were set are left alone.
-    Returns how many were confirmed; each change is in the indicator's history.
-    """
+    """Confirm “/” as the target of those of ``indicators`` still waiting for one (a roll-over's); how many."""
     require_administrator(user)
     confirmed = 0
     with transaction.atomic():
@@ -120,9 +95,6 @@ def confirm_undecided_targets(user, indicators) -> int:
             indicator.save(update_fields=["target_pending"])
             confirmed += 1
     return confirmed
-
-
-# ---- closing and reopening -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -152,9 +124,8 @@ def open_figures(plan) -> list[OpenFigure]:
 
 
 def _move(user, plan, reason, *, expected, to, refusal, change) -> Plan:
-    """``plan`` from ``expected`` to ``to``, with the reason checked like any note; ``refusal`` names another state."""
-    problems = check_note(reason, _("The reason"))
-    if problems:
+    """``plan`` from ``expected`` to ``to``, the reason checked like any note; ``refusal`` names another state."""
+    if problems := check_note(reason, _("The reason")):
         raise PlanError(problems)
     with transaction.atomic():
         plan = _locked(plan)
@@ -165,11 +136,7 @@ def _move(user, plan, reason, *, expected, to, refusal, change) -> Plan:
 
 
 def close(user, plan, reason="") -> Plan:
-    """执行中 → 已收官: every figure of the plan is frozen (``permissions.frozen``).
-
-    Nothing may be waiting for review: what a closed plan counts (published figures) is then all
-    approved, and no document of it is marked 待审核 (docs/design.md, "The plan's life").
-    """
+    """执行中 → 已收官: every figure frozen; nothing may wait for review, so no document of it is marked 待审核."""
     require_administrator(user)
     waiting = Actual.objects.filter(indicator__plan=plan, status=ActualStatus.SUBMITTED).count()
     if waiting:
@@ -183,16 +150,13 @@ def close(user, plan, reason="") -> Plan:
 
 
 def reopen(user, plan, reason) -> Plan:
-    """已收官 → 执行中, with the administrator's reason (kept in the plan's history)."""
+    """已收官 → 执行中, with the administrator's reason."""
     require_administrator(user)
     reason = (reason or "").strip()
     if not reason:
         raise PlanError(_("Give a reason for reopening the plan."))
     return _move(user, plan, reason, expected=PlanStatus.CLOSED, to=PlanStatus.ACTIVE,
                  refusal=_("Only a closed plan can be reopened; %(plan)s is %(status)s."), change="reopened")
-
-
-# ---- a new plan -----------------------------------------------------------------------------
 
 
 def new_plan_problems(code: str, title: str, first_year: int, last_year: int) -> list[str]:
@@ -218,44 +182,28 @@ def save_new_plan(plan: Plan) -> None:
         raise PlanError(_("A plan with the number %(code)s exists already.") % {"code": plan.code}) from None
 
 
-# ---- roll-over --------------------------------------------------------------------------------
-
-
 def carried_baseline(item) -> tuple[str, bool]:
-    """The next plan's printed baseline from this plan's final assessment (a ``FinalRow``), and whether it is a gap.
+    """The next plan's printed baseline from a ``FinalRow``'s final value, and whether it is a gap.
 
-    The final value the final assessment reads — the last year's published figure, the plan-period
-    total for cumulative indicators — so the new baseline and the old plan's verdict rest on the same
-    figures.  未开展 in the last year is printed “—” (not carried out, 注2); no figure is also “—”,
-    flagged as unreported so nobody reads it as a fact.
+    未开展 in the last year is printed “—” (注2); no figure is “—” too, flagged unreported so nobody reads it as a fact.
     """
-    indicator = item.indicator
     finals = [part.final_value for part in item.verdict.parts]
     if all(value is None for value in finals):
         return V.NOT_STARTED, True
     last = item.row.figures.get(item.row.indicator.plan.last_year)
     if last is not None and last.not_carried_out and not item.cumulative:
         return V.NOT_STARTED, False
-    return _printed(indicator, *finals, *([None] * (2 - len(finals)))), False
-
-
-def _printed(indicator, amount, count) -> str:
-    if indicator.is_pair:
-        return formatting.pair(amount, count)
-    text = formatting.number(amount)
-    return f"{text}%" if indicator.measure == Measure.RATE else text
+    if item.indicator.is_pair:
+        return formatting.pair(*finals), False
+    text = formatting.number(finals[0])
+    return (f"{text}%" if item.indicator.measure == Measure.RATE else text), False
 
 
 @transaction.atomic
 def rollover(user, source: Plan, *, code: str, title: str, first_year: int, last_year: int,
              issuer: str | None = None, issue_date: date | None = None) -> Plan:
-    """A new plan being set up with every indicator of ``source`` copied, baselines carried over.
-
-    Order, task numbers, names, units, measure, basis, direction, lead and co-operating
-    departments are copied; the baseline is ``carried_baseline``; the target is “/” marked as
-    still to be set (publishing refuses until it is set or confirmed); each new indicator links
-    to its predecessor.  Yearly targets and deadlines are not carried over.
-    """
+    """A new plan being set up with every indicator of ``source`` copied and linked to it, its baseline
+    ``carried_baseline``, its target “/” still to be set.  Yearly targets and deadlines are not carried over."""
     require_administrator(user)
     code, title = (code or "").strip(), (title or "").strip()
     problems = new_plan_problems(code, title, first_year, last_year)
@@ -264,17 +212,9 @@ def rollover(user, source: Plan, *, code: str, title: str, first_year: int, last
                         % {"plan": source.code, "year": source.last_year + 1})
     if problems:
         raise PlanError(problems)
-    plan = Plan(
-        code=code,
-        title=title,
-        issuer=issuer or source.issuer,
-        issue_date=issue_date or timezone.localdate(),
-        baseline_year=source.last_year,
-        first_year=first_year,
-        last_year=last_year,
-        footnotes=list(source.footnotes),
-        status=PlanStatus.DRAFT,
-    )
+    plan = Plan(code=code, title=title, issuer=issuer or source.issuer, issue_date=issue_date or timezone.localdate(),
+                baseline_year=source.last_year, first_year=first_year, last_year=last_year, footnotes=list(source.footnotes),
+                status=PlanStatus.DRAFT)
     plan.status_reason = f"由 {source.code} 滚动生成。"  # stored once, in the plan's language, whoever rolls it over
     plan._change_reason = "rolled over"
     plan._history_user = user
@@ -293,23 +233,11 @@ def rollover(user, source: Plan, *, code: str, title: str, first_year: int, last
         old = item.indicator
         baseline, unreported = carried_baseline(item)
         copies.append(Indicator(
-            plan=plan,
-            order=old.order,
-            task_number=old.task_number,
-            name=old.name,
-            unit=old.unit,
-            second_unit=old.second_unit,
-            baseline_printed=baseline,
-            target_printed=V.UNDECIDED,
-            target_pending=True,
-            measure=old.measure,
-            target_basis=old.target_basis,
-            higher_is_better=old.higher_is_better,
-            baseline_unreported=unreported,
-            predecessor=old,
-            lead_department_id=old.lead_department_id,
+            plan=plan, order=old.order, task_number=old.task_number, name=old.name, unit=old.unit, second_unit=old.second_unit,
+            baseline_printed=baseline, target_printed=V.UNDECIDED, target_pending=True, measure=old.measure,
+            target_basis=old.target_basis, higher_is_better=old.higher_is_better, baseline_unreported=unreported,
+            predecessor=old, lead_department_id=old.lead_department_id,
         ))  # fmt: skip
-    # In bulk, each with its history record: one save per indicator took six seconds for 2,900 rows.
     bulk_create_with_history(copies, Indicator, batch_size=BATCH, default_user=user, default_change_reason="rolled over")
     CooperatingDepartment.objects.bulk_create(
         (CooperatingDepartment(indicator_id=new.pk, department_id=link.department_id, position=link.position)

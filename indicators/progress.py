@@ -1,28 +1,11 @@
-"""How far each indicator has come: the product's progress rules as pure functions.
+"""How far each indicator has come: the progress rules (docs/design.md, "Progress and status") as pure functions.
 
-Nothing here reads the database.  Views and reports build an ``IndicatorSpec`` and
-a ``{year: YearValue}`` mapping and call ``assess``; the rules live in one place so
-the table, the charts and the exports can never disagree.
-
-For one part of an indicator in the as-of year *y* (a = actual, b = baseline,
-T = final target, m = that year's target):
-
-* missing      未填报  no value for *y* (checked first: tracked rows must be reported too)
-* tracked      不考核  T or m is not a number (``/`` or ``以实际业务开展为准``)
-* achieved     已达标  a reaches T (a ≥ T, or a ≤ T when lower is better)
-* otherwise R = (a − b) / (m − b): ≥ 0.95 on_track, ≥ 0.60 accelerate, ≥ 0 behind,
-  < 0 deteriorating.  When m asks for no progress over b (m == b, or m is on the
-  wrong side of b) R is meaningless, so the year is judged on whether a meets m:
-  on_track if it does, deteriorating if not; ratio is then None.
-
-Baseline markers count as 0: ``—`` means the work was not done in 2021, and ``/``
-appears on row 29 (baseline ``/``, target 2) which must still be scored.
-With ``TargetBasis.CUMULATIVE`` a is the running total of the plan years up to *y*
-(years not reported add nothing) and b is 0.
-
-``project`` is separate from ``assess``: the least-squares projection to the last plan year
-is shown only on the indicator page, so a page that assesses thousands of rows never fits a
-line it would not show.
+For one part in the as-of year y (a actual, b baseline, T final target, m that year's target):
+missing (no value for y, checked first) · tracked (T or m not a number) · achieved (a reaches T) ·
+else R = (a − b) / (m − b): ≥ 0.95 on_track, ≥ 0.60 accelerate, ≥ 0 behind, < 0 deteriorating.
+When m asks for no progress over b, the year is on_track if a meets m, else deteriorating (R None).
+Baseline markers count as 0 (row 29's ``/`` baseline must still be scored); with
+``TargetBasis.CUMULATIVE`` a is the running total of the plan years up to y and b is 0.
 """
 
 from __future__ import annotations
@@ -41,6 +24,7 @@ from .values import AS_BUSINESS, UNDECIDED, PrintedValue
 ON_TRACK_RATIO = Decimal("0.95")
 ACCELERATE_RATIO = Decimal("0.60")
 CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
 
 
 class Status(models.TextChoices):
@@ -59,37 +43,28 @@ class TargetBasis(models.TextChoices):
 
 
 # Worst first.  Tracked is last so that a scored part always decides a pair.
-SEVERITY: tuple[Status, ...] = (
-    Status.MISSING,
-    Status.DETERIORATING,
-    Status.BEHIND,
-    Status.ACCELERATE,
-    Status.ON_TRACK,
-    Status.ACHIEVED,
-    Status.TRACKED,
-)
+SEVERITY = (Status.MISSING, Status.DETERIORATING, Status.BEHIND, Status.ACCELERATE, Status.ON_TRACK, Status.ACHIEVED,
+            Status.TRACKED)
 _RANK = {status: rank for rank, status in enumerate(SEVERITY)}
 
 # These need a written note before a report can be submitted.
 OFF_TRACK = frozenset({Status.BEHIND, Status.DETERIORATING})
 
-# Paul Tol's "light" scheme: told apart under the common colour-vision deficiencies
-# and light enough for dark text (WCAG contrast above 6 with #212529).  "Not reported" is
-# light blue and "not scored" pale grey, so the two never look alike; the word is always shown.
+# Paul Tol's "light" scheme: told apart under the common colour-vision deficiencies, dark text readable
+# on each; "not reported" (light blue) never looks like "not scored" (grey).  The word is always shown.
 STATUS_COLOURS: dict[Status, str] = {
-    Status.ACHIEVED: "#44BB99",  # mint
-    Status.ON_TRACK: "#99DDFF",  # light cyan
-    Status.ACCELERATE: "#EEDD88",  # light yellow
-    Status.BEHIND: "#EE8866",  # orange
-    Status.DETERIORATING: "#FFAABB",  # pink
-    Status.MISSING: "#77AADD",  # light blue: never a grey like "not scored"
-    Status.TRACKED: "#E8E8E8",  # pale grey
+    Status.ACHIEVED: "#44BB99",
+    Status.ON_TRACK: "#99DDFF",
+    Status.ACCELERATE: "#EEDD88",
+    Status.BEHIND: "#EE8866",
+    Status.DETERIORATING: "#FFAABB",
+    Status.MISSING: "#77AADD",
+    Status.TRACKED: "#E8E8E8",
 }
 
 
 def worst(statuses: Iterable[Status]) -> Status:
     """The most severe status; nothing to judge gives ``TRACKED`` (not scored)."""
-    # _RANK[status] also finds a plain "missing": a TextChoices member hashes and compares as its value.
     return min(statuses, key=_RANK.__getitem__, default=Status.TRACKED)
 
 
@@ -136,8 +111,7 @@ def figure_part(amount: Decimal | None, count: Decimal | None, not_carried_out: 
 
 @dataclass(frozen=True)
 class YearValue:
-    """One year's figure.  ``assess`` and ``project`` read a figure only through ``part(index)``,
-    so a caller may pass its own records that answer it (``models.reporting.FigureReading``)."""
+    """One year's figure; the rules read a figure only through ``part(index)``, so an ``Actual`` serves too."""
 
     amount: Decimal | None = None
     count: Decimal | None = None
@@ -152,11 +126,10 @@ def years(spec: IndicatorSpec) -> range:
 
 
 def yearly_target(spec: IndicatorSpec, year: int) -> PrintedValue:
-    """m for ``year``: the administrator's value if set, else a straight line from b to T.
+    """m for ``year``: the administrator's value if set, else a straight line from b to T (T from the last year on).
 
-    Whole-number units are rounded so the target is never above the line (a plan cannot ask
-    for 3.75 cases, and must not ask for 4 when the line says 3.75; below the line when lower
-    is better); amounts and rates keep two decimals.  From the last year on, T exactly.
+    Whole-number units are rounded so the target is never above the line (below it when lower is
+    better): a plan cannot ask for 3.75 cases.  Amounts and rates keep two decimals.
     """
     if year in spec.yearly_targets:
         return spec.yearly_targets[year]
@@ -166,19 +139,17 @@ def yearly_target(spec: IndicatorSpec, year: int) -> PrintedValue:
     if year >= spec.last_year:
         return spec.target
     step = Decimal(year - spec.baseline_year) / Decimal(spec.last_year - spec.baseline_year)
-    numbers = []
+    numbers = [None, None]
     for index in range(spec.parts):
         target = spec.target_part(index)
         if target is None:
-            numbers.append(None)
             continue
         base = spec.baseline_part(index)
         value = base + (target - base) * step
         if spec.is_whole(index):
-            numbers.append(value.to_integral_value(rounding=ROUND_FLOOR if spec.higher_is_better else ROUND_CEILING))
+            numbers[index] = value.to_integral_value(rounding=ROUND_FLOOR if spec.higher_is_better else ROUND_CEILING)
         else:
-            numbers.append(value.quantize(CENT, rounding=ROUND_HALF_UP))
-    numbers += [None] * (2 - len(numbers))
+            numbers[index] = value.quantize(CENT, rounding=ROUND_HALF_UP)
     return PrintedValue(amount=numbers[0], count=numbers[1], text=format_pair(numbers[0], numbers[1]))
 
 
@@ -217,8 +188,6 @@ class PartProjection:
 
 @dataclass(frozen=True)
 class Projection:
-    """Where the current trend leads by the plan's last year, from the values up to ``year``."""
-
     year: int
     parts: tuple[PartProjection, ...]
     status: Status | None  # the worse part's; None when no part can be projected
@@ -228,26 +197,22 @@ class Projection:
         return self.parts[0].value
 
 
-def _meets(value: Decimal, goal: Decimal, higher_is_better: bool) -> bool:
+def meets(value: Decimal, goal: Decimal, higher_is_better: bool) -> bool:
     return value >= goal if higher_is_better else value <= goal
 
 
 def _judge(a, b, m, t, higher_is_better) -> tuple[Status, Decimal | None]:
     """Status and R for a scored part (all four numbers known)."""
-    ratio = None
-    if not _meets(b, m, higher_is_better):  # m asks for progress, so R is defined
-        ratio = completion(a, b, m)
-    if _meets(a, t, higher_is_better):
+    ratio = None if meets(b, m, higher_is_better) else completion(a, b, m)  # R only when m asks for progress
+    if meets(a, t, higher_is_better):
         return Status.ACHIEVED, ratio
     if ratio is None:  # m == b, or m no better than b: meeting m is all that is asked
-        return (Status.ON_TRACK if _meets(a, m, higher_is_better) else Status.DETERIORATING), None
+        return (Status.ON_TRACK if meets(a, m, higher_is_better) else Status.DETERIORATING), None
     if ratio >= ON_TRACK_RATIO:
         return Status.ON_TRACK, ratio
     if ratio >= ACCELERATE_RATIO:
         return Status.ACCELERATE, ratio
-    if ratio >= 0:
-        return Status.BEHIND, ratio
-    return Status.DETERIORATING, ratio
+    return (Status.BEHIND if ratio >= 0 else Status.DETERIORATING), ratio
 
 
 def _compared_values(spec: IndicatorSpec, values, year: int, index: int) -> dict[int, Decimal]:
@@ -263,16 +228,6 @@ def _compared_values(spec: IndicatorSpec, values, year: int, index: int) -> dict
     return found
 
 
-def _compared_value(spec: IndicatorSpec, values, year: int, index: int) -> Decimal | None:
-    """a: the figure of ``year`` (running total for cumulative basis), None when that year is not reported."""
-    if not spec.first_year <= year <= spec.last_year:
-        return None
-    if spec.basis == TargetBasis.CUMULATIVE:
-        return _compared_values(spec, values, year, index).get(year)
-    entry = values.get(year)
-    return entry.part(index) if entry is not None else None
-
-
 def _fit(points: dict[int, Decimal]):
     """The least-squares line through (year, value) as a function of the year, never below 0; None under two points."""
     if len(points) < 2:
@@ -284,19 +239,10 @@ def _fit(points: dict[int, Decimal]):
     return lambda year: max(mean_y + slope * (Decimal(year) - mean_x), Decimal(0))
 
 
-def _project(points: dict[int, Decimal], last_year: int) -> Decimal | None:
-    """Least-squares line through (year, value), read at ``last_year``; never below 0."""
-    line = _fit(points)
-    return None if line is None else line(last_year).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def completion(a: Decimal | None, b: Decimal | None, goal: Decimal | None) -> Decimal | None:
-    """The one completion measure (docs/design.md, "Progress and status"): how much of the way from
-    baseline ``b`` to ``goal`` the figure ``a`` has come, (a − b) / (goal − b); a / goal when b is 0.
+    """(a − b) / (goal − b): R against that year's target (年度完成率), 目标完成率 against the final one.
 
-    Against that year's target it is R, the ratio the statuses read (年度完成率); against the final
-    target it is 目标完成率, and the final verdict's share.  None when a part is missing or the goal
-    asks for no way from the baseline.
+    None when a part is missing or the goal asks for no way from the baseline.
     """
     if a is None or b is None or goal is None or goal == b:
         return None
@@ -307,35 +253,21 @@ def _assess_part(spec, values, year, index, year_target: PrintedValue) -> PartAs
     target = spec.target_part(index)
     m = year_target.part(index) if year_target.is_number else None
     # Only the as-of year decides "missing": earlier gaps just add nothing to a total.
-    a = _compared_value(spec, values, year, index)
-    # A baseline is needed whenever there is something numeric to compare with: the final target,
-    # or a yearly target an administrator set on a row whose final target is "/" (注3).
+    a = _compared_values(spec, values, year, index).get(year)
+    # A yearly target an administrator set on a row whose final target is "/" (注3) is scored too.
     b = spec.baseline_part(index) if (target is not None or m is not None) else None
     ratio = None
     if a is None:
         status = Status.MISSING
     elif m is None:
         status = Status.TRACKED
-    else:
-        # Without a final target the year is judged against its own target alone.
+    else:  # without a final target the year is judged against its own target alone
         status, ratio = _judge(a, b, m, target if target is not None else m, spec.higher_is_better)
-    return PartAssessment(
-        status=status,
-        value=a,
-        baseline=b,
-        year_target=m,
-        target=target,
-        ratio=ratio,
-        completion=completion(a, b, target),
-        year_completion=completion(a, b, m),
-    )
+    return PartAssessment(status, a, b, m, target, ratio, completion(a, b, target), completion(a, b, m))
 
 
 def assess(spec: IndicatorSpec, values: Mapping[int, YearValue | None], year: int, *, year_target: PrintedValue | None = None) -> Assessment:
-    """Assess every part of one indicator as of ``year``; the worse part sets the status.
-
-    ``year_target`` is ``yearly_target(spec, year)`` when the caller already has it (rows share them).
-    """
+    """Every part of one indicator as of ``year``, the worse part setting the status; ``year_target``: when known already."""
     target_this_year = yearly_target(spec, year) if year_target is None else year_target
     parts = tuple(_assess_part(spec, values, year, index, target_this_year) for index in range(spec.parts))
     return Assessment(year=year, status=worst(part.status for part in parts), parts=parts)
@@ -343,26 +275,20 @@ def assess(spec: IndicatorSpec, values: Mapping[int, YearValue | None], year: in
 
 def _project_part(spec: IndicatorSpec, values, year: int, index: int) -> PartProjection:
     target = spec.target_part(index)
-    if target is None:
-        return PartProjection(value=None, status=None)  # nothing to head for
     last = values.get(spec.last_year)
-    if last is not None and last.part(index) is not None:
-        return PartProjection(value=None, status=None)  # the last year is reported: nothing left to project
-    value = _project(_compared_values(spec, values, year, index), spec.last_year)
-    if value is None:
+    if target is None or (last is not None and last.part(index) is not None):
+        return PartProjection(value=None, status=None)  # nothing to head for, or nothing left to project
+    line = _fit(_compared_values(spec, values, year, index))
+    if line is None:
         return PartProjection(value=None, status=None)
+    value = line(spec.last_year).quantize(CENT, rounding=ROUND_HALF_UP)
     # At the end of the plan that year's target is the final target.
-    status = _judge(value, spec.baseline_part(index), target, target, spec.higher_is_better)[0]
-    return PartProjection(value=value, status=status)
+    return PartProjection(value=value, status=_judge(value, spec.baseline_part(index), target, target, spec.higher_is_better)[0])
 
 
 def project(spec: IndicatorSpec, values: Mapping[int, YearValue | None], year: int) -> Projection:
-    """The least-squares line through the values reported up to ``year``, read at the last plan year.
-
-    Compared values as ``assess`` uses them (running totals for cumulative basis); needs two
-    reported years and a numeric final target; never below 0.  The status is the one that
-    value would get against the final target, the worse part's for pairs.
-    """
+    """Where the values up to ``year`` lead by the last plan year: a least-squares line (two reported years
+    and a numeric target needed, never below 0), judged against the final target."""
     parts = tuple(_project_part(spec, values, year, index) for index in range(spec.parts))
     statuses = [part.status for part in parts if part.status is not None]
     return Projection(year=year, parts=parts, status=worst(statuses) if statuses else None)
@@ -374,7 +300,6 @@ def count_by_status(assessments: Iterable[Assessment | Status]) -> dict[Status, 
     for item in assessments:
         counts[Status(getattr(item, "status", item))] += 1
     return counts
-
 
 
 # ---- the next plan's targets (docs/design.md, "Setting the next plan's targets") ----------------
@@ -402,8 +327,8 @@ WORDS = {  # (rule, cumulative basis): the rule in words; (rule, None): why it i
 
 @dataclass(frozen=True)
 class Proposal:
-    """A proposed final target for the next plan: its rule, one number per part (None: not offered), the text
-    to type (``2868/2``, ``96.93%``) and the rule in words (or why it is not offered)."""
+    """A proposed final target for the next plan: one number per part (None: not offered), the text to type
+    (``2868/2``, ``96.93%``) and the rule in words (or why it is not offered)."""
 
     rule: str
     values: tuple[Decimal, ...] | None
@@ -417,7 +342,7 @@ class Proposal:
 def _rule_path(rule: Rule, spec: IndicatorSpec, points: dict[int, Decimal], index: int):
     """(the yearly path ``rule`` gives one part, the growth rate or step its words name); None when it cannot apply."""
     if rule == Rule.TREND:
-        line = _fit(points)  # the projection's least squares
+        line = _fit(points)
         return None if line is None else (line, None)
     if rule == Rule.GROWTH:  # from the baseline to the last reported figure
         first = spec.baseline.part(index) if spec.baseline.is_number else None
@@ -438,12 +363,10 @@ def _rule_path(rule: Rule, spec: IndicatorSpec, points: dict[int, Decimal], inde
 
 def target_proposals(spec: IndicatorSpec, values: Mapping[int, YearValue | None], new_first_year: int, new_last_year: int,
                      *, whole_number: tuple[bool, ...], rate: bool = False) -> list[Proposal]:
-    """Proposals for the next plan's final target from the old plan's figures (``values``), one per ``Rule``.
+    """One proposal per ``Rule`` for the next plan's final target, from the old plan's reported years (未开展 is 0).
 
-    Each rule gives each part a yearly path from the reported years (a year not reported is left out,
-    未开展 is 0); the proposal is the path read at ``new_last_year`` — for cumulative indicators summed over
-    the new years — never below 0, whole where ``whole_number`` says so (else two decimals), a rate never
-    above 100.  A rule that cannot apply comes back with ``values`` None and the reason in words.
+    Each rule's yearly path is read at ``new_last_year`` (summed over the new years for cumulative indicators),
+    never below 0, whole where ``whole_number`` says so (else two decimals), a rate at most 100.
     """
     cumulative = spec.basis == TargetBasis.CUMULATIVE
     new_years = range(new_first_year, new_last_year + 1)
@@ -469,9 +392,6 @@ def target_proposals(spec: IndicatorSpec, values: Mapping[int, YearValue | None]
             numbers, words = (HUNDRED,), _("%(sentence)s %(more)s") % {"sentence": words, "more": _("A rate is at most 100.")}
         found.append(Proposal(rule, numbers, with_unit(numbers[0], "%") if rate else _pair(numbers), str(words)))
     return found
-
-
-HUNDRED = Decimal(100)
 
 
 def _pair(numbers) -> str:

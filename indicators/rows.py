@@ -1,11 +1,8 @@
 """Rows behind every page and document: each indicator of a plan as of a year, with the figures a reader sees.
 
-One place loads a plan's indicators and figures and runs ``progress.assess`` on them, so the overview,
-the department, indicator and final-assessment pages, the review desk, the workbook and the brief can
-never disagree about a status or a completion.  Which figures count is the caller's queryset:
-``Actual.objects.visible_to(user, drafts=…)`` on pages, ``Actual.objects.published()`` in documents
-(``indicators.permissions``).  Loading costs a fixed number of queries whatever the plan's size; a
-row's cells, assessments and projection are worked out when first read.
+Loading and ``progress.assess`` happen here once, so pages, the workbook and the brief cannot disagree.  Which
+figures count is the caller's queryset: ``Actual.objects.visible_to(user, drafts=…)`` on pages,
+``Actual.objects.published()`` in documents.
 """
 
 from __future__ import annotations
@@ -36,16 +33,13 @@ class YearCell:
     def __init__(self, row: IndicatorRow, year: int, actual):
         self.row, self.year, self.actual = row, year, actual
 
-    def __repr__(self):
-        return f"<YearCell {self.year} {self.text!r}>"
-
     @property
     def reported(self) -> bool:
         return self.actual is not None and self.actual.is_reported
 
     @cached_property
     def text(self) -> str:
-        """The figure as written everywhere (``formatting.figure_of``: a rate keeps its ``%``); "" when not reported."""
+        """The figure as written everywhere (a rate keeps its ``%``); "" when not reported."""
         return formatting.figure_of(self.actual, self.row.indicator) if self.reported else ""
 
     @cached_property
@@ -78,19 +72,12 @@ class YearCell:
 
 
 class IndicatorRow:
-    """What a table row, chart, sheet row or paragraph needs about one indicator as of ``year``.
+    """One indicator as of ``year``: ``figures`` maps plan years to the figures the reader sees; ``role`` is
+    relative to the department the rows were built for (``LEAD`` without one)."""
 
-    ``figures`` maps each plan year to the figure the reader may see; ``cells`` has a ``YearCell`` for
-    every plan year; ``role`` is relative to the department the rows were built for (``LEAD`` without one).
-    """
-
-    def __init__(self, indicator: Indicator, year: int, figures: dict, role: str = LEAD, *, targets=(), departments=None):
+    def __init__(self, indicator: Indicator, year: int, figures: dict, role: str, targets: list, departments: list):
         self.indicator, self.year, self.figures, self.role = indicator, year, figures, role
-        self.targets = targets  # the indicator's YearlyTarget rows
-        self.departments = departments if departments is not None else indicator.responsible_departments()
-
-    def __repr__(self):
-        return f"<IndicatorRow {self.indicator} as of {self.year}>"
+        self.targets, self.departments = targets, departments  # its YearlyTargets; the lead, then the co-operating
 
     @cached_property
     def spec(self):
@@ -145,12 +132,10 @@ class IndicatorRow:
 
 def build_rows(plan: Plan, year: int, figures, *, department: Department | None = None,
                indicator_ids: Iterable[int] | None = None) -> list[IndicatorRow]:
-    """The plan's indicators assessed as of ``year`` from ``figures`` (a queryset of ``Actual``: the reader's).
+    """The plan's indicators, in table order, assessed as of ``year`` from ``figures`` (the reader's ``Actual``s).
 
-    With ``department`` only the indicators it leads or co-operates on, lead ones first (``row.role``);
-    with ``indicator_ids`` only those.  Table order.  Five queries, whatever the plan's size: the yearly
-    targets and the co-operation links are read in one query each and handed to the rows (Django's
-    ``prefetch_related`` builds a queryset per indicator, a quarter of a 290-indicator page; benchmarks/README.md).
+    With ``department`` only those it leads or co-operates on, lead ones first; with ``indicator_ids`` only those.
+    Targets and co-operation links are read in one query each (``prefetch_related`` cost a quarter of a large page).
     """
     if not plan.contains_year(year):
         raise ValueError(f"{year} is outside the plan's years {plan.first_year}–{plan.last_year}")
@@ -181,7 +166,7 @@ def build_rows(plan: Plan, year: int, figures, *, department: Department | None 
             actual.indicator = indicator
         role = LEAD if department is None or indicator.lead_department_id == department.pk else COOPERATING
         responsible = [indicator.lead_department, *cooperating.get(indicator.pk, [])]
-        rows.append(IndicatorRow(indicator, year, found, role, targets=targets.get(indicator.pk, []), departments=responsible))
+        rows.append(IndicatorRow(indicator, year, found, role, targets.get(indicator.pk, []), responsible))
     if department is not None:
         rows.sort(key=lambda row: row.role != LEAD)  # stable: table order within each role
     return rows
@@ -189,11 +174,9 @@ def build_rows(plan: Plan, year: int, figures, *, department: Department | None 
 
 @dataclass
 class DepartmentSummary:
-    """A lead department's indicators for one year: statuses and how far reporting has come.
+    """A lead department's indicators for one year: statuses and reporting (``submitted`` includes approved).
 
-    ``reported`` counts figures (or 未开展) the reader sees; ``submitted`` those sent for review, approved
-    ones included; after the deadline of a plan in force every indicator not yet submitted is ``overdue``
-    (a closed plan asks for nothing).
+    After the deadline of a plan in force every indicator not yet submitted is ``overdue``.
     """
 
     department: Department

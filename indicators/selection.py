@@ -1,11 +1,8 @@
 """Which plan, year and department a request means: one answer for every page.
 
-Every view that takes a plan, a year or a department asks here, so the same input gets
-the same answer everywhere: an id or year that is not plain ASCII digits of a sane length
-is never handed to ``int()`` or the database; an unknown plan or department is a 404; a
-``?year=`` that is not a year of the plan falls back to the default year with a notice;
-a year in the path is matched by the ``year`` converter (four digits) and a year outside
-the plan is a 404.
+An id or year that is not plain ASCII digits of a sane length never reaches ``int()`` or the database;
+an unknown plan or department is a 404; a ``?year=`` outside the plan falls back to the default with a
+notice, a year in the path outside the plan is a 404.
 """
 
 from __future__ import annotations
@@ -42,8 +39,7 @@ def _digits(text, max_digits: int) -> int | None:
 
 def parse_id(text) -> int | None:
     """A database id as typed in a URL: 1–18 ASCII digits, else None."""
-    number = _digits(text, ID_DIGITS)
-    return number if number else None
+    return _digits(text, ID_DIGITS) or None
 
 
 def parse_year(text) -> int | None:
@@ -62,20 +58,8 @@ def param(request, name: str) -> str:
     return request.GET.get(name) or (request.POST.get(name) if request.method == "POST" else None) or ""
 
 
-class YearConverter:
-    """``<year:year>`` in URL patterns: exactly four digits (a longer number never reaches ``int``)."""
-
-    regex = "[0-9]{4}"
-
-    def to_python(self, value):
-        return int(value)
-
-    def to_url(self, value):
-        return f"{int(value):04d}"
-
-
 class IdConverter:
-    """``<id:pk>``: 1–18 digits, so a number too large for the database never reaches a query."""
+    """``<id:pk>`` in URL patterns: 1–18 digits, so a number too large for the database never reaches a query."""
 
     regex = f"[0-9]{{1,{ID_DIGITS}}}"
 
@@ -86,7 +70,13 @@ class IdConverter:
         return str(int(value))
 
 
-# ---- plans ------------------------------------------------------------------------------
+class YearConverter(IdConverter):
+    """``<year:year>``: exactly four digits."""
+
+    regex = "[0-9]{4}"
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
 
 
 def visible_plans(user) -> list[Plan]:
@@ -102,23 +92,13 @@ def current_reporting_year(today: date | None = None) -> int:
 def default_plan(plans: list[Plan], year: int | None = None, *, today: date | None = None) -> Plan | None:
     """The plan a page shows when none was asked for (docs/design.md, "The plan's life").
 
-    The plan in force that contains ``year`` (default: the year being reported now), else the
-    newest closed one that contains it; without a ``year`` asked for, then the newest plan in
-    force, else the newest closed one.  A plan being set up (draft) is never a default.
+    The plan in force, else the closed one, that contains ``year`` (default: the year being reported now);
+    without a ``year`` asked for, then the newest plan in force, else closed.  A draft is never a default.
     """
     wanted = year if year is not None else current_reporting_year(today)
-    settled = [plan for plan in plans if not plan.is_draft]
-    for status in (PlanStatus.ACTIVE, PlanStatus.CLOSED):
-        for plan in settled:
-            if plan.status == status and plan.contains_year(wanted):
-                return plan
-    if year is not None:
-        return None
-    for status in (PlanStatus.ACTIVE, PlanStatus.CLOSED):
-        for plan in settled:
-            if plan.status == status:
-                return plan
-    return None
+    settled = [plan for status in (PlanStatus.ACTIVE, PlanStatus.CLOSED) for plan in plans if plan.status == status]
+    found = next((plan for plan in settled if plan.contains_year(wanted)), None)
+    return found if found is not None or year is not None else next(iter(settled), None)
 
 
 def choose_plan(request, plans: list[Plan] | None = None, *, year: int | None = None) -> Plan:
@@ -139,13 +119,19 @@ def choose_plan(request, plans: list[Plan] | None = None, *, year: int | None = 
     return plan
 
 
+def plan_by_code(code: str) -> Plan:
+    """The plan numbered ``code``; ``ValueError`` names the plans there are (in English, for commands)."""
+    plan = Plan.objects.filter(code=code).first()
+    if plan is None:
+        known = ", ".join(Plan.objects.values_list("code", flat=True)) or "none"
+        raise ValueError(f"No plan {code!r}. Known plans: {known}.")
+    return plan
+
+
 def command_plan(code: str | None, year: int) -> Plan:
-    """The plan a management command's ``--plan CODE --year Y`` means; ``ValueError`` says what is wrong (in English)."""
+    """The plan of a command's ``--plan CODE --year Y``; ``ValueError`` says what is wrong (in English)."""
     if code:
-        plan = Plan.objects.filter(code=code).first()
-        if plan is None:
-            known = ", ".join(Plan.objects.values_list("code", flat=True)) or "none"
-            raise ValueError(f"No plan {code!r}. Known plans: {known}.")
+        plan = plan_by_code(code)
         if not plan.contains_year(year):
             raise ValueError(f"{year} is outside {plan.code} ({plan.first_year}–{plan.last_year}).")
         return plan
@@ -155,16 +141,13 @@ def command_plan(code: str | None, year: int) -> Plan:
     return plan
 
 
-# ---- years ------------------------------------------------------------------------------
-
-
 def reporting_year(plan: Plan, today: date | None = None) -> int:
     """The year being reported now, kept inside the plan."""
     return min(max(current_reporting_year(today), plan.first_year), plan.last_year)
 
 
 def latest_reported_year(plan: Plan, figures) -> int | None:
-    """The latest plan year with any value among ``figures`` (the reader's, a queryset of ``Actual``), or None."""
+    """The latest plan year with any value among ``figures`` (the reader's ``Actual``s), or None."""
     reported = Q(value__isnull=False) | Q(not_carried_out=True)
     found = figures.filter(indicator__plan=plan, year__gte=plan.first_year, year__lte=plan.last_year).filter(reported)
     return found.aggregate(latest=Max("year"))["latest"]
@@ -186,15 +169,8 @@ def choose_year(request, plan: Plan, default) -> tuple[int, str]:
         return year, ""
     fallback = default()
     notice = _("“%(year)s” is not a year of this plan (%(first)s–%(last)s); showing %(shown)s.") % {
-        "year": wanted[:10],
-        "first": plan.first_year,
-        "last": plan.last_year,
-        "shown": fallback,
-    }
+        "year": wanted[:10], "first": plan.first_year, "last": plan.last_year, "shown": fallback}
     return fallback, notice
-
-
-# ---- departments ------------------------------------------------------------------------
 
 
 def requested_department(request) -> Department | None:

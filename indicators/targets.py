@@ -1,10 +1,8 @@
 """Setting the next plan's targets (docs/design.md, "Setting the next plan's targets").
 
-``target_rows(plan, user)`` gives, per indicator of a plan being set up, its predecessor's final-assessment
-row (baseline, each year's published figure, final value and verdict) and the proposals of
-``progress.target_proposals``; the admin page, the indicator's change form and the 目标测算表 read it, in a
-fixed number of queries whatever the plan's size.  ``set_targets`` saves the targets an administrator chose:
-all or nothing, each change in the indicator's history.
+``target_rows`` gives, per indicator of a plan being set up, its predecessor's final-assessment row and the
+proposals of ``progress.target_proposals`` (the admin's targets page, the indicator's form, the 目标测算表);
+``set_targets`` saves the targets an administrator chose, all or nothing.
 """
 
 from __future__ import annotations
@@ -40,8 +38,8 @@ class TargetRow:
     no_proposal = NO_PROPOSAL
 
     @property
-    def field(self) -> str:
-        return f"t{self.indicator.pk}"  # the page's input of this row
+    def field(self) -> str:  # the page's input of this row
+        return f"t{self.indicator.pk}"
 
     @property
     def input_id(self) -> str:
@@ -59,7 +57,7 @@ class TargetRow:
 
     @property
     def path(self) -> list[tuple[int, str]]:
-        """Each new year's target that follows from the indicator's final target (``progress.yearly_target``); none while all are “/”."""
+        """Each new year's target (``progress.yearly_target``); none while all are “/”."""
         spec = self.indicator.spec(self.indicator.yearly_targets.all())
         if not spec.target.is_number and not spec.yearly_targets:
             return []
@@ -67,7 +65,7 @@ class TargetRow:
 
 
 def target_rows(plan: Plan, user, indicator_ids=None) -> list[TargetRow]:
-    """The plan's indicators (or those of ``indicator_ids``) in table order, with their predecessors' history and proposals."""
+    """The plan's indicators (or those of ``indicator_ids``) in table order, with their predecessors' rows and proposals."""
     indicators = plan.indicators.prefetch_related("yearly_targets").order_by("order")
     if indicator_ids is not None:
         indicators = indicators.filter(pk__in=indicator_ids)
@@ -100,11 +98,8 @@ class TargetErrors(PlanError):
 
 
 def set_targets(user, plan: Plan, chosen: dict[int, str]) -> int:
-    """Set the final targets ``chosen`` ({indicator id: text as typed}) of ``plan``, being set up: all or none.
-
-    Each text is checked as the indicator's form checks its target (``validate_printed``, ``Indicator.clean``);
-    a target set, or “/” chosen, is no longer still to be set.  Returns how many indicators changed.
-    """
+    """Set the final targets ``chosen`` ({indicator id: text as typed}) of a plan being set up, checked as the
+    indicator's form checks them: all or none.  A target set, or “/” chosen, is no longer pending; returns how many changed."""
     require_administrator(user)
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)

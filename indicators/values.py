@@ -1,9 +1,7 @@
-"""Values as the plan prints them, and numbers as staff type them.
+"""Values as the plan prints them (numbers or the markers of 注2 and 注3), and numbers as staff type them.
 
-The plan's table mixes numbers with markers (注2, 注3).  A marker is never turned
-into a number here: callers decide what a marker means (``progress.py`` counts
-``—`` as 0 and does not score ``/``).  Everything in this module is plain Python
-so it can be used by forms, the importer and the progress rules alike.
+A marker is never turned into a number here: callers decide what it means (``progress`` counts ``—``
+as 0 and does not score ``/``).
 """
 
 from __future__ import annotations
@@ -11,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +18,6 @@ from indicators.formatting import pair
 NOT_STARTED = "—"  # 注2: the work was not carried out in the baseline year
 UNDECIDED = "/"  # 注3: not carried out that year, or not decided
 AS_BUSINESS = "以实际业务开展为准"  # no number: tracked as the business happens
-
-MARKERS = (NOT_STARTED, UNDECIDED, AS_BUSINESS)
 
 # Largest number accepted anywhere: fits DecimalField(max_digits=18, decimal_places=4).
 MAX_VALUE = Decimal("99999999999999")
@@ -69,30 +64,22 @@ def _normalise(text: str) -> str:
 
 
 def parse_number(text, *, allow_percent: bool = False) -> Decimal | None:
-    """Parse what a person typed.  Blank gives ``None`` (not reported, never zero).
-
-    Accepts ``2,868`` (commas only as thousands separators), full-width digits, surrounding
-    spaces and, for rates, a trailing ``%``.  Refuses text, NaN, infinities, exponents and negatives.
-    """
+    """What a person typed: blank is None (not reported, never zero); ``2,868``, full-width digits and, for
+    rates, a trailing ``%`` are read; text, NaN, infinities, exponents and negatives are refused."""
     if text is None:
         return None
-    if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
-        raw = str(text)
-    else:
-        raw = _normalise(text)
+    raw = str(text) if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool) else _normalise(text)
     if "\x00" in raw:
         raise InvalidValue(_("The value contains a NUL character."))
     if raw == "":
         return None
     if allow_percent and raw.endswith("%"):
         raw = raw[:-1].strip()
-    # Only plain decimal notation, commas only between groups of three digits: "1e309", "NaN",
-    # "Infinity", "0x10", "1 2" and "1,2,3" (which would otherwise be read as 123) are refused here.
+    # Commas only between groups of three digits: "1,2,3" would otherwise be read as 123.
     if not (_PLAIN.fullmatch(raw) or _GROUPED.fullmatch(raw)):
         raise InvalidValue(_("“%(value)s” is not a number.") % {"value": str(text)[:40]})
-    cleaned = raw.replace(",", "")
     try:
-        value = Decimal(cleaned)
+        value = Decimal(raw.replace(",", ""))
     except InvalidOperation:
         raise InvalidValue(_("“%(value)s” is not a number.") % {"value": str(text)[:40]}) from None
     if value < 0:
@@ -105,35 +92,20 @@ def parse_number(text, *, allow_percent: bool = False) -> Decimal | None:
 
 
 def parse_printed(text: str) -> PrintedValue:
-    """Parse a baseline or target cell as printed in the plan.
-
-    >>> parse_printed("2868/2").count
-    Decimal('2')
-    """
+    """A baseline or target cell as printed in the plan: ``2868/2``, ``95.26%``, ``—``, ``/`` …"""
     raw = _normalise(text or "")
     if raw in _DASHES:
         return PrintedValue(marker=NOT_STARTED, text=NOT_STARTED)
-    if raw == UNDECIDED:
-        return PrintedValue(marker=UNDECIDED, text=UNDECIDED)
-    if raw == AS_BUSINESS:
-        return PrintedValue(marker=AS_BUSINESS, text=AS_BUSINESS)
+    if raw in (UNDECIDED, AS_BUSINESS):
+        return PrintedValue(marker=raw, text=raw)
     if raw == "":
         raise InvalidValue(_("A printed value is required: a number, “—”, “/” or “以实际业务开展为准”."))
     printed = str(text).strip()
     if "/" in raw:
         first, _sep, second = raw.partition("/")
-        amount = parse_number(first)
-        count = parse_number(second)
+        amount, count = parse_number(first), parse_number(second)
         if amount is None or count is None:
             raise InvalidValue(_("A pair needs both parts, as in “2868/2”."))
         return PrintedValue(amount=amount, count=count, text=printed)
     return PrintedValue(amount=parse_number(raw, allow_percent=True), text=printed)
 
-
-@lru_cache(maxsize=4096)
-def printed_value(text: str) -> PrintedValue:
-    """``parse_printed`` remembered: a plan prints the same few dozen values on thousands of rows.
-
-    Safe to share because ``PrintedValue`` is immutable; invalid text still raises every time.
-    """
-    return parse_printed(text)

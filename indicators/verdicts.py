@@ -1,18 +1,11 @@
 """The final assessment (终期评估) of a plan after its last year, as pure functions on plain values.
 
-For each part of an indicator (a = the final value, b = the baseline with markers as 0, T = the
-final target):
-
-* 未填报 missing         no figure for the plan's last year;
-* 不考核 not scored      no numeric target (``/``, ``以实际业务开展为准``), unless an administrator set
-                         a target for the last year — then that is T;
-* 已完成 completed       a reaches T (direction-aware);
-* 基本完成 mostly        at least ``FINAL_MOSTLY_COMPLETED_SHARE`` (0.90) of the way from b to T;
-* 未完成 not completed   otherwise.
-
-The final value is the last year's figure; for indicators compared cumulatively the plan-period
-total (and b = 0).  The plan-period total of a yearly flow is shown beside it, for information.
-A pair takes the worse verdict of its parts.  Nothing here reads the database.
+For each part (a the final value, b the baseline with markers as 0, T the final target):
+未填报 missing — no figure for the last year; 不考核 tracked — no numeric target, unless an administrator
+set one for the last year (then that is T); 已完成 completed — a reaches T; 基本完成 mostly — at least
+``FINAL_MOSTLY_COMPLETED_SHARE`` (0.90) of the way from b to T; 未完成 not completed otherwise.
+The final value is the last year's figure, or the plan-period total (b = 0) for cumulative indicators.
+A pair takes the worse verdict of its parts.
 """
 
 from __future__ import annotations
@@ -25,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from indicators.progress import IndicatorSpec, TargetBasis, YearValue, completion, yearly_target
+from indicators.progress import IndicatorSpec, TargetBasis, YearValue, completion, meets, yearly_target
 
 
 class Verdict(models.TextChoices):
@@ -40,14 +33,9 @@ class Verdict(models.TextChoices):
 VERDICT_ORDER = (Verdict.MISSING, Verdict.NOT_COMPLETED, Verdict.MOSTLY, Verdict.COMPLETED, Verdict.TRACKED)
 _RANK = {verdict: rank for rank, verdict in enumerate(VERDICT_ORDER)}
 
-# The verdicts' colours follow the statuses they resemble (progress.STATUS_COLOURS' scheme).
-VERDICT_STATUS = {
-    Verdict.COMPLETED: "achieved",
-    Verdict.MOSTLY: "accelerate",
-    Verdict.NOT_COMPLETED: "behind",
-    Verdict.MISSING: "missing",
-    Verdict.TRACKED: "tracked",
-}
+# Each verdict takes the colour of the status it resembles (progress.STATUS_COLOURS).
+VERDICT_STATUS = {Verdict.COMPLETED: "achieved", Verdict.MOSTLY: "accelerate", Verdict.NOT_COMPLETED: "behind",
+                  Verdict.MISSING: "missing", Verdict.TRACKED: "tracked"}
 
 
 def mostly_share() -> Decimal:
@@ -61,7 +49,7 @@ class PartVerdict:
     period_total: Decimal | None  # the sum of every reported plan year (shown for yearly flows too)
     baseline: Decimal | None
     target: Decimal | None
-    share: Decimal | None  # progress.completion: (a − b) / (T − b), the 目标完成率 of the final value
+    share: Decimal | None  # progress.completion of the final value: its 目标完成率
 
 
 @dataclass(frozen=True)
@@ -72,10 +60,6 @@ class FinalVerdict:
     @property
     def share(self) -> Decimal | None:
         return self.parts[0].share
-
-
-def _meets(value: Decimal, goal: Decimal, higher_is_better: bool) -> bool:
-    return value >= goal if higher_is_better else value <= goal
 
 
 def _part(spec: IndicatorSpec, values: Mapping[int, YearValue | None], index: int, threshold: Decimal) -> PartVerdict:
@@ -89,25 +73,22 @@ def _part(spec: IndicatorSpec, values: Mapping[int, YearValue | None], index: in
     last_value = last.part(index) if last is not None else None
     cumulative = spec.basis == TargetBasis.CUMULATIVE
     final_value = (total if last_value is not None else None) if cumulative else last_value
-
     target = spec.target_part(index)
     if target is None:
         last_target = yearly_target(spec, spec.last_year)
         target = last_target.part(index) if last_target.is_number else None
     baseline = spec.baseline_part(index) if target is not None else None
-
     share = completion(final_value, baseline, target)
     if final_value is None:
         verdict = Verdict.MISSING
     elif target is None:
         verdict = Verdict.TRACKED
+    elif meets(final_value, target, spec.higher_is_better):
+        verdict = Verdict.COMPLETED
+    elif share is not None and share >= threshold:
+        verdict = Verdict.MOSTLY
     else:
-        if _meets(final_value, target, spec.higher_is_better):
-            verdict = Verdict.COMPLETED
-        elif share is not None and share >= threshold:
-            verdict = Verdict.MOSTLY
-        else:
-            verdict = Verdict.NOT_COMPLETED
+        verdict = Verdict.NOT_COMPLETED
     return PartVerdict(verdict, final_value, total, baseline, target, share)
 
 
@@ -120,10 +101,7 @@ def final_verdict(spec: IndicatorSpec, values: Mapping[int, YearValue | None], *
 
 @dataclass
 class VerdictSummary:
-    """Verdicts counted (every verdict present, worst first) and the completion share.
-
-    The share is 已完成 over the scored indicators (all but 不考核; 未填报 counts as not completed).
-    """
+    """Verdicts counted, every verdict present, worst first; ``share``: 已完成 over the scored (all but 不考核)."""
 
     counts: dict[Verdict, int]
 

@@ -1,14 +1,8 @@
 """Which address a login attempt comes from, for django-axes' lockouts.
 
-Behind the nginx of the README's deployment section every request reaches gunicorn from the
-proxy itself (``REMOTE_ADDR`` 127.0.0.1); the client's address is the one the proxy appends to
-``X-Forwarded-For`` (``$proxy_add_x_forwarded_for``).  Only that last entry is trustworthy:
-whatever stands to its left was sent by the client and can be invented.
-
-django-axes asks django-ipware for the address (configured as its documentation says, through
-``AXES_IPWARE_PROXY_COUNT`` and ``AXES_IPWARE_META_PRECEDENCE_ORDER``).  ipware's proxy count is
-the number of proxy addresses listed *after* the client in the header; the proxy nearest to us
-is ``REMOTE_ADDR`` and never in the header, so N proxies in front of gunicorn list N - 1 of them.
+Behind the README's nginx the client's address is the last entry of ``X-Forwarded-For`` (what stands left of it
+the client can invent).  django-ipware's proxy count is the number of proxies listed after the client; the one
+nearest to us is ``REMOTE_ADDR``, never in the header, so N proxies list N - 1.
 """
 
 FORWARDED_FOR = "HTTP_X_FORWARDED_FOR"
@@ -16,8 +10,7 @@ REMOTE_ADDR = "REMOTE_ADDR"
 
 
 def axes_address_settings(proxies: int) -> dict:
-    """The settings that make django-axes see the client's address behind ``proxies`` reverse
-    proxies (0: none, ``REMOTE_ADDR`` is the client; 1: the README's nginx)."""
+    """The settings that make django-axes see the client's address behind ``proxies`` reverse proxies."""
     if proxies < 0:
         raise ValueError("The number of reverse proxies cannot be negative.")
     if proxies == 0:
@@ -27,8 +20,7 @@ def axes_address_settings(proxies: int) -> dict:
         # REMOTE_ADDR only when a request did not come through the proxy (it has no header).
         "AXES_IPWARE_META_PRECEDENCE_ORDER": (FORWARDED_FOR, REMOTE_ADDR),
         "AXES_IPWARE_PROXY_COUNT": proxies - 1,
-        # Not strict: a client that sends its own X-Forwarded-For (or a forward proxy in an office
-        # that adds one) makes the header longer; the entry our proxy wrote is still the one we take.
-        # Strict would refuse such a header and fall back to REMOTE_ADDR, the proxy shared by all.
+        # Not strict: a header the client (or an office's forward proxy) made longer still ends with our proxy's
+        # entry; strict would fall back to REMOTE_ADDR, the proxy shared by all.
         "IPWARE_STRICT": False,
     }

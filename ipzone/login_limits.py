@@ -1,27 +1,10 @@
-"""Two login limits on django-axes' records: per account at an address, and per address.
+"""Two login limits on django-axes' records (docs/operations-security.md): per account at an address, and per address.
 
-django-axes counts failed logins in ``AccessAttempt`` rows (one per username, address and
-browser) and locks when the failures that match ``AXES_LOCKOUT_PARAMETERS`` reach one
-``AXES_FAILURE_LIMIT`` within ``AXES_COOLOFF_TIME``.  ipzone wants two limits:
-
-- ``AXES_FAILURE_LIMIT`` (5) failures for one username from one address lock that username at
-  that address — the limit a person meets after mistyping their own password;
-- ``AXES_ADDRESS_FAILURE_LIMIT`` (30) failures from one address, whatever the usernames, lock
-  that address for every account — the limit of someone trying four passwords on each of many
-  accounts, which the first never slows.
-
-Both on axes' own records, through its documented callable ``AXES_LOCKOUT_PARAMETERS``
-(:func:`lockout_parameters`): it names the combination (username, address) while the address
-is under its limit, and the address alone once it has reached it — the address's failures are
-then at least ``AXES_ADDRESS_FAILURE_LIMIT``, so at least ``AXES_FAILURE_LIMIT``, and axes locks
-and answers with its lockout page as for the first limit.  Everything else is axes' as before:
-the same cool-off (a failure older than ``AXES_COOLOFF_TIME`` no longer counts, and axes deletes
-it), the same address (``request.axes_ip_address``: django-ipware behind ``AXES_PROXY_COUNT``
-proxies, ``ipzone/client_address.py``), the same reset on success (a person who logs in after a
-few mistakes takes their failures off the address's count too: an office behind one NAT address
-is not locked by its staff's typing), the same unlock — deleting attempts (:func:`unlock`).
-
-See docs/operations-security.md for why the address limit is higher than the account limit.
+``AXES_FAILURE_LIMIT`` (5) failures for one username from one address lock that username there;
+``AXES_ADDRESS_FAILURE_LIMIT`` (30) failures from one address, whatever the usernames, lock the address for
+every account.  Both through axes' documented callable ``AXES_LOCKOUT_PARAMETERS`` (``lockout_parameters``):
+the address alone once it has reached its limit (its failures are then at least ``AXES_FAILURE_LIMIT``, so axes
+locks), else username and address.  Cool-off, client address, reset on success and unlocking stay axes' own.
 """
 
 from __future__ import annotations
@@ -83,9 +66,8 @@ def with_address_failures(attempts):
 
 
 def unlock(attempts) -> int:
-    """Forget the failed attempts ``attempts`` (a queryset), and every attempt from those of
-    their addresses that have reached the address limit: what unlocks both an account at an
-    address and an address.  Returns how many attempts were forgotten."""
+    """Forget ``attempts`` (a queryset) and every attempt from those of their addresses that reached the address
+    limit: that unlocks an account at an address and an address.  How many attempts were forgotten."""
     selected = list(attempts.values_list("pk", "ip_address"))
     addresses = locked_addresses(address for _pk, address in selected)
     forgotten = AccessAttempt.objects.filter(Q(pk__in=[pk for pk, _address in selected]) | Q(ip_address__in=addresses))

@@ -5,74 +5,41 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseServerError
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from django.utils.deprecation import MiddlewareMixin
 
 
-class AllowedMethodsMiddleware:
-    """Every method but GET, HEAD and POST is answered 405 with an ``Allow`` header, on every URL.
-
-    No page of ipzone takes another method (no view answers OPTIONS on purpose), and one that
-    reached a view could be answered as GET (``TRACE /`` rendered the overview), or by Django's
-    class-based views' own OPTIONS.  Early in ``MIDDLEWARE``: after ``SecurityMiddleware``, so the
-    answer keeps its headers, and before WhiteNoise, so static files are refused the same way
-    (WhiteNoise itself serves GET and HEAD only).
-    """
+class AllowedMethodsMiddleware(MiddlewareMixin):
+    """Every method but GET, HEAD and POST is answered 405, on every URL: a view could answer another as GET
+    (``TRACE /`` rendered the overview).  After ``SecurityMiddleware`` (its headers), before WhiteNoise."""
 
     ALLOWED = ("GET", "HEAD", "POST")
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.method not in self.ALLOWED:
-            return HttpResponseNotAllowed(self.ALLOWED)
-        return self.get_response(request)
+    def process_request(self, request):
+        return HttpResponseNotAllowed(self.ALLOWED) if request.method not in self.ALLOWED else None
 
 
-class ContentSecurityPolicyMiddleware:
-    """Send one strict policy on every response: scripts only from our own static files.
+class ContentSecurityPolicyMiddleware(MiddlewareMixin):
+    """One strict policy on every response: scripts only from our own static files (charts travel as JSON)."""
 
-    Chart data travels in ``<script type="application/json">`` and is drawn by a
-    static script, so no page needs an inline script.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
+    def process_response(self, request, response):
         if settings.CONTENT_SECURITY_POLICY:
             response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
 
 
-class PrivatePagesMiddleware:
-    """Nothing shown to a signed-in user is kept by a browser or a proxy.
+class PrivatePagesMiddleware(MiddlewareMixin):
+    """Nothing shown to a signed-in user (drafts, notes, evidence) is kept by a browser or a proxy: a response that
+    does not say how it may be cached gets ``never_cache``'s headers.  Static files never reach it."""
 
-    Pages may show drafts, notes and evidence the next person at the same computer (or a shared
-    proxy cache) must not see, so every response to a signed-in user that does not say how it may
-    be cached gets what the admin's ``never_cache`` sends (``private, no-store`` …).  Static files
-    never reach this middleware: WhiteNoise answers them earlier with its long, immutable caching.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
+    def process_response(self, request, response):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
 
 
-class DatabaseUnavailableMiddleware:
+class DatabaseUnavailableMiddleware(MiddlewareMixin):
     """A database that is down gives a clear 503 page, not a 500 with a traceback (also with DEBUG on)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_exception(self, request, exception):
         if isinstance(exception, (OperationalError, InterfaceError)):

@@ -1,11 +1,5 @@
-"""Serve third-party browser files unpacked by ``make env`` into ``vendor/static/``.
-
-The deployments are intranets: the chart library must come from our own server, never a CDN.
-It is not committed either: the Makefile downloads plotly's basic bundle pinned to one version,
-checks its sha512 and unpacks it with its licence (``vendor/static/plotly/``).  This finder
-exposes that folder under ``static/vendor/``, so ``collectstatic`` copies, hashes and compresses
-it like our own files and WhiteNoise serves it with long caching; ``runserver`` serves it too.
-"""
+"""Serve the browser files ``make env`` unpacks into ``vendor/static/`` (plotly, pinned and checked) under
+``static/vendor/``: from our own server, never a CDN, and through ``collectstatic`` like our own files."""
 
 from pathlib import Path
 

@@ -1,5 +1,5 @@
-"""Actuals in the admin: scoped to the reporter's department, locked once submitted,
-with the review actions and the evidence inline.  Writes go through ``workflow``."""
+"""Figures in the admin: scoped to the reporter's department, locked once submitted, with the review actions and
+the evidence inline.  Every write goes through ``workflow``."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -10,9 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from indicators.admin.base import ReadOnlyHistoryAdmin
-
 from indicators import formatting, plausibility, workflow
+from indicators.admin.base import ReadOnlyHistoryAdmin
 from indicators.admin.forms import ActualForm, EvidenceForm, ReasonForm
 from indicators.admin.year_entry import year_entry_view
 from indicators.models import Actual, ActualStatus, Evidence, Indicator
@@ -61,15 +60,13 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
     list_per_page = 50
     actions = ["submit_selected", "approve_selected", "return_selected", "reopen_selected"]
     history_list_display = ["status", "figure", "outlier_confirmed", "note"]
+    readonly_fields = ["status", "current_return_reason", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
+
     class Media:
         css = {"all": ["css/admin-entry.css"]}
 
-    readonly_fields = ["status", "current_return_reason", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
-
-    # ---- scope -------------------------------------------------------------------------------
     def get_queryset(self, request):
-        # entered_by too: the changelist applies list_select_related only to a queryset that has
-        # no select_related yet, so without it every row of the list queried its user.
+        # entered_by too: the changelist applies list_select_related only to a queryset without select_related.
         queryset = super().get_queryset(request).select_related("indicator__plan", "indicator__lead_department", "entered_by")
         queryset = queryset.visible_to(request.user, drafts=drafts_shown(request))  # as the dashboards: 含草稿 adds drafts
         if can(request.user, READ_ALL):
@@ -78,9 +75,7 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
         return queryset.filter(indicator__in=Indicator.objects.entered_by(request.user))
 
     def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return editable(request, obj)
+        return super().has_change_permission(request, obj) and editable(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return can(request.user, MANAGE) and super().has_delete_permission(request, obj) and editable(request, obj)
@@ -113,7 +108,6 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
             return ["indicator", "year", "value_with_units", "year_target", "confirmation", "note", *self.readonly_fields]
         return [*self.readonly_fields, "year_target"]
 
-    # ---- columns -------------------------------------------------------------------------------
     @admin.display(description=_("indicator"), ordering="indicator__order")
     def indicator_name(self, obj):
         return obj.indicator.name
@@ -157,7 +151,6 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
         # Only a figure that is returned now has a reason to act on; earlier reasons are in the history.
         return obj.return_reason if obj is not None and obj.status == ActualStatus.RETURNED else "—"
 
-    # ---- the review buttons of the change form ------------------------------------------------------
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "review": self._review(request, object_id)}
         return super().change_view(request, object_id, form_url, extra_context)
@@ -169,14 +162,9 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
         actual = self.get_object(request, unquote(object_id))
         if actual is None or actual.status != ActualStatus.SUBMITTED or not can(request.user, REVIEW, actual):
             return None
-        return {
-            "not_approvable": can(request.user, REVIEW, actual) and not can(request.user, APPROVE, actual),
-            "actual": actual,
-            "action": reverse("review_desk", args=[actual.year]) + f"?plan={actual.indicator.plan_id}",
-            "next": request.get_full_path(),
-        }
+        return {"not_approvable": not can(request.user, APPROVE, actual), "actual": actual, "next": request.get_full_path(),
+                "action": reverse("review_desk", args=[actual.year]) + f"?plan={actual.indicator.plan_id}"}
 
-    # ---- saving ----------------------------------------------------------------------------------
     def save_model(self, request, obj, form, change):
         entry, _fields = form.cleaned_entry
         entry.label = None
@@ -202,15 +190,14 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
                 self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    # ---- workflow actions ------------------------------------------------------------------------
     def _run(self, request, label, func, queryset, *args):
         try:
             done = func(request.user, list(queryset.select_related("indicator__plan")), *args)
         except workflow.WorkflowError as exc:
             self.message_user(request, _("Nothing was changed:") + " " + "；".join(exc.messages), messages.ERROR)
             return
-        count = len(done)
-        self.message_user(request, ngettext("%(action)s: %(count)d figure.", "%(action)s: %(count)d figures.", count) % {"action": label, "count": count})
+        self.message_user(request, ngettext("%(action)s: %(count)d figure.", "%(action)s: %(count)d figures.", len(done))
+                          % {"action": label, "count": len(done)})
 
     @admin.action(description=_("Submit for review"), permissions=["submit"])
     def submit_selected(self, request, queryset):
@@ -225,36 +212,23 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
         if form.is_bound and form.is_valid():
             self._run(request, label, func, queryset, form.cleaned_data["reason"])
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "form": form,
-            "actuals": queryset.select_related("indicator"),
-            "action": action,
-            "opts": self.opts,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
+        context = {**self.admin_site.each_context(request), "title": title, "form": form, "action": action, "opts": self.opts,
+                   "actuals": queryset.select_related("indicator"), "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
         return TemplateResponse(request, "admin/indicators/actual/reason.html", context)
 
     @admin.action(description=_("Return to the department…"), permissions=["review"])
     def return_selected(self, request, queryset):
-        return self._with_reason(
-            request, queryset, "return_selected", _("Return figures to the department"), workflow.return_actuals, _("Returned")
-        )
+        return self._with_reason(request, queryset, "return_selected", _("Return figures to the department"),
+                                 workflow.return_actuals, _("Returned"))
 
     @admin.action(description=_("Reopen approved figures…"), permissions=["review"])
     def reopen_selected(self, request, queryset):
-        return self._with_reason(
-            request, queryset, "reopen_selected", _("Reopen approved figures"), workflow.reopen, _("Reopened")
-        )
+        return self._with_reason(request, queryset, "reopen_selected", _("Reopen approved figures"), workflow.reopen,
+                                 _("Reopened"))
 
-    # ---- the year page ---------------------------------------------------------------------------
     def get_urls(self):
         view = self.admin_site.admin_view(year_entry_view)
-        return [
-            path("year/", view, name="indicators_actual_year"),
-            path("year/<year:year>/", view, name="indicators_actual_year"),
-        ] + super().get_urls()
+        return [path(route, view, name="indicators_actual_year") for route in ("year/", "year/<year:year>/")] + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_enter": Indicator.objects.entered_by(request.user).exists()}

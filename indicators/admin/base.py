@@ -1,6 +1,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -14,23 +15,15 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from indicators import formatting
-from indicators.formatting import number as format_number
 from indicators.models import User
 from indicators.permissions import READ_ALL, can
 
-# Why a record was written (``_change_reason`` in indicators/workflow/), as people say it.
+# Why a record was written (its ``_change_reason``), as people say it.
 CHANGE_REASONS = {
-    "entered": _("entered"),
-    "submitted": _("submitted for review"),
-    "approved": _("approved"),
-    "returned": _("returned to the department"),
-    "reopened": _("reopened"),
-    # A plan's life (indicators/plans.py) and its indicators.
-    "published": _("put in force"),
-    "closed": _("closed"),
-    "rolled over": _("rolled over"),
-    "“/” confirmed": _("target “/” confirmed"),
-    "target set": _("target set on the targets page"),
+    "entered": _("entered"), "submitted": _("submitted for review"), "approved": _("approved"),
+    "returned": _("returned to the department"), "reopened": _("reopened"),
+    "published": _("put in force"), "closed": _("closed"), "rolled over": _("rolled over"),
+    "“/” confirmed": _("target “/” confirmed"), "target set": _("target set on the targets page"),
 }
 
 
@@ -45,7 +38,7 @@ def readable(field, value) -> str:
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, Decimal):
-        return format_number(value)
+        return formatting.number(value)
     if isinstance(value, datetime):
         return formats.localize(timezone.localtime(value) if timezone.is_aware(value) else value)
     if isinstance(value, date):
@@ -53,6 +46,16 @@ def readable(field, value) -> str:
     if isinstance(value, list):
         return "；".join(str(item) for item in value)
     return str(value)
+
+
+def yes_no_column(field: str, description, **options):
+    """A boolean field in words: Django's boolean icon is labelled “True”/“False” in English."""
+
+    @admin.display(description=description, **options)
+    def column(self, obj):
+        return gettext("Yes") if getattr(obj, field) else gettext("No")
+
+    return column
 
 
 def field_of(model, name):
@@ -71,29 +74,19 @@ class ReadableChanges(HistoricalRecordContextHelper):
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    """History is a record, never an editing tool, and shows only what the user may see.
+    """History is a record, never an editing tool, and shows only what the user may see, in the page's language.
 
-    Two gaps in django-simple-history's admin are closed here:
-
-    * ``SIMPLE_HISTORY_REVERT_DISABLED`` only hides the revert button; the
-      historical-version page still accepts a POST that writes the old values
-      back.  We refuse it: a correction is a new, normal edit.
-    * Both history views fall back to the historical rows when the object is
-      not in ``get_queryset(request)`` (meant for deleted objects), which would
-      show a reporter another department's drafts.  Only users who see every
-      department keep that fallback.
-
-    And the history reads in the page's language: columns named by their fields' verbose
-    names, values written as the pages write them, change reasons in words
-    (``templates/simple_history/object_history_list.html``).
+    ``SIMPLE_HISTORY_REVERT_DISABLED`` only hides the revert button: the version page would still take a POST
+    that writes old values back.  And both history views fall back to the historical rows of an object outside
+    ``get_queryset`` (meant for deleted ones), which would show a reporter another department's drafts: only
+    those who read every department keep that fallback.
     """
 
     def _check_scope(self, request, object_id):
         pk = unquote(object_id)
         if self.get_queryset(request).filter(pk=pk).exists():
             return
-        # Outside the user's queryset: 404, unless it was deleted and the user reads every department.
-        if not can(request.user, READ_ALL) or self.model.objects.filter(pk=pk).exists():
+        if not can(request.user, READ_ALL) or self.model.objects.filter(pk=pk).exists():  # only a deleted one is shown
             raise Http404
 
     def history_view(self, request, object_id, extra_context=None):

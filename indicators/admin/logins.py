@@ -1,12 +1,8 @@
-"""django-axes' login records in the admin, in words the administrators read.
+"""django-axes' login records in the admin, as lists only, in words the administrators read.
 
-Axes registers its own admin; its labels are translated in our catalogue
-(``indicators/admin/phrases.py``), but its records describe themselves in English
-(“Attempted Access: …”), so here they are lists only: every column is on the list, a record
-is never opened on its own page, and an account is unlocked with an action that says so.
-Administrators (the role) may read the records and unlock accounts (``indicators/roles.py``).
-An address locked by the address limit (``ipzone/login_limits.py``) is shown on each of its
-records, and unlocking any of them unlocks the address.
+A record's own page would describe it in English (“Attempted Access: …”), so it is never opened; an account is
+unlocked with an action that says so.  An address locked by the address limit (``ipzone/login_limits.py``)
+shows on each of its records, and unlocking any of them unlocks the address.
 """
 
 import axes.admin  # noqa: F401  (axes registers its admin classes; replaced below)
@@ -23,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from indicators.admin.base import yes_no_column
 from ipzone import login_limits
 
 UNKNOWN = "<unknown>"  # what axes stores when a request had no User-Agent or path
@@ -33,16 +30,17 @@ class LoginRecordMixin:
 
     list_display_links = None
 
-    def get_list_filter(self, request):
-        # Not by path: its choices would list axes' “<unknown>” placeholder.
+    def get_list_filter(self, request):  # not by path: its choices would list axes' “<unknown>”
         return [item for item in super().get_list_filter(request) if item != "path_info"]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Everything a record holds is on the list; its own page would name it in English.
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # the list holds it all
         return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # records: an attempt goes by unlocking, old logs by axes_reset_logs
 
     @admin.display(description=_("browser"))
     def browser(self, obj):
@@ -56,17 +54,13 @@ class LoginRecordMixin:
         """The row's checkbox, labelled by user and time rather than the record's English text."""
         when = formats.date_format(timezone.localtime(obj.attempt_time), "SHORT_DATETIME_FORMAT")
         label = gettext("Select the record of %(user)s at %(when)s") % {"user": obj.username or "—", "when": when}
-        return forms.CheckboxInput({"class": "action-select", "aria-label": label}, lambda value: False).render(
-            ACTION_CHECKBOX_NAME, str(obj.pk)
-        )
+        checkbox = forms.CheckboxInput({"class": "action-select", "aria-label": label}, lambda value: False)
+        return checkbox.render(ACTION_CHECKBOX_NAME, str(obj.pk))
 
 
 class LockoutAdmin(LoginRecordMixin, AccessAttemptAdmin):
     list_display = ["attempt_time", "ip_address", "username", "browser", "page", "failures_since_start", "state"]
     actions = ["unlock"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # an attempt is removed by unlocking, never by “delete”
 
     def has_unlock_permission(self, request):
         return request.user.has_perm("axes.delete_accessattempt")
@@ -85,29 +79,18 @@ class LockoutAdmin(LoginRecordMixin, AccessAttemptAdmin):
 
     @admin.action(description=_("Unlock the selected accounts and addresses"), permissions=["unlock"])
     def unlock(self, request, queryset):
-        # What unlocks in axes: failed attempts are forgotten (those of a locked address all).
         count = login_limits.unlock(queryset)
-        self.message_user(
-            request, ngettext("Unlocked %(count)d record.", "Unlocked %(count)d records.", count) % {"count": count}, messages.SUCCESS
-        )
+        message = ngettext("Unlocked %(count)d record.", "Unlocked %(count)d records.", count) % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)
 
 
 class LoginLogAdmin(LoginRecordMixin, AccessLogAdmin):
     list_display = ["attempt_time", "logout_time", "ip_address", "username", "browser", "page"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # a record; axes_reset_logs clears old ones
-
 
 class LoginFailureAdmin(LoginRecordMixin, AccessFailureLogAdmin):
     list_display = ["attempt_time", "ip_address", "username", "browser", "page", "locked"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("locked the account"), ordering="locked_out")
-    def locked(self, obj):
-        return gettext("Yes") if obj.locked_out else gettext("No")
+    locked = yes_no_column("locked_out", _("locked the account"), ordering="locked_out")
 
 
 for model, model_admin in ((AccessAttempt, LockoutAdmin), (AccessLog, LoginLogAdmin), (AccessFailureLog, LoginFailureAdmin)):

@@ -3,11 +3,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators import formatting, plans, selection
-from indicators.admin.base import ReadOnlyHistoryAdmin
+from indicators.admin.base import ReadOnlyHistoryAdmin, yes_no_column
 from indicators.admin.forms import number_text
 from indicators.admin.plan_life import PlanLifeMixin
 from indicators.admin.plan_table import PlanTableMixin
@@ -19,10 +19,8 @@ from indicators.permissions import READ_ALL, can
 class PlanForm(forms.ModelForm):
     """The footnotes (表注) as lines of text, one note a line, not the JSON list they are stored as."""
 
-    footnotes = forms.CharField(
-        label=_("footnotes"), required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 90}),
-        help_text=_("The notes printed under the table, one per line."),
-    )
+    footnotes = forms.CharField(label=_("footnotes"), required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 90}),
+                                help_text=_("The notes printed under the table, one per line."))
 
     class Meta:
         model = Plan
@@ -119,8 +117,7 @@ class IndicatorAdmin(ReadOnlyHistoryAdmin):
     change_form_template = "admin/indicators/indicator/change_form.html"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # An indicator rolled over from an earlier plan shows its predecessor's figures and the proposals for its target.
-        extra = target_context(request, self.get_object(request, object_id))
+        extra = target_context(request, self.get_object(request, object_id))  # a rolled-over one: its predecessor, proposals
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
     @admin.action(description=_("Confirm “/” as the target of the selected indicators still to be set"), permissions=["change"])
@@ -131,36 +128,20 @@ class IndicatorAdmin(ReadOnlyHistoryAdmin):
             for text in exc.messages:
                 self.message_user(request, text, messages.ERROR)
             return
-        self.message_user(
-            request,
-            ngettext("“/” was confirmed as the target of %(count)d indicator.", "“/” was confirmed as the target of %(count)d indicators.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        self.message_user(request, ngettext("“/” was confirmed as the target of %(count)d indicator.",
+                                            "“/” was confirmed as the target of %(count)d indicators.", count) % {"count": count},
+                          messages.SUCCESS)
+
+    higher_is_better_text = yes_no_column("higher_is_better", _("higher is better"))
+    baseline_unreported_text = yes_no_column("baseline_unreported", _("baseline not reported"))
+    target_pending_text = yes_no_column("target_pending", _("target still to be set"))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or self.has_change_permission(request, obj):
             return fieldsets
-        # Read-only: yes/no in words (Django's boolean icon is labelled “True”/“False” in English).
-        words = {
-            "higher_is_better": "higher_is_better_text",
-            "baseline_unreported": "baseline_unreported_text",
-            "target_pending": "target_pending_text",
-        }
+        words = {name: f"{name}_text" for name in ("higher_is_better", "baseline_unreported", "target_pending")}  # read-only
         return [(title, {**options, "fields": [words.get(f, f) for f in options["fields"]]}) for title, options in fieldsets]
-
-    @admin.display(description=_("higher is better"))
-    def higher_is_better_text(self, obj):
-        return gettext("Yes") if obj.higher_is_better else gettext("No")
-
-    @admin.display(description=_("baseline not reported"))
-    def baseline_unreported_text(self, obj):
-        return gettext("Yes") if obj.baseline_unreported else gettext("No")
-
-    @admin.display(description=_("target still to be set"))
-    def target_pending_text(self, obj):
-        return gettext("Yes") if obj.target_pending else gettext("No")
 
     def changelist_view(self, request, extra_context=None):
         """The list opens on the plan a page would show (the plan in force), not on every plan's rows mixed."""
@@ -176,5 +157,4 @@ class IndicatorAdmin(ReadOnlyHistoryAdmin):
             return queryset
         if request.user.department_id is None:
             return queryset.none()
-        # Reporters read the indicators their department leads or co-operates on.
         return queryset.filter(pk__in=Indicator.objects.involving(request.user.department).values("pk"))

@@ -1,8 +1,7 @@
 """The plan's life in the admin: put in force, close (after a look at what is still open), reopen, roll over.
 
-Each is a page of its own under the plan (``/admin/indicators/plan/<id>/close/`` …), linked from the
-plan's change page and reachable as an action of the plan list (one plan selected).  The pages
-call ``indicators.plans``; a refused change comes back as a message, nothing changed.
+Each is a page under the plan (``/admin/indicators/plan/<id>/close/`` …), linked from its change page and an
+action of the plan list; the pages call ``indicators.plans``, and a refusal comes back as a message.
 """
 
 from __future__ import annotations
@@ -26,15 +25,13 @@ OPEN_FIGURES_SHOWN = 200
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=NOTE_MAX
-    )
+    reason = forms.CharField(label=gettext_lazy("reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+                             max_length=NOTE_MAX)
 
 
 class OptionalReasonForm(ReasonForm):
-    reason = forms.CharField(
-        label=gettext_lazy("note (optional)"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=NOTE_MAX, required=False
-    )
+    reason = forms.CharField(label=gettext_lazy("note (optional)"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+                             max_length=NOTE_MAX, required=False)
 
 
 class RolloverForm(forms.Form):
@@ -54,46 +51,35 @@ STEPS = {
 }
 
 
-class PlanLifeMixin:
-    """Adds the plan's life pages and actions to ``PlanAdmin``."""
+def step_action(step: str):
+    """The plan list's action for ``step``: one plan chosen, then its page."""
 
-    actions = ["publish_selected", "close_selected", "reopen_selected", "rollover_selected"]
-    change_form_template = "admin/indicators/plan/change_form.html"
-
-    def get_urls(self):
-        urls = [
-            path(f"<id:pk>/{step}/", self.admin_site.admin_view(self.life_view), {"step": step}, name=f"indicators_plan_{step}")
-            for step in STEPS
-        ]
-        return urls + super().get_urls()
-
-    def has_life_permission(self, request):
-        return can(request.user, MANAGE)
-
-    # ---- the actions of the plan list: one plan, then its page -------------------------------
-    def _one(self, request, queryset, step):
+    @admin.action(description=STEPS[step], permissions=["life"])
+    def action(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("Choose exactly one plan."), messages.WARNING)
             return None
         return HttpResponseRedirect(reverse(f"admin:indicators_plan_{step}", args=[queryset.get().pk]))
 
-    @admin.action(description=STEPS["publish"], permissions=["life"])
-    def publish_selected(self, request, queryset):
-        return self._one(request, queryset, "publish")
+    return action
 
-    @admin.action(description=STEPS["close"], permissions=["life"])
-    def close_selected(self, request, queryset):
-        return self._one(request, queryset, "close")
 
-    @admin.action(description=STEPS["reopen"], permissions=["life"])
-    def reopen_selected(self, request, queryset):
-        return self._one(request, queryset, "reopen")
+class PlanLifeMixin:
+    """Adds the plan's life pages and actions to ``PlanAdmin``."""
 
-    @admin.action(description=STEPS["rollover"], permissions=["life"])
-    def rollover_selected(self, request, queryset):
-        return self._one(request, queryset, "rollover")
+    actions = ["publish_selected", "close_selected", "reopen_selected", "rollover_selected"]
+    change_form_template = "admin/indicators/plan/change_form.html"
+    publish_selected, close_selected = step_action("publish"), step_action("close")
+    reopen_selected, rollover_selected = step_action("reopen"), step_action("rollover")
 
-    # ---- the pages -----------------------------------------------------------------------------
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.life_view)
+        steps = [path(f"<id:pk>/{step}/", view, {"step": step}, name=f"indicators_plan_{step}") for step in STEPS]
+        return steps + super().get_urls()
+
+    def has_life_permission(self, request):
+        return can(request.user, MANAGE)
+
     def life_view(self, request, pk, step):
         if not self.has_life_permission(request):
             raise PermissionDenied
@@ -114,15 +100,8 @@ class PlanLifeMixin:
             else:
                 self.message_user(request, self._done_message(step, plan, result), messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:indicators_plan_change", args=[result.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": plan,
-            "plan": plan,
-            "step": step,
-            "title": f"{STEPS[step]}：{plan.code}",
-            "form": form,
-        }
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "original": plan, "plan": plan, "step": step,
+                   "title": f"{STEPS[step]}：{plan.code}", "form": form}
         if step == "close":
             found = plans.open_figures(plan)
             context.update(open_figures=found[:OPEN_FIGURES_SHOWN], open_count=len(found))
@@ -143,8 +122,6 @@ class PlanLifeMixin:
     @staticmethod
     def _done_message(step, plan, result):
         if step == "rollover":
-            return _("%(new)s was created from %(old)s as a plan being set up: set its targets, then put it in force.") % {
-                "new": result.code,
-                "old": plan.code,
-            }
+            return (_("%(new)s was created from %(old)s as a plan being set up: set its targets, then put it in force.")
+                    % {"new": result.code, "old": plan.code})
         return _("%(plan)s is now %(status)s.") % {"plan": result.code, "status": result.get_status_display()}

@@ -1,12 +1,9 @@
 """The plan's table in the admin: download it as printed, or create a new plan from one (upload, preview, create).
 
-The upload is checked like the figures' import (size, then ``indicators.excel``'s safety checks and
-read-error handling: a damaged file is a message).  The preview shows every row as it would be
-saved — what was inferred marked, every problem listed by row — and a form for each department
-the table names that does not exist (map it to an existing one, or create it with a code).  The
-table travels from the preview to “create” signed (``django.core.signing``), so nothing is kept on
-the server in between and a changed form is refused; creating checks every row again
-(``indicators.excel.plan_import.import_plan``) and saves all of it or nothing.
+The upload is checked as the figures' import is.  The preview shows every row as it would be saved, what was
+inferred and every problem, and asks what to do with each department the table names that does not exist.  The
+table travels from the preview to “create” signed (``django.core.signing``): nothing is kept on the server, a
+changed form is refused, and creating checks every row again and saves all of it or nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -87,14 +84,13 @@ class DepartmentsForm(forms.Form):
         return data
 
     def choices(self) -> tuple[dict[str, str], dict[str, str]]:
-        """``(mapped, created)``: name -> an existing department's code, name -> the code to create it with."""
+        """``(mapped, created)`` of a valid form: name -> an existing department's code, name -> the code to create it with."""
         mapped, created = {}, {}
         for index, name in enumerate(self.unknown):
-            existing, code = self.cleaned_data.get(f"map_{index}"), (self.cleaned_data.get(f"code_{index}") or "").strip()
-            if existing is not None:
+            if existing := self.cleaned_data[f"map_{index}"]:
                 mapped[name] = existing.code
-            elif code:
-                created[name] = code
+            else:
+                created[name] = self.cleaned_data[f"code_{index}"]
         return mapped, created
 
     def entries(self):
@@ -195,11 +191,6 @@ class PlanTableMixin:
         })
 
     def table_render(self, request, extra):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Create a plan from its table (Excel)"),
-            "max_kb": settings.IMPORT_MAX_BYTES // 1024,
-            **extra,
-        }
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": _("Create a plan from its table (Excel)"),
+                   "max_kb": settings.IMPORT_MAX_BYTES // 1024, **extra}
         return TemplateResponse(request, "admin/indicators/plan/import_table.html", context)

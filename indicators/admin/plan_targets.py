@@ -1,9 +1,8 @@
-"""The next plan's targets in the admin: ``/admin/indicators/plan/<id>/targets/`` (docs/design.md,
-"Setting the next plan's targets"), for administrators, and the same block on an indicator's change form.
+"""The next plan's targets in the admin (docs/design.md, "Setting the next plan's targets"), for administrators.
 
-Per indicator the predecessor's figures and verdict, the proposals (a button fills the row's input:
-``static/js/targets.js``) and the yearly targets that follow; one save sets every row typed or chosen
-(``indicators.targets.set_targets``: all or nothing), a blank row is left as it is.
+``/admin/indicators/plan/<id>/targets/`` and the same block on an indicator's change form: the predecessor's
+figures and verdict, the proposals (a button fills the row's input: ``static/js/targets.js``) and the yearly
+targets that follow.  One save sets every row typed or chosen, all or nothing; a blank row is left as it is.
 """
 
 from __future__ import annotations
@@ -56,15 +55,9 @@ class PlanTargetsMixin:
         rows = targets.target_rows(plan, request.user)
         for row in rows:
             row.typed, row.errors = typed.get(row.indicator.pk, ""), refused.get(row.indicator.pk, [])
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": plan,
-            "plan": plan,
-            "rows": rows,
-            "pending": sum(row.indicator.target_pending for row in rows),
-            "title": _("Targets of %(plan)s") % {"plan": plan.code},
-        }
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "original": plan, "plan": plan, "rows": rows,
+                   "pending": sum(row.indicator.target_pending for row in rows),
+                   "title": _("Targets of %(plan)s") % {"plan": plan.code}}
         return TemplateResponse(request, "admin/indicators/plan/targets.html", context)
 
 

@@ -1,10 +1,7 @@
-"""Accounts and roles in the admin: a department and a role are the fields that matter.
+"""Accounts and roles in the admin: a department and a role are the fields that matter (docs/design.md, "People").
 
-docs/design.md: giving an account a role (group) and, for reporters, a department is all it
-takes to work — the site lets every account with a role in (``indicators/admin_site.py``),
-so Django's “staff status” box and per-user permissions are left out of the forms.  Roles are
-rebuilt from ``indicators/roles.py`` after every migrate, so the role pages are read-only and
-name each permission in words.
+The site lets every account with a role in, so “staff status” and per-user permissions are left out of the
+forms.  Roles are rebuilt from ``indicators/roles.py`` after every migrate: their pages are read-only.
 """
 
 from django import forms
@@ -17,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators import roles
+from indicators.admin.base import yes_no_column
 from indicators.models import User
 
 ROLE_HELP = _(
@@ -98,10 +96,7 @@ class UserAdmin(BaseUserAdmin):
     def role_list(self, obj):
         return "、".join(group.name for group in obj.groups.all()) or "—"
 
-    @admin.display(description=_("active"), ordering="is_active")
-    def active(self, obj):
-        # Words, not Django's boolean icon (whose alternative text is English “True”).
-        return gettext("Yes") if obj.is_active else gettext("No")
+    active = yes_no_column("is_active", _("active"), ordering="is_active")
 
 
 def permission_label(permission) -> str:
@@ -113,12 +108,8 @@ def permission_label(permission) -> str:
     return gettext(permission.name)
 
 
-PERMISSION_PHRASES = {
-    "add": _("may add %(model)s"),
-    "change": _("may change %(model)s"),
-    "delete": _("may delete %(model)s"),
-    "view": _("may view %(model)s"),
-}
+PERMISSION_PHRASES = {"add": _("may add %(model)s"), "change": _("may change %(model)s"), "delete": _("may delete %(model)s"),
+                      "view": _("may view %(model)s")}
 
 admin.site.unregister(Group)
 

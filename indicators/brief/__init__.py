@@ -1,10 +1,7 @@
 """The supervision brief (督查通报): a Word draft of the office's report on the plan.
 
-    SupervisionBrief(plan, year, viewer, *, final=False)   # exporter: .filename, .render() -> bytes, .response()
-    BriefRefused, final_refusal(plan, year, today)          # a final assessment asked for before its time
-
-The 公文 layout: ``gongwen``; what it says: ``sentences``; the table: ``appendix``; the Word XML
-python-docx has no API for: ``wordxml``.
+The 公文 layout: ``gongwen``; what it says: ``sentences``; the table: ``appendix``; the Word XML python-docx
+has no API for: ``wordxml``.
 """
 
 from indicators.brief.exporter import BriefRefused, SupervisionBrief, final_refusal

@@ -1,9 +1,7 @@
-"""附表: the workbook's main sheet on landscape pages, written with python-docx's table API.
+"""附表: the workbook's main sheet (``excel.assessment.IndicatorTable``) on landscape pages, so the two cannot differ.
 
-Its columns, texts and task groups are ``excel.assessment.IndicatorTable``'s, so the brief's table and the
-sheet 量化指标完成情况 cannot differ; the sheet's column widths are scaled to the page.  Status words
-instead of colours; the header row repeats on every page and a row never breaks across two; 主要任务序号
-is merged down its group.  The final assessment adds a column 终期评估 after 进度状态.
+Status words instead of colours; the header row repeats on every page and a row never breaks across two;
+主要任务序号 is merged down its group.  The final assessment adds a column 终期评估 after 进度状态.
 """
 
 from __future__ import annotations
@@ -30,9 +28,8 @@ _LATIN_RUN = re.compile(r"[0-9A-Za-z.,%+\-]+")
 
 
 def needed(header: str, texts: list[str]) -> int:
-    """Twips a centred column needs so that none of its values breaks — a short one whole, a longer one its
-    longest run of digits and Latin letters (Chinese and a pair's “/” wrap anywhere) — and its header takes
-    at most two lines."""
+    """Twips a centred column needs so that no value breaks (a short one whole, a longer one at its longest run of
+    digits and Latin letters: Chinese and a pair's “/” wrap anywhere) and its header takes at most two lines."""
     def unbroken(text):
         width = display_width(text)
         return width if width <= SHORT else max([2, *(len(run) for run in _LATIN_RUN.findall(text))])
@@ -43,9 +40,8 @@ def needed(header: str, texts: list[str]) -> int:
 
 
 def fit(columns: list[Column], lines: list[list[str]], total: int) -> list[int]:
-    """Twips per column within ``total``: a centred column (a figure, a rate, a status) what it needs to keep its
-    values whole, the text columns (names, departments, notes) the rest, shared as on the sheet.  A plan of
-    many years whose figures leave the text too little room is narrowed as a whole."""
+    """Twips per column within ``total``: a centred column what it ``needed``, the text columns the rest, shared as on
+    the sheet; a table that leaves the text too little room is narrowed as a whole."""
     widths = [0 if column.left else needed(column.header, [line[index] for line in lines]) for index, column in enumerate(columns)]
     text = sum(column.width for column in columns if column.left)
     room = max(total - sum(widths), TEXT_MINIMUM * text)
@@ -88,11 +84,8 @@ def appendix(doc: GongwenDocument, plan, year: int, rows: list[IndicatorRow], *,
             if not (text and (position != 1 or index in first_of_group)) and not column.left:
                 continue  # an empty cell, centred like the style Normal: the table's text (gongwen)
             paragraph = cell.paragraphs[0]
-            text = clean_text(text)
-            if "\n" in text or "\t" in text:
+            if text := clean_text(text):
                 paragraph.add_run(text)  # a line break or a tab becomes Word's
-            elif text:
-                paragraph.add_run().add_text(text)  # as it is: add_run(text) reads it a character at a time
             if column.left:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
     for grid, width in zip(table.columns, widths, strict=True):

@@ -1,11 +1,7 @@
-"""The supervision brief (督查通报) as a Word document, a download like the workbook.
+"""The supervision brief (督查通报) as a Word document (docs/design.md, "The supervision brief").
 
-A draft for the supervision office: the title, the plan's document number and what the figures are as
-of, 一、总体情况, 二、各部门情况, 三、存在问题, 四、下一步工作, the 落款 (the issuing office — the setting
-``BRIEF_ISSUER``, else the plan's issuer — and the date), and the plan's table as 附表.  The yearly brief
-is as of one year; the final assessment (``final=True``) covers the whole plan once its last year is
-over, marked 预评估 until the plan is closed.  Whoever asks, it shows submitted and approved figures only
-(``Actual.objects.published()``): it leaves ipzone, and a draft is not a figure yet.
+The yearly brief is as of one year; the final assessment (``final=True``) covers the whole plan once its last
+year is over, marked 预评估 until the plan is closed.  Published figures only, whoever asks: it leaves ipzone.
 """
 
 from __future__ import annotations

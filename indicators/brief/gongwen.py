@@ -1,18 +1,9 @@
 """A Word document laid out as a Chinese official document (公文, GB/T 9704-2012), through python-docx.
 
-A4 portrait, 天头 37 mm and 订口 28 mm around a 156 × 225 mm text block; the title in 2号 方正小标宋简体,
-the body in 3号 (16 pt) 仿宋_GB2312 on a fixed 22-lines-a-page pitch, 一级 headings (一、) in 3号黑体, run-in
-二级 headings (（一）) in 3号楷体_GB2312, the page number “— 1 —” in 4号宋体 under the text block, right on
-odd pages and left on even ones; the 落款 (issuing office, then the date) right, four characters in.
-The appendix's table goes on landscape pages.
-
-Fonts: each style names the 公文 font the office's Word or WPS has (``Face.name``; Latin text and digits
-in Times New Roman) and the font the server prints it with (``Face.fallback``, fonts-noto-cjk), mapped
-for fontconfig in ``fonts.conf`` next to this module (a docx cannot carry a fallback LibreOffice honours).
-
-The style “Normal” is the appendix table's cell text, and body text has its own style (公文正文): python-
-docx looks a paragraph's style up among all of the document's styles each time one is set, so the
-thousands of cells of a large plan's table take Normal's look without setting a style each.
+A4 portrait with the standard margins and 22 lines a page; title, body, headings, page number “— 1 —” and 落款
+in their 公文 fonts and sizes; the appendix's table on landscape pages.  Each style names the 公文 font the
+office's Word or WPS has and the font the server prints it with (``Face.fallback``, mapped in ``fonts.conf``).
+The style “Normal” is the table's cell text, so thousands of cells take their look without a style each.
 """
 
 from __future__ import annotations
@@ -150,7 +141,6 @@ class GongwenDocument:
             pf.line_spacing, pf.line_spacing_rule = line, WD_LINE_SPACING.EXACTLY
         return style
 
-    # -- writing ----------------------------------------------------------------------------
     def paragraph(self, text: str = "", style: str = BODY, *, lead: str = ""):
         paragraph = self.doc.add_paragraph(style=self.styles[style])
         if lead:

@@ -1,15 +1,8 @@
 """What the brief says: its recurring phrases, and the four sections of the yearly brief and of the final one.
 
-Every number is written by ``indicators.formatting`` (a percentage rounded once, ``85.3%``; a figure with
-its unit after it, the parts of a pair joined with 、 in prose) and an indicator is named by its prose name
-(``formatting.prose_name``: 专利质押融资金额, not 专利质押融资金额（万元）/笔), so that a sentence reads as
-Chinese prose does: “2024年专利质押融资金额5000万元、7笔”.  Status and verdict words are their labels:
-the brief is written inside ``translation.override("zh-hans")``.
-
-Every count comes from the rows the pages and the workbook read (``rows.status_counts``,
-``rows.department_summary``, ``final_assessment``); nothing is assessed again here.  A plan in force
-has a deadline and asks for what is overdue; a closed plan asks for nothing (``plan.asks_for_figures``:
-no deadline, no 逾期, no 尽快) and names the plan that follows it, once there is one.
+Numbers are written by ``indicators.formatting`` and indicators named by their prose name (“2024年专利质押融资金额
+5000万元、7笔”); every count comes from the rows, summaries and final assessment the pages read.  A closed plan
+asks for nothing (no deadline, no 逾期) and names the plan that follows it.
 """
 
 from __future__ import annotations

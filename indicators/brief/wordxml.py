@@ -1,22 +1,7 @@
-"""Every piece of WordprocessingML the brief writes by hand: what python-docx has no API for.
+"""The WordprocessingML the brief writes by hand, what python-docx has no API for, built with ``OxmlElement``.
 
-Everything else in ``indicators/brief`` goes through python-docx's public API (paragraphs, runs, styles'
-Latin fonts and sizes, sections, the table, its column widths).  These remain, each built with
-python-docx's ``OxmlElement`` and ``qn`` on the element of a python-docx object:
-
-- ``east_asian``: a style's East Asian font (``w:rFonts/@w:eastAsia``; ``font.name`` sets only the Latin ones);
-- ``chinese``: Chinese as the document's East Asian language and Latin text in en-US (the default
-  template says Japanese, so a viewer would pick Japanese glyphs; a zh-CN line breaker splits “14”);
-- ``page_field``: the PAGE field of “— 1 —”;
-- ``cell_margins``: the space left and right of a table's cell text (``w:tblCellMar``);
-- ``repeat_header`` and ``keep_together``: a table row repeated at the top of every page (``w:tblHeader``)
-  and a row that does not break across pages (``w:cantSplit``);
-- ``merge_down``: cells merged down a column (``w:vMerge``).  python-docx has ``_Cell.merge``, but it
-  finds each row's position in the whole table again and again: 30 s for the 2,900 rows of a plan 100
-  times the real one, where this is linear.
-
-Here, and only here, the elements of python-docx's objects are reached by their private names
-(``paragraph._p``, ``table._tbl``, ``row._tr``, ``cell._tc``): python-docx exposes no other way to them.
+Here, and only here, python-docx's objects are reached by their private names (``paragraph._p``, ``table._tbl``,
+``row._tr``, ``cell._tc``): python-docx exposes no other way to them.
 """
 
 from __future__ import annotations
@@ -26,12 +11,14 @@ from docx.oxml.ns import qn
 
 
 def east_asian(style, font: str) -> None:
+    """A style's East Asian font (``font.name`` sets only the Latin ones)."""
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), font)
     fonts.set(qn("w:hint"), "eastAsia")
 
 
 def chinese(document) -> None:
+    """Chinese as the East Asian language, Latin text in en-US: the template's Japanese picks Japanese glyphs."""
     defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     language = defaults.find(qn("w:lang"))
     language.set(qn("w:val"), "en-US")
@@ -62,15 +49,17 @@ def cell_margins(table, twips: int) -> None:
 
 
 def keep_together(row) -> None:
-    """Call before ``repeat_header``: the schema orders ``w:cantSplit`` first."""
+    """A row that never breaks across pages; call before ``repeat_header`` (the schema orders ``w:cantSplit`` first)."""
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def repeat_header(row) -> None:
+    """A row repeated at the top of every page."""
     row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def merge_down(cells) -> None:
-    """Merge ``cells`` (one column, consecutive rows, the first holding the text) into one."""
+    """Merge ``cells`` (one column, consecutive rows, the first holding the text) into one, in linear time
+    (python-docx's ``merge`` finds each row again: 30 s for a table of 2,900 rows)."""
     for index, cell in enumerate(cells):
         cell._tc.vMerge = "continue" if index else "restart"

@@ -1,10 +1,4 @@
-"""Excel in and out: the assessment workbook, the department's template and its import, the plan's table.
-
-    AssessmentWorkbook(plan, year, viewer)      # assessment: .filename, .render() -> bytes, .response()
-    ImportTemplate(plan, year, department)      # template: what a department fills in
-    import_actuals(user, plan, year, data)      # importer: -> ImportResult; raises ImportFailed, nothing saved then
-    check_size(n), check_xlsx(data, max_rows=n) # upload: raise UnsafeFile before openpyxl opens anything
-"""
+"""Excel in and out: the assessment workbook, the department's template and its import, the plan's table."""
 
 from indicators.excel.assessment import AssessmentWorkbook
 from indicators.excel.importer import ImportFailed, ImportResult, import_actuals

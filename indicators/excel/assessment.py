@@ -1,12 +1,8 @@
 """The assessment workbook (督查考核, docs/design.md "The assessment workbook") for a plan as of a year.
 
-Leaders, reviewers and administrators (and the command, ``viewer=None``) get 量化指标完成情况, one sheet
-per lead department, 部门汇总 and, in the plan's last year, 终期评估 (``final_sheet``); a reporter gets
-their department's sheet.  Whoever exports it, it shows submitted and approved figures only
-(``Actual.objects.published()``), the submitted ones marked 待审核.  Rows come from
-``rows.build_rows``: the workbook, the pages and the brief (whose 附表 is ``IndicatorTable``'s texts)
-cannot disagree, and the file costs a fixed number of queries.  It is written in Chinese whatever the
-request's language (``translation.override``): the status words are the catalogue's.
+Those who read every department get 量化指标完成情况, a sheet per lead department, 部门汇总 and, in the plan's
+last year, 终期评估; a reporter gets their department's sheet.  Published figures only, whoever exports it,
+the unapproved ones marked 待审核; written in Chinese whatever the request's language.
 """
 
 from __future__ import annotations
@@ -21,10 +17,9 @@ from indicators import issued
 from indicators.downloads import Download
 from indicators.excel.changes_sheet import CHANGES_SHEET, write_changes_sheet
 from indicators.excel.final_sheet import FINAL_SHEET, write_final_sheet
-from indicators.excel.styles import (
-    BLANK, PENDING, Cell, completion_cell, fit_width, footnotes, groups, merge_down, new_workbook, print_setup, put_line, put_row, row_height, set_widths,
-    sheet_title, text, year_cell, year_target,
-)  # fmt: skip
+from indicators.excel.styles import (BLANK, PENDING, Cell, completion_cell, fit_width, footnotes, groups, merge_down,
+                                     new_workbook, print_setup, put_line, put_row, row_height, set_widths, sheet_title, text,
+                                     year_cell, year_target)
 from indicators.final_assessment import final_assessment
 from indicators.models import Actual, Plan
 from indicators.permissions import READ_ALL, can
@@ -49,9 +44,8 @@ class Column:
 class IndicatorTable:
     """The plan's table with the figures as of ``year``, one line per row: a sheet of this workbook and the brief's 附表.
 
-    Columns: 序号 · 主要任务序号 · 指标内容 · baseline · every plan year · that year's target · the final
-    target · 年度完成率 · 目标完成率 · 进度状态 · 责任部门 · 情况说明.  That year's target stands after the
-    year columns, beside the final target: the two targets in the order of the two rates read from them.
+    That year's target stands after the year columns, beside the final target: the two targets in the order of
+    the two rates read from them.
     """
 
     def __init__(self, plan: Plan, year: int, rows: list[IndicatorRow]):
@@ -141,7 +135,6 @@ class AssessmentWorkbook(Download):
         if not plan.contains_year(year):
             raise ValueError(f"{year} is outside {plan.code} ({plan.first_year}–{plan.last_year})")
         self.plan, self.year, self.now = plan, year, now or timezone.now()
-        # Those who read everything get every department; a reporter their own.
         self.department = None if can(viewer, READ_ALL) else getattr(viewer, "department", None)
         if self.department is None and not can(viewer, READ_ALL):
             raise PermissionError("This user may not export figures.")

@@ -1,20 +1,12 @@
-"""The workbook's sheet 终期评估: the final assessment, in the plan's last year.
-
-Its rows, verdicts and counts are ``final_assessment``'s — what the final-assessment page and the final
-brief read — and its columns the page's: 序号 · 指标内容 · 牵头部门 · baseline · every plan year · 终期值 ·
-方案期累计 · the final target · 目标完成率 · 评估结论; under the table the verdicts counted per lead
-department with their completion share.  The title says when the figures were read, and （预评估）
-until the plan is closed.
-"""
+"""The workbook's sheet 终期评估: ``final_assessment``'s rows in the final-assessment page's columns, and under
+them the verdicts counted per lead department; （预评估） until the plan is closed."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from indicators.excel.styles import (
-    BLANK, PENDING, Cell, completion_cell, fit_width, number_style, print_setup, put_line, put_row, row_height, set_widths, share,
-    text, year_cell,
-)  # fmt: skip
+from indicators.excel.styles import (BLANK, PENDING, Cell, completion_cell, fit_width, number_style, print_setup, put_line,
+                                     put_row, row_height, set_widths, share, text, year_cell)
 from indicators.final_assessment import FinalAssessment, FinalRow
 from indicators.formatting import percent
 from indicators.verdicts import VERDICT_ORDER, VERDICT_STATUS, Verdict, mostly_share

@@ -1,11 +1,5 @@
-"""A filled-in template read back: every row checked, all saved or none.
-
-The file is read by ``upload.read_sheet`` (checked first, formulas as the results stored with them).
-Each row becomes a ``workflow.Entry`` labelled “第 N 行” with the Excel row number and the version
-the reporter downloaded; ``workflow.save_entries`` applies the admin form's rules and saves in one
-transaction with the history.  Any problem — in the file or in any row — raises ``ImportFailed``
-listing every problem by row, and nothing is saved.
-"""
+"""A filled-in template read back: every row a ``workflow.Entry`` (labelled “第 N 行”, with the version the
+reporter downloaded), saved by ``workflow.save_entries`` all or none; ``ImportFailed`` lists every problem by row."""
 
 from __future__ import annotations
 
@@ -17,9 +11,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from indicators import workflow
-from indicators.excel.template import (
-    COUNT, DEPARTMENT_LABEL, ID, NOT_CARRIED_OUT, NOTE, PLAN_LABEL, REQUIRED_HEADERS, TEMPLATE_SHEET, VALUE, VERSION, YEAR_LABEL,
-)  # fmt: skip
+from indicators.excel.template import (COUNT, DEPARTMENT_LABEL, ID, NOT_CARRIED_OUT, NOTE, PLAN_LABEL, REQUIRED_HEADERS,
+                                       TEMPLATE_SHEET, VALUE, VERSION, YEAR_LABEL)
 from indicators.excel.upload import UnsafeFile, read_sheet
 from indicators.models import Indicator
 from indicators.permissions import ENTER, refusal
@@ -60,12 +53,8 @@ def problem(number: int, message) -> Problem:
 
 
 def cell_text(value, number_format: str = "General") -> str | None:
-    """A cell as the text ``values.parse_number`` reads.
-
-    Excel stores numbers as binary doubles (0.1 + 0.2 arrives as 0.30000000000000004): fifteen
-    significant digits, what Excel itself shows, drop that noise.  A cell formatted as a percentage
-    holds 0.9526 for “95.26%”: scaled back to 95.26.  A date means Excel turned “3/10” into one: refused with a hint.
-    """
+    """A cell as the text ``values.parse_number`` reads: a double to the fifteen digits Excel shows (no 0.30000000000000004),
+    a percentage cell's 0.9526 as 95.26; a date (Excel turned “3/10” into one) is refused with a hint."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -112,10 +101,7 @@ def whole_number(value) -> int | None:
 
 
 def max_rows(user, plan) -> int:
-    """How deep a template ``user`` fills in reaches: its header, one row per indicator they enter, a margin.
-
-    Nothing in an upload may lie below (``upload.check_xlsx``): reading rows costs time, empty or not.
-    """
+    """How deep a template ``user`` fills in reaches (its header, a row per indicator, a margin): nothing may lie below."""
     return HEADER_SEARCH_ROWS + Indicator.objects.entered_by(user).filter(plan=plan).count() + ROW_MARGIN
 
 

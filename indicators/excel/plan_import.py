@@ -1,12 +1,8 @@
 """A new plan from its table: every row checked with the models' rules, all saved or nothing.
 
-``prepare_import`` turns a ``PlanTable`` (``plan_table.read_plan_table``) into unsaved objects and lists
-every problem by row — the parse's, the models' (``Indicator.full_clean``: ``validate_printed``,
-``check_text``, the pair and rate rules) and the departments named nowhere — without writing
-anything; the admin's preview shows it.  ``import_plan`` prepares again inside a transaction
-and, when nothing is wrong, inserts the plan (草稿, being set up: the administrators' until it is
-put in force), any departments to create, the indicators with their history and the co-operating
-departments, in bulk: a fixed number of queries plus one per batch of rows written.
+``prepare_import`` turns a ``PlanTable`` into unsaved objects and lists every problem by row (the preview shows
+it); ``import_plan`` prepares again in a transaction and, when nothing is wrong, inserts the plan (being set up),
+the departments to create, the indicators with their history and the co-operating departments.
 """
 
 from __future__ import annotations
@@ -56,15 +52,9 @@ class Prepared:
 
     @property
     def messages(self) -> list[str]:
-        return T.messages(self.problems + unknown_problems(self.unknown))
-
-
-def unknown_problems(unknown: dict[str, list[int]]) -> list[tuple[int, str]]:
-    return [
-        (0, _("“%(name)s” (%(rows)s) is not a department: map it to an existing department or create it with a code.")
-         % {"name": name, "rows": "、".join(row_label(row) for row in rows)})
-        for name, rows in unknown.items()
-    ]
+        unknown = [(0, _("“%(name)s” (%(rows)s) is not a department: map it to an existing department or create it with a code.")
+                    % {"name": name, "rows": "、".join(row_label(row) for row in rows)}) for name, rows in self.unknown.items()]
+        return T.messages(self.problems + unknown)
 
 
 class Departments:

@@ -1,18 +1,12 @@
 """A plan's table of quantified indicators as printed: written to Excel, and read back from an upload.
 
-The visible columns are the plan's table (柳高新〔2022〕2号, "（三）量化指标"): 主要任务序号 (merged down each
-task) · 指标内容 (the unit in parentheses, as printed) · baseline · target · 责任部门 (joined with 、), the
-footnotes under it.  What the printed table does not carry — a unit the name does not print, what is
-entered, how the target is compared, the direction, the roll-over flags — goes into hidden columns, so that
-exporting a plan and importing the file gives the same plan again (docs/design.md, "The plan's life").
+The visible columns are the printed table (主要任务序号 merged down each task, 指标内容 with its unit, baseline,
+target, 责任部门) and the footnotes; what it does not print (units, measure, basis, direction, the roll-over
+flags) goes into hidden columns, so exporting a plan and importing the file gives the same plan again.
 
-``read_plan_table`` reads such a file or a table typed by hand: the header is found by its words in the
-first rows; a row without a task number belongs to the task above (a merged cell reads blank); the unit
-is the name's last parenthesis (``（万元）/笔``: 万元 and 笔); baselines and targets are kept as printed;
-departments are split at 、，,；or line breaks, each kept once; a row starting with 注 (or a numbered line
-under the table) begins the footnotes.  What the file does not say is inferred (a ``%`` makes a rate, else
-a count of the year; compared each year; higher is better) and the row says so (``TableRow.inferred``).
-Nothing here touches the database: ``plan_import`` checks the rows with the models' rules and saves.
+``read_plan_table`` also reads a table typed by hand: the header is found by its words; a row without a task
+number belongs to the task above; the unit is the name's last parenthesis; departments are split at 、，,；;
+a row starting with 注 begins the footnotes.  What the file does not say is inferred and the row says so.
 """
 
 from __future__ import annotations
@@ -31,9 +25,8 @@ from indicators import values as V
 from indicators.downloads import Download
 from indicators.excel.assessment import plan_heading
 from indicators.excel.importer import ImportFailed, cell_text, row_label, yes_no
-from indicators.excel.styles import (
-    fit_width, footnotes, groups, help_sheet, merge_down, new_workbook, print_setup, put_line, put_row, row_height, set_widths,
-)  # fmt: skip
+from indicators.excel.styles import (fit_width, footnotes, groups, help_sheet, merge_down, new_workbook, print_setup, put_line,
+                                     put_row, row_height, set_widths)
 from indicators.excel.upload import UnsafeFile, read_sheet
 from indicators.models import CooperatingDepartment, Indicator, Measure, Plan
 from indicators.progress import TargetBasis
@@ -111,7 +104,6 @@ class PlanTableExport(Download):
         return workbook
 
 
-# -- reading ------------------------------------------------------------------------------------------
 MAX_TABLE_ROWS = 5_000  # a plan prints a few dozen rows; the benchmark imports 2,900
 HEADER_SEARCH_ROWS = 10
 TASK, NAME, BASELINE, TARGET, DEPARTMENTS = ROLES = "task", "name", "baseline", "target", "departments"
@@ -228,7 +220,7 @@ def printed_text(read) -> str:
         cell_text(value)  # dates and times raise with their hint
         return str(value)
     try:
-        found = V.printed_value(squeeze(value))
+        found = V.parse_printed(squeeze(value))
     except V.InvalidValue:
         return squeeze(value)  # the model's validation says what is wrong with it
     return found.marker or unicodedata.normalize("NFKC", squeeze(value))

@@ -1,13 +1,7 @@
 """How the workbooks look, and the rules that protect their reader, stated once for every sheet.
 
-- Looks are named styles, registered once per workbook (``new_workbook``) and given to a cell by name.
-- ``put`` writes every cell: text cleaned of what XML cannot hold (``text.clean_text``) and never a
-  formula, whoever typed it (OWASP's CSV injection: ``=``, ``+``, ``-``, ``@``); a Decimal as a number.
-- Widths that fit Chinese text (a CJK character takes two units); row heights from the wrapped lines (a
-  spreadsheet does not grow the rows of a generated file), at least two lines so that no row looks
-  squashed beside its neighbours; one print set-up (A4 landscape, one page wide, the header on every page).
-- A figure is a ``Cell``: the value the sheet stores (a number shown through its style's format, or a
-  text) and the text it shows, which the brief's 附表 prints: a sheet and the brief cannot differ.
+Looks are named styles; ``put`` writes every cell; widths fit Chinese text (a CJK character takes two units);
+one print set-up (A4 landscape, one page wide, the header on every page).
 """
 
 from __future__ import annotations
@@ -47,8 +41,7 @@ def fill(colour: str) -> PatternFill:
 
 
 def number_style(*, rate: bool = False, pending: bool = False) -> str:
-    """A single figure stays a number (it can be summed and charted): a rate shows its ``%`` and an
-    unapproved one its mark through the number format."""
+    """A single figure stays a number: a rate's ``%`` and an unapproved one's mark are in the number format."""
     return "number" + (" rate" if rate else "") + (" pending" if pending else "")
 
 
@@ -79,7 +72,7 @@ def looks() -> dict[str, dict]:
 
 
 def new_workbook() -> Workbook:
-    """An empty workbook with every look as a named style (``ipzone <look>``)."""
+    """An empty workbook with every look as a named style (``ipzone <look>``), given to a cell by name."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for name, look in looks().items():
@@ -99,7 +92,8 @@ def share(fraction: Decimal) -> float:
 
 
 def put(ws, row: int, column: int, value, style: str = "text"):
-    """Write one cell in the named ``style``: a number, or a text that is never a formula."""
+    """Write one cell in the named ``style``: a number, or a text cleaned (``clean_text``) and never a formula,
+    whoever typed it (OWASP's CSV injection: ``=``, ``+``, ``-``, ``@``)."""
     if isinstance(value, Decimal):
         value = int(value) if value == value.to_integral_value() else float(value)
     elif value is not None and not isinstance(value, (int, float)):
@@ -122,7 +116,6 @@ def put_row(ws, row: int, cells, *, height: float | None = None) -> int:
     return row + 1
 
 
-# -- widths and heights ------------------------------------------------------------------------------
 # East Asian Wide and Fullwidth characters (Unicode UAX #11): CJK, kana, hangul, full-width forms.
 _WIDE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
@@ -141,17 +134,15 @@ def display_width(text) -> int:
 
 
 def lines(text, width: float, size: float = 10) -> int:
-    """How many printed lines ``text`` takes in a column ``width`` units wide (an estimate).
-
-    10-pt 宋体 draws a CJK character in 13.3 px and a Latin one in half that; a unit is 7 px plus
-    5 px of padding per column, so a line holds about 1.05 × width half-width characters.
-    """
+    """How many printed lines ``text`` takes in a column ``width`` units wide: about 1.05 × width half-width
+    characters a line at 10 pt (a unit is 7 px, a 宋体 CJK character 13.3 px)."""
     usable = max(width * 1.05 * 10 / size - 0.5, 1)
     return sum(max(1, math.ceil(line_width(line) / usable)) for line in str(text or "").split("\n"))
 
 
 def row_height(texts, widths, *, minimum: int = 2) -> float:
-    """The height of a table's row: its tallest text's lines, at least ``minimum``."""
+    """The height of a table's row: its tallest text's lines, at least ``minimum`` (a spreadsheet does not grow
+    the rows of a generated file; two lines keep a row from looking squashed beside its neighbours)."""
     count = max([minimum, *(lines(text, width) for text, width in zip(texts, widths, strict=False) if text and len(text) * 2 > width)])
     return min(count * LINE_HEIGHT + 3, MAX_ROW_HEIGHT)
 
@@ -180,8 +171,7 @@ def groups(keys) -> list[tuple[int, int]]:
 
 def merge_down(ws, first_row: int, column: int, groups) -> set[int]:
     """Merge ``column`` down each group (``(first line, size)``) of the lines from ``first_row``, before they are
-    written: a covered cell then takes its style when written (``put``) and keeps its border, without openpyxl
-    redrawing the range's edges cell by cell.  The lines whose cell is covered."""
+    written, so a covered cell keeps its border; the lines whose cell is covered."""
     covered = set()
     for start, size in groups:
         if size > 1:
@@ -242,12 +232,14 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return candidate
 
 
-# -- a figure in a cell: what the sheet stores and what it shows ---------------------------------------
 @dataclass(frozen=True)
 class Cell:
-    value: object  # what the sheet stores: a number shown through its style's format, or a text
+    """A figure: what the sheet stores (a number shown through its style's format, or a text) and the text it
+    shows, which the brief's 附表 prints: a sheet and the brief cannot differ."""
+
+    value: object
     style: str
-    text: str  # what it shows: the brief prints this
+    text: str
 
 
 BLANK = Cell(None, "centre", "")

@@ -1,10 +1,7 @@
 """The 目标测算表: the next plan's targets for the planning meeting (docs/design.md, "Setting the next plan's targets").
 
-One row per indicator of the new plan, from ``indicators.targets.target_rows`` (what the admin's targets page
-shows): the predecessor's baseline, each old year's published figure (（待审核） when not approved yet), its final
-value, verdict and target; the three proposals and their rules in words; the target chosen, if any; and an
-empty column for the meeting's remarks (会议意见).  A4 landscape, one page wide, the header on every page, the
-title naming both plans.  openpyxl's public API only: named styles assigned by name, ``merge_cells``.
+One row per indicator from ``targets.target_rows``: the predecessor's figures and verdict, the three proposals and
+their rules in words, the target chosen, and an empty column for the meeting's remarks (会议意见).
 """
 
 from __future__ import annotations

@@ -1,11 +1,8 @@
-"""The Excel template a department fills in for one year (its import: ``importer``).
+"""The Excel template a department fills in for one year (read back by ``importer``).
 
-One row per indicator the department leads, with the current figures filled in.  Two hidden, locked
-columns carry what the import needs to be safe: the indicator's id (renaming or re-sorting rows
-changes nothing) and the version of the figure the reporter saw (an upload never silently overwrites a
-figure changed since).  The year, department and plan stand above the table and are compared on
-upload.  Sheet protection (without a password) keeps people from typing into the wrong cells by
-accident; it is not a security measure — the import checks every row again.
+Two hidden, locked columns carry the indicator's id (renaming or re-sorting rows changes nothing) and the version
+of the figure the reporter saw (an upload never silently overwrites a figure changed since).  Sheet protection
+only keeps people from typing into the wrong cells: the import checks every row again.
 """
 
 from __future__ import annotations
@@ -42,7 +39,7 @@ HELP_LINES = [
 
 
 class ImportTemplate(Download):
-    def __init__(self, plan, year: int, department, *, now=None):
+    def __init__(self, plan, year: int, department):
         if not plan.contains_year(year):
             raise ValueError(f"{year} is outside {plan.code} ({plan.first_year}–{plan.last_year})")
         self.plan, self.year, self.department = plan, year, department

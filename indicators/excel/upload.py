@@ -1,14 +1,11 @@
 """An uploaded workbook: checked, then read into plain values within bounds.
 
-openpyxl parses with defusedxml (installed with the project: ``openpyxl.DEFUSEDXML``), as its documentation
-asks for untrusted files: entity expansion ("billion laughs") and external references are defusedxml's to
-refuse.  ``check_xlsx`` first refuses what defusedxml does not bound, reading the zip's directory and
-streaming each part once through defusedxml's parser (no DTD at all: OOXML has none): not a zip, an old
-.xls, macros, encryption, too many parts, a zip bomb, a sheet naming a row beyond the template the uploader
-fills in (one cell at row 200,000,000 is 200 million empty rows to openpyxl), more elements than such a
-template holds (each becomes a Python object).  ``read_sheet`` then reads the sheet within those bounds;
-whatever openpyxl raises on a file means a damaged one (``UnsafeFile``, never a server error).  A formula
-is read as the result stored with it (we never evaluate one); without one it is marked, and refused by row.
+openpyxl parses with defusedxml, which refuses entity expansion and external references.  ``check_xlsx`` first
+refuses, from the zip's directory and one streaming pass of each part, what defusedxml does not bound: not a
+zip, an old .xls, macros, encryption, a zip bomb, a sheet naming a row beyond the template (one cell at row
+200,000,000 is 200 million empty rows to openpyxl) or more elements than a template holds.  Whatever openpyxl
+then raises means a damaged file (``UnsafeFile``).  A formula is read as the result stored with it, never
+evaluated; one without a result is refused by row.
 """
 
 from __future__ import annotations
@@ -152,7 +149,6 @@ def scan(archive, info, *, max_rows: int, budget: int) -> int:
     return target.elements
 
 
-# -- reading ----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Read:
     """One cell as read: its value (a formula's stored result), number format, whether it is a formula."""

@@ -16,8 +16,7 @@ from indicators.progress import IndicatorSpec, TargetBasis
 from indicators.text import check_text
 from indicators.values import PrintedValue
 
-# Units that take fractions (amounts of money, percentages); every other unit counts whole things
-# (件, 个, 家, 次, 起, 笔, 人 …), whose yearly targets and figures are whole numbers.
+# Units that take fractions; every other unit (件, 个, 家, 次, 笔, 人 …) counts whole things.
 FRACTIONAL_UNITS = {"万元", "%", "元", "亿元"}
 
 YEAR_CHECK_RANGE = (2000, 2100)
@@ -49,9 +48,8 @@ class Plan(models.Model):
     footnotes = models.JSONField(_("footnotes"), default=list, blank=True, help_text=_("The table's notes, one per item."))
     status = models.CharField(_("status"), max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
-    status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("status changed by")
-    )
+    status_changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                                          verbose_name=_("status changed by"))
     status_reason = models.TextField(_("reason"), blank=True, max_length=2000, validators=[check_text])
 
     objects = PlanQuerySet.as_manager()
@@ -62,11 +60,8 @@ class Plan(models.Model):
         verbose_name_plural = _("plans")
         ordering = ["-issue_date", "code"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(baseline_year__lt=models.F("first_year"))
-                & models.Q(first_year__lte=models.F("last_year")),
-                name="plan_years_in_order",
-            ),
+            models.CheckConstraint(condition=models.Q(baseline_year__lt=models.F("first_year"))
+                                   & models.Q(first_year__lte=models.F("last_year")), name="plan_years_in_order"),
             models.CheckConstraint(condition=models.Q(status__in=[s.value for s in PlanStatus]), name="plan_status_known"),
         ]
 
@@ -109,7 +104,7 @@ class Plan(models.Model):
 
     @property
     def asks_for_figures(self) -> bool:
-        """Only a plan in force has deadlines, 逾期 and 补报: a closed plan asks nobody for anything."""
+        """Only a plan in force has deadlines, 逾期 and 补报."""
         return self.status == PlanStatus.ACTIVE
 
     def successor(self, user):
@@ -136,15 +131,10 @@ class ReportingDeadline(models.Model):
 
 
 class Department(models.Model):
-    code = models.CharField(
-        _("code"),
-        max_length=32,
-        unique=True,
-        validators=[RegexValidator(r"^[a-z][a-z0-9-]*$", _("Use lower-case ASCII letters, digits and “-”."))],
-    )
-    name = models.CharField(
-        _("name"), max_length=128, unique=True, help_text=_("Full name as written in the plan."), validators=[check_text]
-    )
+    code = models.CharField(_("code"), max_length=32, unique=True,
+                            validators=[RegexValidator(r"^[a-z][a-z0-9-]*$", _("Use lower-case ASCII letters, digits and “-”."))])
+    name = models.CharField(_("name"), max_length=128, unique=True, help_text=_("Full name as written in the plan."),
+                            validators=[check_text])
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     class Meta:
@@ -187,93 +177,31 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(models.Q(lead_department=department) | models.Q(cooperation__department=department)).distinct()
 
 
-class IndicatorReading:
-    """What an indicator's printed columns mean, for the model and for ``rows.load.IndicatorRecord``.
-
-    The record is the read-only snapshot that pages and the workbook read thousands of at once;
-    both answer these names from this one definition.
-    """
-
-    __slots__ = ()
-
-    def __str__(self):
-        return f"{self.order}. {self.name}"
-
-    @property
-    def is_pair(self):
-        return bool(self.second_unit)
-
-    @property
-    def parts(self):
-        return 2 if self.is_pair else 1
-
-    @property
-    def baseline(self) -> PrintedValue:
-        return V.printed_value(self.baseline_printed)
-
-    @property
-    def target(self) -> PrintedValue:
-        return V.printed_value(self.target_printed)
-
-    @property
-    def units(self):
-        return (self.unit, self.second_unit) if self.is_pair else (self.unit,)
-
-    def whole_number(self):
-        return tuple(self.measure != Measure.RATE and u not in FRACTIONAL_UNITS for u in self.units)
-
-
-class Indicator(IndicatorReading, models.Model):
+class Indicator(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("plan"))
     order = models.PositiveSmallIntegerField(_("table order"))
     task_number = models.PositiveSmallIntegerField(_("task number"))
     name = models.CharField(_("indicator"), max_length=255, help_text=_("Exactly as printed in the plan."), validators=[check_text])
     unit = models.CharField(_("unit"), max_length=16, blank=True, validators=[check_text])
-    second_unit = models.CharField(
-        _("unit of the count"),
-        max_length=16,
-        blank=True,
-        help_text=_("Only for pairs such as 万元/笔: the count's unit."),
-        validators=[check_text],
-    )
+    second_unit = models.CharField(_("unit of the count"), max_length=16, blank=True, validators=[check_text],
+                                   help_text=_("Only for pairs such as 万元/笔: the count's unit."))
     baseline_printed = models.CharField(_("baseline as printed"), max_length=64, validators=[validate_printed])
     target_printed = models.CharField(_("target as printed"), max_length=64, validators=[validate_printed])
     measure = models.CharField(_("measure"), max_length=8, choices=Measure.choices, default=Measure.FLOW)
     target_basis = models.CharField(_("target basis"), max_length=12, choices=TargetBasis.choices, default=TargetBasis.YEAR)
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
-    target_pending = models.BooleanField(
-        _("target still to be set"),
-        default=False,
-        help_text=_("Set by a roll-over: the target “/” is a placeholder. Untick it once the target is set or “/” is meant."),
-    )
-    baseline_unreported = models.BooleanField(
-        _("baseline not reported"),
-        default=False,
-        help_text=_("Rolled over from a plan whose last year had no approved figure: the baseline “—” is a gap, not a fact."),
-    )
-    predecessor = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="successors",
-        verbose_name=_("predecessor"),
-        help_text=_("The same indicator in the previous plan."),
-    )
-    lead_department = models.ForeignKey(
-        Department,
-        on_delete=models.PROTECT,
-        related_name="lead_indicators",
-        verbose_name=_("lead department"),
-        help_text=_("The first department printed; its reporters enter the figures."),
-    )
+    target_pending = models.BooleanField(_("target still to be set"), default=False, help_text=_(
+        "Set by a roll-over: the target “/” is a placeholder. Untick it once the target is set or “/” is meant."))
+    baseline_unreported = models.BooleanField(_("baseline not reported"), default=False, help_text=_(
+        "Rolled over from a plan whose last year had no approved figure: the baseline “—” is a gap, not a fact."))
+    predecessor = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="successors",
+                                    verbose_name=_("predecessor"), help_text=_("The same indicator in the previous plan."))
+    lead_department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="lead_indicators",
+                                        verbose_name=_("lead department"),
+                                        help_text=_("The first department printed; its reporters enter the figures."))
     cooperating_departments = models.ManyToManyField(
-        Department,
-        through="CooperatingDepartment",
-        related_name="cooperating_indicators",
-        verbose_name=_("co-operating departments"),
-        blank=True,
-    )
+        Department, through="CooperatingDepartment", blank=True, related_name="cooperating_indicators",
+        verbose_name=_("co-operating departments"))
 
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords()
@@ -297,9 +225,8 @@ class Indicator(IndicatorReading, models.Model):
             except V.InvalidValue:
                 continue  # the field validator reports it
             if printed.is_number and (printed.count is not None) != self.is_pair:
-                errors[field] = (
-                    _("A pair indicator needs “amount/count”.") if self.is_pair else _("Only pair indicators take “amount/count”.")
-                )
+                errors[field] = (_("A pair indicator needs “amount/count”.") if self.is_pair
+                                 else _("Only pair indicators take “amount/count”."))
             if field == "target_printed" and printed.marker == V.NOT_STARTED:
                 errors[field] = _("“—” marks a baseline only; use “/” for a target that is not set.")
         if self.measure == Measure.RATE and self.is_pair:
@@ -307,53 +234,67 @@ class Indicator(IndicatorReading, models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def __str__(self):
+        return f"{self.order}. {self.name}"
+
+    @property
+    def is_pair(self):
+        return bool(self.second_unit)
+
+    @property
+    def parts(self):
+        return 2 if self.is_pair else 1
+
+    @property
+    def baseline(self) -> PrintedValue:
+        return V.parse_printed(self.baseline_printed)
+
+    @property
+    def target(self) -> PrintedValue:
+        return V.parse_printed(self.target_printed)
+
+    @property
+    def units(self):
+        return (self.unit, self.second_unit) if self.is_pair else (self.unit,)
+
+    def whole_number(self):
+        return tuple(self.measure != Measure.RATE and u not in FRACTIONAL_UNITS for u in self.units)
+
     def spec(self, yearly_targets=None) -> IndicatorSpec:
-        """The plain values ``progress.py`` works on; pass prefetched yearly targets to avoid queries."""
+        """The plain values ``progress`` works on; pass the yearly targets when they are loaded already."""
         if yearly_targets is None:
             yearly_targets = self.yearly_targets.all()
-        return build_spec(self.plan, self, {t.year: t.printed for t in yearly_targets})
+        return IndicatorSpec(
+            baseline_year=self.plan.baseline_year,
+            first_year=self.plan.first_year,
+            last_year=self.plan.last_year,
+            baseline=self.baseline,
+            target=self.target,
+            parts=self.parts,
+            whole_number=self.whole_number(),
+            basis=self.target_basis,
+            higher_is_better=self.higher_is_better,
+            yearly_targets={t.year: t.printed for t in yearly_targets},
+        )
 
     def responsible_departments(self):
-        """Departments in printed order, the lead first.
-
-        Prefetch ``cooperation__department`` (see ``Indicator.objects.for_tables()``) to avoid a query per row.
-        """
+        """Departments in printed order, the lead first (prefetch ``cooperation__department`` for many)."""
         return [self.lead_department] + [link.department for link in self.cooperation.all()]
-
-
-
-def build_spec(plan: Plan, indicator: Indicator, yearly_targets: dict[int, PrintedValue]) -> IndicatorSpec:
-    """What ``progress`` needs to judge ``indicator`` of ``plan``: the one place a spec is made."""
-    return IndicatorSpec(
-        baseline_year=plan.baseline_year,
-        first_year=plan.first_year,
-        last_year=plan.last_year,
-        baseline=V.printed_value(indicator.baseline_printed),
-        target=V.printed_value(indicator.target_printed),
-        parts=indicator.parts,
-        whole_number=indicator.whole_number(),
-        basis=indicator.target_basis,
-        higher_is_better=indicator.higher_is_better,
-        yearly_targets=yearly_targets,
-    )
 
 
 class CooperatingDepartment(models.Model):
     """A co-operating department (配合部门) of an indicator, in the order the plan prints them after the lead."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="cooperation")
-    department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="cooperation_links", verbose_name=_("department")
-    )
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cooperation_links",
+                                   verbose_name=_("department"))
     position = models.PositiveSmallIntegerField(_("position"), default=1)
 
     class Meta:
         verbose_name = _("co-operating department")
         verbose_name_plural = _("co-operating departments")
         ordering = ["indicator", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["indicator", "department"], name="department_once_per_indicator"),
-        ]
+        constraints = [models.UniqueConstraint(fields=["indicator", "department"], name="department_once_per_indicator")]
 
     def __str__(self):
         return str(self.department)
@@ -388,12 +329,9 @@ class YearlyTarget(models.Model):
                 | models.Q(undecided=False, value__isnull=False),
                 name="target_is_number_or_marker",
             ),
+            models.CheckConstraint(condition=models.Q(value__isnull=True) | models.Q(value__gte=0), name="target_not_negative"),
             models.CheckConstraint(
-                condition=models.Q(value__isnull=True) | models.Q(value__gte=0), name="target_not_negative"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(second_value__isnull=True) | models.Q(second_value__gte=0),
-                name="target_count_not_negative",
+                condition=models.Q(second_value__isnull=True) | models.Q(second_value__gte=0), name="target_count_not_negative"
             ),
         ]
 
@@ -402,24 +340,17 @@ class YearlyTarget(models.Model):
 
     @property
     def printed(self) -> PrintedValue:
-        return self.printed_of(self.undecided, self.value, self.second_value)
-
-    @staticmethod
-    def printed_of(undecided, value, second_value) -> PrintedValue:
-        """The target as the table prints it, from the row's values (loaders use ``values_list``)."""
-        if undecided:
+        if self.undecided:
             return PrintedValue(marker=V.UNDECIDED, text=V.UNDECIDED)
-        return PrintedValue(amount=value, count=second_value, text=formatting.pair(value, second_value))
+        return PrintedValue(amount=self.value, count=self.second_value, text=formatting.pair(self.value, self.second_value))
 
     def clean(self):
         errors = {}
         if self.indicator_id:
             plan = self.indicator.plan
             if self.year is not None and not plan.contains_year(self.year):
-                errors["year"] = _("The year must be between %(first)s and %(last)s.") % {
-                    "first": plan.first_year,
-                    "last": plan.last_year,
-                }
+                errors["year"] = (_("The year must be between %(first)s and %(last)s.")
+                                  % {"first": plan.first_year, "last": plan.last_year})
             if not self.undecided:
                 if self.value is None:
                     errors["value"] = _("Enter a target, or mark it “/”.")

@@ -11,14 +11,8 @@ from indicators.text import check_text
 class User(AbstractUser):
     """A person; belongs to at most one department (reporters must have one)."""
 
-    department = models.ForeignKey(
-        "indicators.Department",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="users",
-        verbose_name=_("department"),
-    )
+    department = models.ForeignKey("indicators.Department", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="users", verbose_name=_("department"))
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -37,11 +31,11 @@ class User(AbstractUser):
             raise ValidationError(errors)
 
     def get_full_name(self):
-        """姓名 as Chinese writes it: 姓 then 名, no space (Django's own puts the given name first)."""
+        """姓名 as Chinese writes it: 姓 then 名, no space."""
         return f"{self.last_name.strip()}{self.first_name.strip()}"
 
     def get_short_name(self):
-        """How the admin greets a person: by full name, the login only when no name is known."""
+        """How the admin greets a person: by name, the login only when no name is known."""
         return self.get_full_name() or self.get_username()
 
     @cached_property
@@ -67,7 +61,7 @@ class User(AbstractUser):
 
     @property
     def has_role(self):
-        """Has this account one of the four roles (or is it a superuser)?  That is what opens the admin."""
+        """One of the four roles, or a superuser: what opens the admin."""
         return self.is_superuser or not self.role_names.isdisjoint(roles.ALL_ROLES)
 
     @property

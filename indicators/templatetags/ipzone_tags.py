@@ -1,6 +1,5 @@
 """Small pieces of HTML the dashboard templates share: status badges, charts, links."""
 
-
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -22,30 +21,22 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 def status_badge(status):
     """The status word on its colour; the word is always there, colour is never the only signal."""
     status = Status(status)
-    return format_html(
-        '<span class="badge status-{}" style="background-color:{}">{}</span>',
-        status.value,
-        STATUS_COLOURS[status],
-        status.label,
-    )
+    return format_html('<span class="badge status-{}" style="background-color:{}">{}</span>', status.value,
+                       STATUS_COLOURS[status], status.label)
 
 
 @register.simple_tag
 def verdict_badge(verdict):
     """A final-assessment verdict (已完成 …) on the colour of the status it resembles, the word always there."""
     verdict = Verdict(verdict)
-    return format_html(
-        '<span class="badge verdict-{}" style="background-color:{}">{}</span>',
-        verdict.value,
-        STATUS_COLOURS[Status(VERDICT_STATUS[verdict])],
-        verdict.label,
-    )
+    return format_html('<span class="badge verdict-{}" style="background-color:{}">{}</span>', verdict.value,
+                       STATUS_COLOURS[Status(VERDICT_STATUS[verdict])], verdict.label)
 
 
 @register.simple_tag
 def status_swatch(status):
-    status = Status(status)
-    return format_html('<span class="swatch" style="background-color:{}" aria-hidden="true"></span>', STATUS_COLOURS[status])
+    colour = STATUS_COLOURS[Status(status)]
+    return format_html('<span class="swatch" style="background-color:{}" aria-hidden="true"></span>', colour)
 
 
 @register.simple_tag
@@ -62,12 +53,8 @@ def pending_mark(cell):
     """待审核 after a value that is submitted but not yet approved, 草稿 after one still being drafted."""
     if not cell.pending:
         return ""
-    return format_html(
-        '<span class="pending{}" title="{}">{}</span>',
-        " draft" if cell.draft else "",
-        ActualStatus(cell.workflow).label,
-        _("Draft") if cell.draft else _("Pending review"),
-    )
+    return format_html('<span class="pending{}" title="{}">{}</span>', " draft" if cell.draft else "",
+                       ActualStatus(cell.workflow).label, _("Draft") if cell.draft else _("Pending review"))
 
 
 @register.simple_tag
@@ -121,8 +108,5 @@ def in_minutes(duration, default=15):
 
 @register.filter
 def isolate(text):
-    """User text in ``<bdi>``, for places where it stands inside a sentence (``blocktranslate``):
-    a direction override or isolate typed into it cannot reorder the words around it."""
-    if text is None or text == "":
-        return ""
-    return format_html("<bdi>{}</bdi>", text)
+    """User text inside a sentence, in ``<bdi>``: a direction override typed into it cannot reorder the words around it."""
+    return "" if text is None or text == "" else format_html("<bdi>{}</bdi>", text)

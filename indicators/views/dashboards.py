@@ -1,8 +1,7 @@
 """The leaders' pages: overview, department, indicator and final assessment.
 
-Every figure comes from ``indicators.rows`` (the reader's figures: ``Actual.objects.visible_to``), so the
-pages agree with each other and with the workbook and the brief.  Each view costs a fixed number of
-queries, whatever the plan's size; nothing is cached.
+Every figure comes from ``indicators.rows`` with the reader's figures (``Actual.objects.visible_to``), so the pages
+agree with each other and with the workbook and the brief; each view costs a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -41,16 +40,10 @@ def readers_figures(request):
 
 def _context(request, plans, plan, year, notice):
     return {
-        "drafts_switch": can(request.user, SEE_DRAFTS),
-        "drafts_shown": drafts_shown(request),
-        "offers_brief": can(request.user, READ_ALL),
-        "plans": plans,
-        "plan": plan,
+        "drafts_switch": can(request.user, SEE_DRAFTS), "drafts_shown": drafts_shown(request),
+        "offers_brief": can(request.user, READ_ALL), "plans": plans, "plan": plan,
         "successor": plan.successor(request.user) if plan.is_closed else None,
-        "year": year,
-        "years": list(plan.years),
-        "notice": notice,
-        "status_colours": STATUS_COLOURS,
+        "year": year, "years": list(plan.years), "notice": notice, "status_colours": STATUS_COLOURS,
     }
 
 
@@ -151,9 +144,7 @@ def overview(request):
     page = Paginator(rows, per_page).get_page(parse_page(request.GET.get("page")))
     context = _context(request, plans, plan, year, notice)
     context.update(
-        rows=rows,
-        counts=status_counts(rows),
-        summaries=summaries,
+        rows=rows, counts=status_counts(rows), summaries=summaries,
         groups=[(task, [(row, progress_bars(row)) for row in items]) for task, items in groupby(page.object_list, key=lambda r: r.indicator.task_number)],
         page=page if page.paginator.num_pages > 1 else None,
         department_chart=charts.status_by_department(summaries),
@@ -212,11 +203,12 @@ def indicator(request, pk):
     year_rows = []
     for cell in row.cells.values():
         actual = cell.actual
+        parts = cell.assessment.parts
         year_rows.append({
             "cell": cell,
-            "completion": formatting.percents(part.completion for part in cell.assessment.parts),
-            "year_completion": formatting.percents(part.year_completion for part in cell.assessment.parts),
-            "running_total": formatting.PAIR.join(formatting.number(p.value) for p in cell.assessment.parts if p.value is not None),
+            "completion": formatting.percents(part.completion for part in parts),
+            "year_completion": formatting.percents(part.year_completion for part in parts),
+            "running_total": formatting.PAIR.join(formatting.number(p.value) for p in parts if p.value is not None),
             "note": actual.note if actual is not None else "",
             # The reason matters only while the figure is back with the reporter.
             "return_reason": actual.return_reason if actual is not None and actual.status == ActualStatus.RETURNED else "",
@@ -228,9 +220,7 @@ def indicator(request, pk):
         trend["id"] = f"chart-trend-{number}"
     context = _context(request, [plan], plan, year, notice)
     context.update(
-        indicator=indicator,
-        row=row,
-        year_rows=year_rows,
+        indicator=indicator, row=row, year_rows=year_rows,
         notes=[item for item in year_rows if item["note"] or item["return_reason"] or item["evidence"]],
         projections=[
             {"value": part.value, "unit": unit, "status": part.status}
@@ -246,8 +236,7 @@ def indicator(request, pk):
 
 @login_required
 def final_assessment_page(request, pk):
-    """``/plans/<id>/final/``: the meeting's document, for those who read every department (the workbook's
-    sheet 终期评估 and the final brief read the same ``final_assessment``)."""
+    """``/plans/<id>/final/``: the meeting's document, for those who read every department."""
     if not can(request.user, READ_ALL):
         raise PermissionDenied
     plan = get_object_or_404(Plan, pk=pk)
@@ -258,11 +247,8 @@ def final_assessment_page(request, pk):
     summary = assessment.summary
     colours = {verdict: STATUS_COLOURS[Status(VERDICT_STATUS[verdict])] for verdict in VERDICT_ORDER}
     context = {
-        "plan": plan,
-        "successor": plan.successor(request.user) if plan.is_closed else None,
-        "assessment": assessment,
-        "summary": summary,
-        "verdicts": list(colours.items()),
+        "plan": plan, "successor": plan.successor(request.user) if plan.is_closed else None,
+        "assessment": assessment, "summary": summary, "verdicts": list(colours.items()),
         "counts": [(verdict, summary.counts[verdict], colour) for verdict, colour in colours.items()],
         "departments": [
             {"entry": entry, "counts": [entry.summary.counts[verdict] for verdict in VERDICT_ORDER]} for entry in assessment.departments

@@ -1,9 +1,6 @@
 """The 含草稿 switch: leaders and reviewers may read every department's drafts on the dashboards.
 
-Off by default, so that what a leader reads is what the departments have put forward; on, the
-pages show drafts and returned figures too, each marked 草稿.  The switch is kept in the session
-(it stays on from page to page until switched off) and never reaches the assessment workbook or
-the supervision brief, which show submitted and approved figures only.
+Off by default; kept in the session.  It never reaches the workbook or the brief, which show published figures only.
 """
 
 from __future__ import annotations

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_GET
 from indicators.brief import BriefRefused, SupervisionBrief, final_refusal
 from indicators.excel import AssessmentWorkbook, ImportTemplate
 from indicators.permissions import ENTER, READ_ALL, can
-from indicators import selection
-from indicators.selection import choose_entry_department, choose_plan
+from indicators.selection import choose_entry_department, choose_plan, shanghai_today
 
 
 @login_required
@@ -36,7 +35,7 @@ def export_brief(request, year: int):
         brief = SupervisionBrief(plan, year, request.user, final=request.GET.get("final") == "1")
     except BriefRefused as refusal:
         # The yearly brief always exists; the final assessment does once the plan's last year is over.
-        final_year = plan.last_year if final_refusal(plan, plan.last_year, selection.shanghai_today()) is None else None
+        final_year = plan.last_year if final_refusal(plan, plan.last_year, shanghai_today()) is None else None
         context = {"message": str(refusal), "plan": plan, "year": year, "final_year": final_year}
         return render(request, "exports/brief_refused.html", context, status=400)
     return brief.response()

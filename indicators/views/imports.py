@@ -66,20 +66,15 @@ def import_upload(request, year: int):
         if not errors:
             return HttpResponseRedirect(reverse("import_upload", args=[year]) + _query(request, plan, department))
 
+    departments = Department.objects.filter(lead_indicators__plan=plan).distinct().order_by("order", "code")
     context = {
         **admin.site.each_context(request),
         "opts": admin.site.get_model_admin(Actual).opts,
         "title": _("Import %(year)s figures from Excel") % {"year": year},
-        "plan": plan,
-        "year": year,
+        "plan": plan, "year": year, "department": department, "departments": departments if can(user, MANAGE) else [],
         "years": [(y, reverse("import_upload", args=[y]) + _query(request, plan, department)) for y in plan.years],
-        "department": department,
-        "departments": Department.objects.filter(lead_indicators__plan=plan).distinct().order_by("order", "code")
-        if can(user, MANAGE)
-        else [],
         "template_url": reverse("import_template", args=[year]) + _query(request, plan, department),
-        "errors": errors,
-        "max_kb": settings.IMPORT_MAX_BYTES // 1024,
+        "errors": errors, "max_kb": settings.IMPORT_MAX_BYTES // 1024,
     }
     return TemplateResponse(request, "exports/import.html", context)
 
@@ -99,14 +94,11 @@ def _import(request, user, plan, year) -> list[str]:
         return exc.messages
     if result.saved:
         saved = len(result.saved)
-        messages.success(
-            request,
-            ngettext(
-                "%(saved)d figure saved (rows read: %(rows)d). Submit it for review when it is complete.",
-                "%(saved)d figures saved (rows read: %(rows)d). Submit them for review when they are complete.",
-                saved,
-            ) % {"saved": saved, "rows": result.rows},
-        )
+        messages.success(request, ngettext(
+            "%(saved)d figure saved (rows read: %(rows)d). Submit it for review when it is complete.",
+            "%(saved)d figures saved (rows read: %(rows)d). Submit them for review when they are complete.",
+            saved,
+        ) % {"saved": saved, "rows": result.rows})
     else:
         messages.info(request, _("Nothing had changed (rows read: %(rows)d).") % {"rows": result.rows})
     return []

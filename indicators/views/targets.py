@@ -1,5 +1,4 @@
-"""``/plans/<id>/targets.xlsx``: the 目标测算表 of a plan's next targets, for administrators (docs/design.md,
-"Setting the next plan's targets"); a plan being set up is theirs alone (404 to others)."""
+"""``/plans/<id>/targets.xlsx``: the 目标测算表 of a plan's next targets, for administrators."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied

@@ -1,13 +1,9 @@
 """django-dbbackup's ``dbrestore`` (same name, options and behaviour), checking the file first.
 
-Why a wrapper at all: on SQLite, dbbackup writes whatever file it is given over the database
-file and reports success, so a wrong path — the media tar, a text file, a truncated copy — would
-silently destroy the database.  Here the file must first be an intact SQLite database
-(``PRAGMA quick_check``) with ipzone's tables.  On PostgreSQL pg_restore refuses such a file
-itself, in one transaction, but dbbackup lets its error out as a traceback: it becomes a
-CommandError.  Compressed (``-z``) or encrypted (``-c``) files are not checked; ``make backup``
-writes neither.  This command overrides dbbackup's because ``indicators`` comes before
-``dbbackup`` in INSTALLED_APPS (Django: "Overriding commands").
+On SQLite dbbackup writes any file it is given over the database and reports success, so the file must first be
+an intact SQLite database with ipzone's tables (compressed or encrypted files are not checked).  On PostgreSQL
+pg_restore's refusal becomes a CommandError instead of a traceback.  It overrides dbbackup's command because
+``indicators`` comes first in INSTALLED_APPS.
 """
 
 import shutil

@@ -1,9 +1,5 @@
-"""``python manage.py export_brief --year 2024 --output 督查通报_2024年.docx [--plan CODE] [--final]``.
-
-Writes the supervision brief (督查通报) as a leader would download it: submitted and approved
-figures only, unapproved ones marked 待审核.  ``--final`` writes the final assessment of a plan
-whose last year is over (``--year`` is then that last year), marked 预评估 until the plan is closed.
-"""
+"""``python manage.py export_brief --year 2024 --output 督查通报_2024年.docx [--plan CODE] [--final]``: the brief
+as a leader downloads it; ``--final``: the final assessment of a plan whose last year is over."""
 
 from pathlib import Path
 
@@ -36,10 +32,6 @@ class Command(BaseCommand):
                 brief = SupervisionBrief(chosen, year, final=final)
         except BriefRefused as exc:
             raise CommandError(str(exc)) from None
-        data = brief.render()
-        # Written next to the target first, then moved: a reader never sees half a file.
-        partial = path.with_name(path.name + ".partial")
-        partial.write_bytes(data)
-        partial.replace(path)
+        data = brief.save(path)
         what = "final assessment" if final else f"as of {year}"
         self.stdout.write(self.style.SUCCESS(f"Wrote {path} ({len(data) // 1024} KB, {len(brief.rows)} indicators, {chosen.code} {what})."))

@@ -1,5 +1,4 @@
-"""``python manage.py export_target_proposals 柳高新〔2026〕1号 --output 目标测算表.xlsx``: the 目标测算表 of a plan
-(its predecessor's figures and the proposals for its targets), as an administrator downloads it."""
+"""``python manage.py export_target_proposals 柳高新〔2026〕1号 --output 目标测算表.xlsx``: a plan's 目标测算表."""
 
 from pathlib import Path
 
@@ -24,8 +23,5 @@ class Command(BaseCommand):
         if not path.parent.exists():
             raise CommandError(f"The folder {path.parent} does not exist.")
         workbook = TargetProposalsWorkbook(plan)
-        data = workbook.render()
-        partial = path.with_name(path.name + ".partial")  # a reader never sees half a file
-        partial.write_bytes(data)
-        partial.replace(path)
+        workbook.save(path)
         self.stdout.write(self.style.SUCCESS(f"Wrote {path} ({len(workbook.rows)} indicators of {plan.code})."))

@@ -1,8 +1,5 @@
-"""``python manage.py export_xlsx --year 2024 --output 量化指标完成情况_2024年.xlsx [--plan CODE]``.
-
-Writes the whole assessment workbook, as a leader would download it:
-every department, unapproved figures marked 待审核.
-"""
+"""``python manage.py export_xlsx --year 2024 --output 量化指标完成情况_2024年.xlsx [--plan CODE]``: the whole
+assessment workbook, as a leader downloads it."""
 
 from pathlib import Path
 
@@ -29,9 +26,5 @@ class Command(BaseCommand):
         if not path.parent.exists():
             raise CommandError(f"The folder {path.parent} does not exist.")
         workbook = AssessmentWorkbook(chosen, year)
-        data = workbook.render()
-        # Written next to the target first, then moved: a reader never sees half a file.
-        partial = path.with_name(path.name + ".partial")
-        partial.write_bytes(data)
-        partial.replace(path)
+        data = workbook.save(path)
         self.stdout.write(self.style.SUCCESS(f"Wrote {path} ({len(data) // 1024} KB, {len(workbook.rows)} indicators, {chosen.code} as of {year})."))

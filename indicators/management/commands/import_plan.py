@@ -1,11 +1,8 @@
 """``python manage.py import_plan 量化指标.xlsx --code … --title … --issuer … --issue-date … --first-year … --last-year …``.
 
-Creates a new plan, being set up (草稿), from its table of indicators — a file written by
-``export_plan`` or the table typed by hand (see ``indicators.excel.plan_table``).  Every row
-is checked first; any problem is listed with its row and nothing is saved.  Departments the
-table names that do not exist are listed: ``--map-department 名称=code`` takes an existing one
-for such a name, ``--create-department 名称=code`` creates it.  ``--dry-run`` checks and reports
-everything the import would do, and saves nothing.
+A new plan, being set up, from its table (``export_plan``'s file or one typed by hand); every row is checked
+first and nothing is saved on any problem.  A department the table names that does not exist needs
+``--map-department 名称=code`` (an existing one) or ``--create-department 名称=code``; ``--dry-run`` saves nothing.
 """
 
 from datetime import date
@@ -21,12 +18,8 @@ from indicators.excel.plan_table import read_plan_table
 from indicators.models import User
 from indicators.plans import PlanError
 
-INFERRED = {
-    "unit": "no unit printed",
-    "measure": "what is entered inferred (a % makes a rate, else a count this year)",
-    "basis": "compared each year (inferred)",
-    "direction": "higher is better (inferred)",
-}
+INFERRED = {"unit": "no unit printed", "measure": "what is entered inferred (a % makes a rate, else a count this year)",
+            "basis": "compared each year (inferred)", "direction": "higher is better (inferred)"}
 
 
 def name_code(text: str) -> tuple[str, str]:

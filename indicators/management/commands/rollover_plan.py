@@ -1,16 +1,14 @@
-"""``python manage.py rollover_plan --from CODE --code NEW --title T --first-year 2026 --last-year 2030``.
-
-Creates the next plan, being set up (草稿), with every indicator of the old one copied and its
-baseline carried over from the old plan's last year (see ``indicators.plans.rollover``).
-"""
+"""``python manage.py rollover_plan --from CODE --code NEW --title T --first-year 2026 --last-year 2030``: the next
+plan, being set up, from the old one (``indicators.plans.rollover``)."""
 
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators import plans
-from indicators.models import Plan, User
+from indicators.models import User
 from indicators.permissions import MANAGE, can
+from indicators.selection import plan_by_code
 
 
 class Command(BaseCommand):
@@ -27,18 +25,16 @@ class Command(BaseCommand):
         parser.add_argument("--user", default=None, help="The administrator recorded in the history (default: the first superuser).")
 
     def handle(self, *args, source, code, title, first_year, last_year, issuer=None, issue_date=None, user=None, **options):
-        old = Plan.objects.filter(code=source).first()
-        if old is None:
-            known = ", ".join(Plan.objects.values_list("code", flat=True)) or "none"
-            raise CommandError(f"No plan {source!r}. Known plans: {known}.")
+        try:
+            old = plan_by_code(source)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         administrator = User.objects.filter(username=user).first() if user else User.objects.filter(is_superuser=True, is_active=True).first()
         if administrator is None or not can(administrator, MANAGE):
             raise CommandError("Name an administrator with --user (the roll-over is recorded in the history under their name).")
         try:
-            new = plans.rollover(
-                administrator, old, code=code, title=title, first_year=first_year, last_year=last_year,
-                issuer=issuer, issue_date=issue_date,
-            )
+            new = plans.rollover(administrator, old, code=code, title=title, first_year=first_year, last_year=last_year,
+                                 issuer=issuer, issue_date=issue_date)
         except plans.PlanError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         unreported = new.indicators.filter(baseline_unreported=True).count()

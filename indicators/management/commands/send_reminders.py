@@ -1,12 +1,8 @@
-"""``manage.py send_reminders``: mail reporters whose deadline is near or past, and reviewers with figures waiting.
+"""``manage.py send_reminders``, for cron: mail reporters whose deadline is near or past, and reviewers with figures waiting.
 
-Meant for cron (e.g. every weekday morning).  One mail per person, in Chinese, with the link to
-我的待办: a reporter's department has figures not yet submitted or returned within 14 days of a
-year's deadline or after it (``todo.REMINDER_DAYS``); a reviewer has submitted figures waiting.
-``--dry-run`` prints who would get what and sends nothing.  A mail that cannot be sent is logged
-and the command ends with an error after trying every other one, so cron reports it.
-Stored names and addresses are printed cleaned (``notices.one_line``): a control character in a
-name (a terminal's escape sequence, a carriage return) never reaches the terminal or cron's mail.
+One mail per person; ``--dry-run`` prints who would get what.  A mail that cannot be sent is logged and the
+command fails after trying every other one, so cron reports it.  Names are printed cleaned (``notices.one_line``):
+a control character in a name never reaches the terminal.
 """
 
 from django.core.management.base import BaseCommand, CommandError
