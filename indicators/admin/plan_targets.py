@@ -11,6 +11,7 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -22,8 +23,10 @@ from indicators import targets
 from indicators.models import Plan
 from indicators.permissions import MANAGE, can
 from indicators.plans import PlanError
+from indicators.selection import parse_page
 
 FIELD = re.compile(r"t([0-9]{1,12})")  # one input per indicator: t<id>
+ROWS_PER_PAGE = 50
 
 
 class PlanTargetsMixin:
@@ -51,12 +54,16 @@ class PlanTargetsMixin:
             else:
                 self.message_user(request, ngettext("The target of %(count)d indicator was set.",
                                                     "The targets of %(count)d indicators were set.", count) % {"count": count}, messages.SUCCESS)
-                return HttpResponseRedirect(request.path)
-        rows = targets.target_rows(plan, request.user)
+                return HttpResponseRedirect(request.get_full_path())
+        # 50 rows a page, as the department table: the real plan's 29 are one page; a save sets the rows of its page.
+        page = Paginator(plan.indicators.order_by("order").values_list("pk", flat=True), ROWS_PER_PAGE).get_page(
+            parse_page(request.GET.get("page")))
+        rows = targets.target_rows(plan, request.user, list(page.object_list))
         for row in rows:
             row.typed, row.errors = typed.get(row.indicator.pk, ""), refused.get(row.indicator.pk, [])
         context = {**self.admin_site.each_context(request), "opts": self.opts, "original": plan, "plan": plan, "rows": rows,
-                   "pending": sum(row.indicator.target_pending for row in rows),
+                   "page": page if page.paginator.num_pages > 1 else None,
+                   "pending": plan.indicators.filter(target_pending=True).count(),
                    "title": _("Targets of %(plan)s") % {"plan": plan.code}}
         return TemplateResponse(request, "admin/indicators/plan/targets.html", context)
 
