@@ -13,11 +13,12 @@ from datetime import datetime
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from indicators import formatting
 from indicators.admin.base import CHANGE_REASONS
+from indicators.excel.styles import PENDING
 from indicators.models import Actual, IssuedDocument
 from indicators.permissions import ISSUE, refusal
 from indicators.text import check_text
@@ -100,17 +101,18 @@ def changes_since(item: IssuedDocument | None) -> list[Change]:
     reasons = {}
     for record in Actual.history.filter(id__in=[int(pk) for pk in changed], history_date__gt=item.issued_at,
                                         history_change_reason__in=("returned", "reopened")).order_by("history_date"):
-        reasons.setdefault(str(record.id), []).append(f"{CHANGE_REASONS[record.history_change_reason]}：{record.return_reason}")
+        with translation.override("zh-hans"):  # for the documents, written in Chinese
+            reasons.setdefault(str(record.id), []).append(f"{CHANGE_REASONS[record.history_change_reason]}：{record.return_reason}")
     found = []
     for pk, actual in changed.items():
         then = item.figures.get(pk)
         published = actual.status in ("submitted", "approved")
+        now_text = formatting.figure_of(actual, actual.indicator) + (PENDING if actual.status == "submitted" else "") if published else ""
         reviewed = actual.reviewed_at is not None and (actual.entered_at is None or actual.reviewed_at > actual.entered_at)
         person, when = (actual.reviewed_by, actual.reviewed_at) if reviewed else (actual.entered_by, actual.entered_at)
         why = "；".join(reasons.get(pk, [])) or (f"情况说明：{actual.note}" if actual.note else "")
         found.append(Change(
-            actual.indicator, actual.year, then[1] if then else "", formatting.figure_of(actual, actual.indicator) if published else "",
-            formatting.person(person), when, why,
+            actual.indicator, actual.year, then[1] if then else "", now_text, formatting.person(person), when, why,
         ))  # fmt: skip
     return sorted(found, key=lambda change: (change.indicator.order, change.year))
 

@@ -140,3 +140,17 @@ def test_the_next_workbook_and_brief_of_the_year_list_what_changed_since_it_was_
     # 工业和信息化局's own workbook does not carry 财政局's change.
     gxj = User.objects.get(username="staff-gxj")
     assert CHANGES_SHEET not in openpyxl.load_workbook(io.BytesIO(AssessmentWorkbook(demo, 2024, gxj).render())).sheetnames
+
+
+def test_a_change_still_waiting_for_review_is_listed_as_such(demo, media):
+    item = issued.issue(user("leader"), demo, 2024, "brief", "2024 年度督查通报")
+    figure = Actual.objects.select_related("indicator__plan").get(indicator__order=19, year=2024)
+    [figure] = workflow.reopen(user("reviewer"), [figure], "银行更正了放款金额")
+    [change] = issued.changes_since(item)
+    assert (change.old, change.new, change.why) == ("5000/7", "", "重新打开：银行更正了放款金额")  # back with 财政局
+    assert issued.change_line(change).startswith("专利质押融资金额（万元）/笔，2024年：5000/7 → 已退回部门修改；")
+    workflow.save_entries(user("staff-czj"), [workflow.Entry(indicator=figure.indicator, year=2024, value="5100", second_value="7",
+                                                             expected_version=figure.version, note="更正")])  # fmt: skip
+    workflow.submit(user("staff-czj"), [Actual.objects.select_related("indicator__plan").get(pk=figure.pk)])
+    [change] = issued.changes_since(item)
+    assert change.new == "5100/7（待审核）" and change.who == user("staff-czj").get_full_name()
