@@ -103,7 +103,7 @@ def save_contributions(user, rows: list[Share]) -> list[Contribution]:
     with evidence_files.removed_on_failure(), transaction.atomic():
         existing = {
             (c.indicator_id, c.year): c
-            for c in Contribution.objects.select_for_update()
+            for c in Contribution.objects.select_for_update(of=("self",))
             .select_related("entered_by")
             .filter(department_id=user.department_id, indicator__in=[r.indicator for r, _f in cleaned], year__in={r.year for r, _f in cleaned})
             .order_by("pk")
