@@ -25,35 +25,6 @@ class ActualStatus(models.TextChoices):
 EDITABLE_STATUSES = (ActualStatus.DRAFT, ActualStatus.RETURNED)
 
 
-class FigureReading:
-    """What a figure means, for the model and for ``rows.load.ActualRecord`` (its read-only snapshot)."""
-
-    __slots__ = ()
-
-    @property
-    def is_reported(self) -> bool:
-        return self.not_carried_out or self.value is not None
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
-
-    @property
-    def year_value(self) -> YearValue | None:
-        if not self.is_reported:
-            return None
-        return YearValue(amount=self.value, count=self.second_value, not_carried_out=self.not_carried_out)
-
-    def part(self, index: int):
-        """As ``YearValue.part``: so a figure can be handed to ``progress`` as it is (rows do, for thousands)."""
-        return figure_part(self.value, self.second_value, self.not_carried_out, index)
-
-    @property
-    def display_value(self) -> str:
-        """The value as people read it: ``2868/2``, ``95.26``, ``未开展`` or blank."""
-        return formatting.figure(self.value, self.second_value, self.not_carried_out)
-
-
 class ActualQuerySet(models.QuerySet):
     def visible_to(self, user, *, drafts: bool = False):
         """The figures ``user`` reads (``permissions.figures_visible``); ``drafts``: the 含草稿 switch is on."""
@@ -68,14 +39,9 @@ class ActualQuerySet(models.QuerySet):
         return self.filter(figures_published())
 
 
-class Actual(FigureReading, models.Model):
-    """One indicator's figure for one year.
-
-    A blank value means "not reported", never zero; "not carried out this year"
-    (未开展) is an explicit flag with a note.  ``version`` grows with every save; writes
-    compare it with the version their author saw (``indicators.workflow``), so two people
-    cannot silently overwrite each other.
-    """
+class Actual(models.Model):
+    """One indicator's figure for one year: blank is "not reported", never zero (docs/design.md §2);
+    ``version`` grows with every save, for the version check of ``indicators.workflow``."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="actuals", verbose_name=_("indicator"))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -149,6 +115,29 @@ class Actual(FigureReading, models.Model):
                 {"year": _("The year must be between %(first)s and %(last)s.") % {"first": plan.first_year, "last": plan.last_year}}
             )
 
+    @property
+    def is_reported(self) -> bool:
+        return self.not_carried_out or self.value is not None
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def year_value(self) -> YearValue | None:
+        if not self.is_reported:
+            return None
+        return YearValue(amount=self.value, count=self.second_value, not_carried_out=self.not_carried_out)
+
+    def part(self, index: int):
+        """As ``YearValue.part``: so a figure can be handed to ``progress`` as it is (rows do, for thousands)."""
+        return figure_part(self.value, self.second_value, self.not_carried_out, index)
+
+    @property
+    def display_value(self) -> str:
+        """The value as people read it: ``2868/2``, ``95.26``, ``未开展`` or blank."""
+        return formatting.figure(self.value, self.second_value, self.not_carried_out)
+
 
 class ContributionQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -164,11 +153,8 @@ class ContributionQuerySet(models.QuerySet):
 
 
 class Contribution(models.Model):
-    """What a co-operating department (配合部门) supplies towards one indicator's figure of one year:
-    its share in the indicator's unit (optional; two parts for a pair), a note and evidence files —
-    never the figure itself, which stays the lead department's.  The lead may ask for it
-    (``requested_by``/``requested_at``); it is still owed while asked for after its last entry.
-    ``version`` grows with every entry, as a figure's does (``workflow.save_contributions``)."""
+    """A co-operating department's (配合部门) share, note and files towards one indicator's figure of a year,
+    never the figure itself (docs/design.md §7); ``version`` as a figure's."""
 
     indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="contributions", verbose_name=_("indicator"))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -270,12 +256,8 @@ def pending_path(instance, filename):
 
 
 class PendingUpload(models.Model):
-    """An evidence file chosen on the year page for a save that failed, held for the person who chose it.
-
-    It belongs to one person and one row (indicator and year): only that person's year page shows it
-    (``evidence.held``), no view serves it, and the save of that row that succeeds turns it into an
-    ``Evidence`` in its transaction; after a day it is dropped (``evidence.discard_stale``, on each save).
-    """
+    """An evidence file chosen on the year page for a save that failed, held for its chooser and row
+    (``indicators.evidence``; docs/design.md §3)."""
 
     file = models.FileField(_("file"), upload_to=pending_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
