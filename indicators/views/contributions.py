@@ -1,11 +1,6 @@
-"""The co-operating clerk's page (``/contributions/<year>/``) and the lead's request for contributions.
-
-The page lists every indicator of the plan that the reporter's department co-operates on (配合), with
-the lead's figure read-only as the reader may see it (a figure still with its lead department shows
-only that it is not submitted yet), and inputs for the department's share, note and files; one save
-stores the page through ``workflow.save_contributions``, all rows or none.  ``ask`` is the lead's
-请配合部门补充 (``workflow.request_contributions``), posted from the year page by a small form of its own.
-"""
+"""The co-operating department's page (``/contributions/<year>/``: the lead's figure as the reader may see it,
+the department's share, note and files, saved at once by ``workflow.save_contributions``) and ``ask``, the
+lead's 请配合部门补充 posted from the year page (docs/design.md §7)."""
 
 from __future__ import annotations
 
