@@ -103,11 +103,8 @@ _written: ContextVar[tuple[list, ...]] = ContextVar("evidence_written", default=
 
 @contextmanager
 def removed_on_failure():
-    """Delete the evidence files ``store`` wrote inside the block when the block raises.
-
-    Wrap the outermost transaction that stores evidence: when it rolls back, its files go too.
-    Blocks nest; an inner block that succeeds leaves its files to the outer one's outcome.
-    """
+    """Delete the evidence files ``store`` wrote inside the block when it raises: wrap the outermost transaction
+    that stores evidence.  Blocks nest; an inner block that succeeds leaves its files to the outer one's outcome."""
     written = []
     token = _written.set(_written.get() + (written,))
     try:

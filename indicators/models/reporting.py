@@ -25,6 +25,12 @@ class ActualStatus(models.TextChoices):
 EDITABLE_STATUSES = (ActualStatus.DRAFT, ActualStatus.RETURNED)
 
 
+def person(verbose_name, *, blank=True):
+    """Who entered, submitted, reviewed … a row: an account that cannot be deleted while the row names it."""
+    return models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=blank, related_name="+",
+                             verbose_name=verbose_name)
+
+
 class ActualQuerySet(models.QuerySet):
     def visible_to(self, user, *, drafts: bool = False):
         """The figures ``user`` reads (``permissions.figures_visible``); ``drafts``: the 含草稿 switch is on."""
@@ -58,17 +64,11 @@ class Actual(models.Model):
     )
     version = models.PositiveIntegerField(_("version"), default=1)
 
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("entered by")
-    )
+    entered_by = person(_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("submitted by")
-    )
+    submitted_by = person(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reviewed by")
-    )
+    reviewed_by = person(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     objects = ActualQuerySet.as_manager()
@@ -163,13 +163,9 @@ class Contribution(models.Model):
     second_share = models.DecimalField(_("share of the count"), max_digits=18, decimal_places=4, null=True, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=2000, validators=[check_text])
     version = models.PositiveIntegerField(_("version"), default=1)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("entered by")
-    )
+    entered_by = person(_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("requested by")
-    )
+    requested_by = person(_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
 
     objects = ContributionQuerySet.as_manager()
@@ -226,9 +222,7 @@ class Evidence(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("uploaded by")
-    )
+    uploaded_by = person(_("uploaded by"), blank=False)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     history = HistoricalRecords()

@@ -1,11 +1,6 @@
-"""Sample figures for 2022–2025 and the demo accounts.
-
-The figures are invented (every note says 示例数据) and show a realistic moment of the season
-(early 2026): 2022–2024 approved; 2025 mostly approved, a few submitted and waiting for review,
-one returned with its reason, one draft — and, for 2025, every status; 社会事务局 has supplied its
-contribution to row 1 and 党群工作部 has been asked for its contribution to row 4.  Every account has a name.
-Running the command again changes nothing: existing accounts and figures are
-left exactly as they are.
+"""Sample figures for 2022–2025 and the demo accounts, invented (every note says 示例数据): the season in early
+2026, with every 2025 status (``STATES_2025``) and a contribution supplied and one asked for.  Running the
+command again changes nothing: existing accounts and figures are left exactly as they are.
 """
 
 from decimal import Decimal
