@@ -141,8 +141,7 @@ HELD_FOR = timedelta(days=1)
 
 
 def held(user, year, indicators) -> dict:
-    """``{indicator id: [PendingUpload]}``: the files ``user`` chose on these rows of ``year`` for a
-    save that failed, oldest first.  Nobody else's: a held file is its chooser's alone."""
+    """``{indicator id: [PendingUpload]}``: the files ``user`` (and nobody else) chose on these rows for a failed save."""
     found = {}
     recent = PendingUpload.objects.filter(user=user, year=year, indicator__in=indicators, created_at__gte=timezone.now() - HELD_FOR)
     for item in recent.order_by("created_at", "pk"):

@@ -86,8 +86,7 @@ class Delivery:
 
 
 def deliver(letters: Iterable[Letter]) -> Delivery:
-    """Send each letter on one connection.  A letter that cannot be built or sent, whatever the
-    reason, is logged and named in ``Delivery.failed``; the others still go out."""
+    """Send each letter on one connection; one that cannot be built or sent is logged and named in ``Delivery.failed``."""
     letters = list(letters)
     with_address = [letter for letter in letters if letter.address]
     delivery = Delivery(without_address=[letter.name for letter in letters if not letter.address])

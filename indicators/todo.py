@@ -95,10 +95,8 @@ def plans_in_force(*, deadlines: bool = True) -> list[Plan]:
 
 def reporting_years(department_ids: list[int] | None = None, *, today: date | None = None,
                     details: bool = True) -> dict[int, list[YearQueue]]:
-    """Department id -> its ``YearQueue``s, latest year first, for the plans in force; ``department_ids`` None:
-    every department that leads an indicator.  ``details``: also the returned figures with reason and reviewer.
-    Queries: plans, their deadlines, indicator totals, figure counts (+ returned figures).
-    """
+    """Department id -> its ``YearQueue``s, latest year first, for the plans in force (``department_ids`` None: every
+    lead department); ``details``: with the returned figures, their reason and reviewer.  Four or five queries."""
     today = today or selection.shanghai_today()
     plans = {plan.pk: plan for plan in plans_in_force()}
     if not plans:
@@ -244,9 +242,8 @@ class CooperationYear:
 
 
 def cooperation(department_id: int, today: date | None = None) -> list[CooperationYear]:
-    """What a co-operating department supplies, for the plans in force: every indicator it co-operates
-    on in the year being reported now, and any other year whose contribution the lead asked for and
-    has not had.  Latest year first; three queries."""
+    """What a co-operating department supplies in the plans in force: the year being reported now, and any other
+    year whose contribution the lead asked for and has not had.  Latest year first; three queries."""
     today = today or selection.shanghai_today()
     plans = {plan.pk: plan for plan in plans_in_force(deadlines=False)}
     indicators = Indicator.objects.filter(plan__in=list(plans), cooperation__department_id=department_id)

@@ -209,8 +209,7 @@ def evidence_path(instance, filename):
 
 
 class Evidence(models.Model):
-    """A supporting file (佐证材料) of a figure or of a contribution (exactly one of them);
-    downloaded only through a checked view."""
+    """A supporting file (佐证材料) of a figure or of a contribution (exactly one), served only by a checked view."""
 
     actual = models.ForeignKey(
         Actual, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence", verbose_name=_("actual")

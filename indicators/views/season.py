@@ -139,9 +139,8 @@ def _desk_row(actual: Actual, row: IndicatorRow, year: int, plan) -> DeskRow:
 
 
 def _groups(plan, year, user, department, page_number):
-    """The page's submitted figures, grouped by lead department (display order), and the page: at most
-    ``DESK_ROWS`` figures, so a plan of any size costs the same few queries; a department larger than a page
-    continues on the next (its bulk approval covers the figures shown)."""
+    """The page's submitted figures (at most ``DESK_ROWS``: a plan of any size costs the same few queries) grouped
+    by lead department, and the page; a department's bulk approval covers the figures shown."""
     submitted = Actual.objects.filter(indicator__plan=plan, year=year, status=ActualStatus.SUBMITTED)
     if department is not None:
         submitted = submitted.filter(indicator__lead_department=department)

@@ -118,12 +118,9 @@ def clean_entry(entry: Entry) -> dict:
 
 def save_entries(user, entries: list[Entry]) -> list[Actual]:
     """Save typed rows as draft figures, with their evidence files, all or nothing; unchanged rows are left alone.
-
     Raises ``WorkflowError`` with every problem of every row at once (errors, bad files, plausibility warnings
     marked ``warning``), or ``ConflictError`` when a figure changed since ``expected_version``.  Reads do not grow
-    with the rows (the figures, locked; what they were at the versions seen; last year's figures and targets);
-    writes do, a row and its history record each.
-    """
+    with the rows; writes do, a row and its history record each."""
     problems, cleaned, files = [], [], {}
     for entry in entries:
         entry.warnings = []
