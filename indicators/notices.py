@@ -130,7 +130,7 @@ def return_letters(actuals, reviewer, reason: str) -> list[Letter]:
     letters = []
     with translation.override(MAIL_LANGUAGE):
         for person, figures in by_person.values():
-            first, plan_id = figures[0], figures[0].indicator.plan.pk
+            first = figures[0]
             subject = ngettext(
                 "[ipzone] Returned: %(indicator)s (%(year)s)",
                 "[ipzone] %(count)d figures returned, among them %(indicator)s (%(year)s)",
@@ -141,7 +141,7 @@ def return_letters(actuals, reviewer, reason: str) -> list[Letter]:
                 "reviewer": one_line(person_name(reviewer)),
                 "reason": lines(reason),
                 "figures": [{"indicator": one_line(a.indicator.name), "year": a.year, "value": one_line(a.display_value)} for a in figures],
-                "links": [(year, site_url(reverse("admin:indicators_actual_year", args=[year]) + f"?plan={plan_id}"))
+                "links": [(year, site_url(reverse("admin:indicators_actual_year", args=[year]) + f"?plan={first.indicator.plan.pk}"))
                           for year in sorted({a.year for a in figures})],
                 "my_url": site_url(reverse("my_queue")),
             })

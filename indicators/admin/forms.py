@@ -60,7 +60,8 @@ class Confirmation(forms.Form):
 
     def ask_confirmation(self, warnings):
         """Show the box, unticked unless it was ticked for these very values, with the warnings."""
-        typed, data = self.typed(), self.data.copy()
+        typed = self.typed()
+        data = self.data.copy()
         if data.get(self.add_prefix("confirmed_values")) != typed:
             data.pop(self.add_prefix("outlier_confirmed"), None)
         data[self.add_prefix("confirmed_values")] = typed

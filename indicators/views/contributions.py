@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
@@ -24,6 +23,7 @@ from indicators.models import Actual, Contribution, Evidence, Indicator
 from indicators.notices import delivery_problems
 from indicators.permissions import CONTRIBUTE, can, frozen
 from indicators.selection import choose_plan, parse_id
+from indicators.views.season import next_url
 
 
 class ContributionForm(forms.Form):
@@ -139,7 +139,4 @@ def ask(request, year):
         })
         for problem in delivery_problems(result.delivery, requested=True):
             messages.warning(request, problem)
-    wanted = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return HttpResponseRedirect(wanted)
-    return HttpResponseRedirect(reverse("admin:indicators_actual_year", args=[year]) + f"?plan={indicator.plan_id}")
+    return HttpResponseRedirect(next_url(request, reverse("admin:indicators_actual_year", args=[year]) + f"?plan={indicator.plan_id}"))

@@ -191,7 +191,7 @@ def review_desk(request, year):
     department = requested_department(request)
     if request.method == "POST":
         _act(request, plan, year)
-        return HttpResponseRedirect(_next(request))
+        return HttpResponseRedirect(next_url(request, request.get_full_path()))
     groups, page = _groups(plan, year, user, department, parse_page(request.GET.get("page")))
     waiting = Actual.objects.filter(indicator__plan=plan, status=ActualStatus.SUBMITTED).order_by().values_list("year")
     waiting_years = dict(waiting.annotate(count=Count("pk")))
@@ -212,12 +212,12 @@ def review_desk(request, year):
     return render(request, "season/review.html", context)
 
 
-def _next(request) -> str:
-    """Back where the reviewer acted: the ``next`` they came from when it is ours, else this page."""
+def next_url(request, default: str) -> str:
+    """Back where the person acted: the posted ``next`` when it is ours (never another site), else ``default``."""
     wanted = request.POST.get("next", "")
     if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return wanted
-    return request.get_full_path()
+    return default
 
 
 def _seen(values) -> dict[int, int] | None:
