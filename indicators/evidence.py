@@ -1,20 +1,13 @@
-"""Checks on evidence files (佐证材料): extension allow-list, content by magic bytes, size.
+"""Evidence files (佐证材料): the checks on an upload, storing them, and files held across a failed save.
 
-A file is accepted only when its extension is on the list AND its first bytes
-are what that kind of file starts with, so ``report.pdf`` that is really an
-executable or an HTML page is refused.  The original name is cleaned and kept
-in the database; on disk the file gets a random name (see ``evidence_path``).
+A file is accepted only when its extension is on the list AND its first bytes are what that kind of file starts
+with, so ``report.pdf`` that is really an executable or an HTML page is refused.  The original name is cleaned and
+kept in the database; on disk the file gets a random name (``evidence_path``).
 
-Storing a file is not part of the database transaction: a rollback removes the ``Evidence``
-row but not the file.  ``store`` writes files; ``removed_on_failure`` around the outermost
-transaction deletes what was written when the write fails, so a refused save leaves no
-orphan files behind.
-
-Files chosen on the year page for a save that fails are held for the person who chose them
-(``PendingUpload``, under ``MEDIA_ROOT/pending/``, apart from the evidence; no view serves them):
-``hold`` checks and keeps one, ``held`` lists a person's for a page, ``reopened`` hands one to the
-next save as an upload, ``discard`` deletes them.  A held file lives a day (``HELD_FOR``): each save
-of the year page first drops older ones (``discard_stale``), and no page lists them meanwhile.
+Storing a file is not part of the database transaction: a rollback removes the ``Evidence`` row but not the file,
+so ``removed_on_failure`` around the outermost transaction deletes what ``store`` wrote when the write fails.
+Files chosen on the year page for a save that fails are held a day for their chooser (``PendingUpload``, under
+``MEDIA_ROOT/pending/``, served by no view; docs/design.md §3).
 """
 
 import os
@@ -31,7 +24,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import PendingUpload
+from indicators.models import Evidence, PendingUpload
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
 ZIP = b"PK\x03\x04"
@@ -93,17 +86,25 @@ def check_evidence(upload) -> tuple[str, str]:
     return name, content_type
 
 
+def check_uploads(uploads, checked: dict) -> list[str]:
+    """Check each upload into ``checked`` (``id(upload)``: its clean name and content type); the problems, by file name."""
+    problems = []
+    for upload in uploads:
+        try:
+            checked[id(upload)] = check_evidence(upload)
+        except ValidationError as exc:
+            problems.extend(f"{clean_filename(upload.name or '')}: {message}" for message in exc.messages)
+    return problems
+
+
 # The lists of files written inside each open ``removed_on_failure`` block, innermost last.
 _written: ContextVar[tuple[list, ...]] = ContextVar("evidence_written", default=())
 
 
 @contextmanager
 def removed_on_failure():
-    """Delete the evidence files ``store`` wrote inside the block when the block raises.
-
-    Wrap the outermost transaction that stores evidence: when it rolls back, its files go too.
-    Blocks nest; an inner block that succeeds leaves its files to the outer one's outcome.
-    """
+    """Delete the evidence files ``store`` wrote inside the block when it raises: wrap the outermost transaction
+    that stores evidence.  Blocks nest; an inner block that succeeds leaves its files to the outer one's outcome."""
     written = []
     token = _written.set(_written.get() + (written,))
     try:
@@ -125,14 +126,22 @@ def store(evidence, upload):
     return evidence
 
 
+def attach(uploads, checked: dict, user, **owner):
+    """Store uploads ``check_uploads`` passed as the evidence of ``owner`` (``actual=`` or ``contribution=``)."""
+    for upload in uploads:
+        name, content_type = checked[id(upload)]
+        record = Evidence(original_name=name, content_type=content_type, size=upload.size, uploaded_by=user, **owner)
+        record._history_user = user
+        store(record, upload)
+
+
 # ---- files held across a failed save ------------------------------------------------------------
 
 HELD_FOR = timedelta(days=1)
 
 
 def held(user, year, indicators) -> dict:
-    """``{indicator id: [PendingUpload]}``: the files ``user`` chose on these rows of ``year`` for a
-    save that failed, oldest first.  Nobody else's: a held file is its chooser's alone."""
+    """``{indicator id: [PendingUpload]}``: the files ``user`` (and nobody else) chose on these rows for a failed save."""
     found = {}
     recent = PendingUpload.objects.filter(user=user, year=year, indicator__in=indicators, created_at__gte=timezone.now() - HELD_FOR)
     for item in recent.order_by("created_at", "pk"):

@@ -1,17 +1,11 @@
-"""Mail to people: a returned figure to whoever submitted it, a lead department's request to the
-co-operating departments' reporters (请配合部门补充), and the reminders of ``send_reminders``.
+"""Mail to people: a returned figure to whoever submitted it, a lead's request to the co-operating departments'
+reporters (请配合部门补充), and the reminders of ``send_reminders`` — in Chinese, with links from ``SITE_URL``.
 
-Mails are written in Chinese whatever language the sender's page was in (the zone's staff read
-Chinese), and carry absolute links built from ``SITE_URL``.  A notice that cannot go out — a mail
-server that is down or refuses it, a stored name or address that makes no valid message, or
-anything else — never undoes the write that caused the mail nor turns it into an error page: the
-failure is logged and reported back (``Delivery``) so the person who acted can be told.
-Without ``EMAIL_HOST`` the settings print mails on the console instead of sending them.
-
-Stored text (names, reasons, indicator and department names, plan codes, addresses) reaches a
-mail only through ``indicators.text.clean_text``: no control character, direction override or
-zero-width character, and no line break where the mail has one line (the subject, the address,
-a name in a sentence).  The templates get these cleaned strings, never a model to print from.
+A notice that cannot go out, whatever the cause, never undoes the write that caused it: the failure is logged
+and reported back (``Delivery``) so the person who acted can be told (docs/design.md §3, "Notices").
+Stored text reaches a mail only through ``indicators.text.clean_text`` (no control, direction or zero-width
+character; no line break in a subject, an address or a name), and the templates get these cleaned strings,
+never a model to print from: a stored name must not forge a header or a line of the mail.
 """
 
 from __future__ import annotations
@@ -24,15 +18,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from indicators import roles, todo
 from indicators.models import User
 from indicators.formatting import person as person_name
-from indicators import selection
-from indicators.selection import SHANGHAI
 from indicators.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -48,14 +40,6 @@ def one_line(text) -> str:
 def lines(text) -> str:
     """Stored text of several lines (a reason, a mail's body): cleaned, every line ending ``\\n``."""
     return clean_text(text, line_breaks="\n")
-
-
-def mail_address(address) -> str:
-    """The stored address to send to; one that holds a space or a line break is no address and raises ``ValueError``."""
-    cleaned = one_line(address)
-    if not cleaned or any(character.isspace() for character in cleaned):
-        raise ValueError(f"not an e-mail address: {cleaned!r}")
-    return cleaned
 
 
 def site_url(path: str) -> str:
@@ -85,7 +69,10 @@ class Letter:
         return one_line(self.user.email)
 
     def message(self, connection=None) -> EmailMessage:
-        return EmailMessage(self.subject, self.body, to=[mail_address(self.user.email)], connection=connection)
+        """The mail; a stored address that holds a space or a line break is no address (``ValueError``)."""
+        if not self.address or any(character.isspace() for character in self.address):
+            raise ValueError(f"not an e-mail address: {self.address!r}")
+        return EmailMessage(self.subject, self.body, to=[self.address], connection=connection)
 
 
 @dataclass
@@ -99,16 +86,10 @@ class Delivery:
 
 
 def deliver(letters: Iterable[Letter]) -> Delivery:
-    """Send each letter on one connection.  A letter that cannot be built or sent, whatever the
-    reason, is logged and named in ``Delivery.failed``; the others still go out."""
-    delivery = Delivery()
+    """Send each letter on one connection; one that cannot be built or sent is logged and named in ``Delivery.failed``."""
     letters = list(letters)
-    with_address = []
-    for letter in letters:
-        if letter.address:
-            with_address.append(letter)
-        else:
-            delivery.without_address.append(letter.name)
+    with_address = [letter for letter in letters if letter.address]
+    delivery = Delivery(without_address=[letter.name for letter in letters if not letter.address])
     if not with_address:
         return delivery
     try:
@@ -149,30 +130,21 @@ def return_letters(actuals, reviewer, reason: str) -> list[Letter]:
     letters = []
     with translation.override(MAIL_LANGUAGE):
         for person, figures in by_person.values():
-            years = sorted({a.year for a in figures})
-            plan = figures[0].indicator.plan
-            links = [
-                (year, site_url(reverse("admin:indicators_actual_year", args=[year]) + f"?plan={plan.pk}")) for year in years
-            ]
             first = figures[0]
             subject = ngettext(
                 "[ipzone] Returned: %(indicator)s (%(year)s)",
                 "[ipzone] %(count)d figures returned, among them %(indicator)s (%(year)s)",
                 len(figures),
             ) % {"count": len(figures), "indicator": one_line(first.indicator.name), "year": first.year}
-            body = render_to_string(
-                "notices/returned.txt",
-                {
-                    "person": one_line(person_name(person)),
-                    "reviewer": one_line(person_name(reviewer)),
-                    "reason": lines(reason),
-                    "figures": [
-                        {"indicator": one_line(a.indicator.name), "year": a.year, "value": one_line(a.display_value)} for a in figures
-                    ],
-                    "links": links,
-                    "my_url": site_url(reverse("my_queue")),
-                },
-            )
+            body = render_to_string("notices/returned.txt", {
+                "person": one_line(person_name(person)),
+                "reviewer": one_line(person_name(reviewer)),
+                "reason": lines(reason),
+                "figures": [{"indicator": one_line(a.indicator.name), "year": a.year, "value": one_line(a.display_value)} for a in figures],
+                "links": [(year, site_url(reverse("admin:indicators_actual_year", args=[year]) + f"?plan={first.indicator.plan.pk}"))
+                          for year in sorted({a.year for a in figures})],
+                "my_url": site_url(reverse("my_queue")),
+            })
             letters.append(Letter(person, subject, body))
     return letters
 
@@ -190,25 +162,18 @@ def notify_returned(actuals, reviewer, reason: str) -> Delivery:
 
 
 def delivery_problems(delivery: Delivery, *, requested: bool = False) -> list[str]:
-    """Sentences for the reviewer (``requested``: the lead department asking for contributions) about
-    notices that did not go out (none when all did).
-
-    A notice fails for many reasons (the mail server, the network, an address or a name that
-    makes no valid message); the sentence does not guess which — the log says."""
+    """Sentences for the reviewer (``requested``: the lead asking for contributions) about notices that did not
+    go out.  They do not guess why one failed (the server, the network, an address …): the log says."""
+    if requested:
+        failed = _("The request was recorded, but %(people)s could not be notified (the notice mail could not be sent); tell them another way.")
+        without = _("The request was recorded; %(people)s has no e-mail address, so no notice was sent.")
+    else:
+        failed = _("The figures were returned, but %(people)s could not be notified (the notice mail could not be sent); tell them another way.")
+        without = _("The figures were returned; %(people)s has no e-mail address, so no notice was sent.")
     problems = []
     if delivery.failed:
-        failed = (
-            _("The request was recorded, but %(people)s could not be notified (the notice mail could not be sent); tell them another way.")
-            if requested
-            else _("The figures were returned, but %(people)s could not be notified (the notice mail could not be sent); tell them another way.")
-        )
         problems.append(failed % {"people": "、".join(delivery.failed)})
     if delivery.without_address:
-        without = (
-            _("The request was recorded; %(people)s has no e-mail address, so no notice was sent.")
-            if requested
-            else _("The figures were returned; %(people)s has no e-mail address, so no notice was sent.")
-        )
         problems.append(without % {"people": "、".join(delivery.without_address)})
     if delivery.nobody:
         problems.append(
@@ -225,22 +190,20 @@ def notify_requested(indicator, year: int, departments, requester) -> Delivery:
     """Mail every active reporter of ``departments``: the lead asks for their ``year`` contribution to ``indicator``."""
     people = User.objects.filter(is_active=True, groups__name=roles.REPORTER, department__in=departments).order_by("username")
     people = list(people.select_related("department").distinct())
-    link = site_url(reverse("contributions", args=[year]) + f"?plan={indicator.plan_id}")
+    name, url = one_line(indicator.name), site_url(reverse("contributions", args=[year]) + f"?plan={indicator.plan_id}")
     letters = []
     try:
         with translation.override(MAIL_LANGUAGE):
+            subject = _("[ipzone] Please supply your contribution: %(indicator)s (%(year)s)") % {"indicator": name, "year": year}
             for person in people:
-                subject = _("[ipzone] Please supply your contribution: %(indicator)s (%(year)s)") % {
-                    "indicator": one_line(indicator.name), "year": year,
-                }
                 body = render_to_string("notices/contribution_requested.txt", {
                     "person": one_line(person_name(person)),
                     "requester": one_line(person_name(requester)),
                     "lead": one_line(indicator.lead_department.name),
                     "department": one_line(person.department.name),
-                    "indicator": one_line(indicator.name),
+                    "indicator": name,
                     "year": year,
-                    "url": link,
+                    "url": url,
                 })
                 letters.append(Letter(person, subject, body))
     except Exception:  # no letter could be written: the lead is told whom to tell instead
@@ -255,30 +218,20 @@ def notify_requested(indicator, year: int, departments, requester) -> Delivery:
 # ---- reminders (manage.py send_reminders) ------------------------------------------------------
 
 
-def reminder_letters(*, year: int | None = None, today=None) -> list[Letter]:
-    """One letter per person with something to do: reporters whose department has figures not
-    submitted or returned within ``todo.REMINDER_DAYS`` of a deadline or past it, reviewers
-    with submitted figures waiting.  ``year`` limits both to that year.  Fixed queries."""
-    today = today or selection.shanghai_today()
+def reminder_letters(*, year: int | None = None) -> list[Letter]:
+    """One letter per person with something to do: reporters whose department has figures not submitted or
+    returned within ``todo.REMINDER_DAYS`` of a deadline or past it, reviewers with submitted figures waiting;
+    ``year`` limits both to that year.  Fixed queries."""
     due = {
         department_id: [item for item in items if item.due_soon and (year is None or item.year == year)]
-        for department_id, items in todo.reporting_years(today=today, details=False).items()
+        for department_id, items in todo.reporting_years(details=False).items()
     }
-    waiting = []
-    for item in todo.waiting_for_review():
-        if year is not None and item.year != year:
-            continue
-        oldest = timezone.localtime(item.oldest, SHANGHAI).date() if item.oldest else None
-        link = reverse("review_desk", args=[item.year]) + f"?plan={item.plan_id}&department={item.department_code}"
-        waiting.append(
-            {
-                "department": one_line(item.department_name),
-                "year": item.year,
-                "count": item.count,
-                "oldest": oldest,
-                "url": site_url(link),
-            }
-        )
+    waiting = [
+        {"department": one_line(item.department_name), "year": item.year, "count": item.count, "oldest": item.oldest_date,
+         "url": site_url(item.desk_url)}
+        for item in todo.waiting_for_review()
+        if year is None or item.year == year
+    ]
     active = User.objects.filter(is_active=True).select_related("department").order_by("username")
     reporters = {u.pk: u for u in active.filter(groups__name=roles.REPORTER, department__isnull=False)}
     reviewers = {u.pk: u for u in active.filter(groups__name=roles.REVIEWER)}
@@ -293,36 +246,22 @@ def reminder_letters(*, year: int | None = None, today=None) -> list[Letter]:
             if years and review:
                 subject = _("[ipzone] Figures to report and to review")
             elif years:
-                subject = _("[ipzone] Reminder: figures to report for %(years)s") % {
-                    "years": "、".join(str(item.year) for item in years)
-                }
+                subject = _("[ipzone] Reminder: figures to report for %(years)s") % {"years": "、".join(str(item.year) for item in years)}
             else:
                 count = sum(row["count"] for row in review)
                 subject = ngettext(
-                    "[ipzone] %(count)d figure waiting for your review",
-                    "[ipzone] %(count)d figures waiting for your review",
-                    count,
+                    "[ipzone] %(count)d figure waiting for your review", "[ipzone] %(count)d figures waiting for your review", count
                 ) % {"count": count}
-            body = render_to_string(
-                "notices/reminder.txt",
-                {
-                    "person": one_line(person_name(person)),
-                    "department": one_line(person.department.name) if person.department else "",
-                    "years": [
-                        {
-                            "year": item.year,
-                            "plan": one_line(item.plan.code),
-                            "deadline": item.deadline,
-                            "days_left": item.days_left,
-                            "days_overdue": item.days_overdue,
-                            "unsubmitted": item.unsubmitted,
-                            "returned": item.returned,
-                        }
-                        for item in years
-                    ],
-                    "review": review,
-                    "my_url": site_url(reverse("my_queue")),
-                },
-            )
+            body = render_to_string("notices/reminder.txt", {
+                "person": one_line(person_name(person)),
+                "department": one_line(person.department.name) if person.department else "",
+                "years": [
+                    {"year": item.year, "plan": one_line(item.plan.code), "deadline": item.deadline, "days_left": item.days_left,
+                     "days_overdue": item.days_overdue, "unsubmitted": item.unsubmitted, "returned": item.returned}
+                    for item in years
+                ],
+                "review": review,
+                "my_url": site_url(reverse("my_queue")),
+            })
             letters.append(Letter(person, subject, body))
     return letters

@@ -1,12 +1,5 @@
-"""What waits for whom in the reporting season: the reporters' years and the reviewers' figures.
-
-A reporter's department owes, for every plan in force and every plan year up to the year being
-reported now (``selection.reporting_year``), one figure per indicator it leads; each is to fill
-(nothing entered, or a blank draft), a draft, returned, submitted or approved, and the year has a
-deadline (``Plan.deadline``).  A reviewer's queue is every submitted figure, per department and
-year, oldest first.  A co-operating department supplies contributions to the figures of the indicators
-it co-operates on (``cooperation``); those the lead asked for and has not had are owed.
-``badge_count`` is the number the header shows on every page (README, "Pages": what it counts and why).
+"""What waits for whom in the reporting season (docs/design.md §3, §7): the reporters' years, the reviewers'
+figures, the contributions owed, and ``badge_count``, the number the header shows on every page.
 
 Every function here costs a fixed number of queries whatever the number of plans, departments,
 indicators or figures: counts are aggregated in the database, never row by row in Python.
@@ -14,16 +7,18 @@ indicators or figures: counts are aggregated in the database, never row by row i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from django.db.models import Count, F, Min, Q
+from django.urls import reverse
+from django.utils import timezone
 
 from indicators import formatting
 from indicators.models import Actual, ActualStatus, Contribution, Indicator, Plan, PlanStatus
 from indicators.permissions import ENTER, MANAGE, REVIEW, can
 from indicators import selection
-from indicators.selection import reporting_year
+from indicators.selection import SHANGHAI, reporting_year
 
 # Reminders go out from this many days before a year's deadline (and every run after it).
 REMINDER_DAYS = 14
@@ -72,10 +67,6 @@ class YearQueue:
         return self.unsubmitted + self.returned
 
     @property
-    def complete(self) -> bool:
-        return self.total > 0 and self.approved == self.total
-
-    @property
     def days_left(self) -> int:
         """Days until the deadline; negative once it has passed."""
         return (self.deadline - self.today).days
@@ -102,15 +93,10 @@ def plans_in_force(*, deadlines: bool = True) -> list[Plan]:
     return list(plans)
 
 
-def reporting_years(
-    department_ids: list[int] | None = None, *, today: date | None = None, details: bool = True
-) -> dict[int, list[YearQueue]]:
-    """Department id -> its ``YearQueue``s, latest year first, for the plans in force.
-
-    ``department_ids`` None: every department that leads an indicator (for the reminders).
-    ``details``: also list the returned figures with reason and reviewer (one more query).
-    Queries: plans, their deadlines, indicator totals, figure counts (+ returned figures).
-    """
+def reporting_years(department_ids: list[int] | None = None, *, today: date | None = None,
+                    details: bool = True) -> dict[int, list[YearQueue]]:
+    """Department id -> its ``YearQueue``s, latest year first, for the plans in force (``department_ids`` None: every
+    lead department); ``details``: with the returned figures, their reason and reviewer.  Four or five queries."""
     today = today or selection.shanghai_today()
     plans = {plan.pk: plan for plan in plans_in_force()}
     if not plans:
@@ -118,9 +104,7 @@ def reporting_years(
     last = {pk: reporting_year(plan, today) for pk, plan in plans.items()}
     indicators = Indicator.objects.filter(plan__in=list(plans))
     figures = Actual.objects.filter(
-        indicator__plan__in=list(plans),
-        year__gte=min(p.first_year for p in plans.values()),
-        year__lte=max(last.values()),
+        indicator__plan__in=list(plans), year__gte=min(p.first_year for p in plans.values()), year__lte=max(last.values())
     )
     if department_ids is not None:
         indicators = indicators.filter(lead_department_id__in=department_ids)
@@ -160,16 +144,10 @@ def reporting_years(
         for actual in returned:
             queue = queues.get((actual.indicator.lead_department_id, actual.indicator.plan_id, actual.year))
             if queue is not None:
-                queue.returned_figures.append(
-                    ReturnedFigure(
-                        pk=actual.pk,
-                        indicator_name=actual.indicator.name,
-                        year=actual.year,
-                        reason=actual.return_reason,
-                        returned_by=formatting.person(actual.reviewed_by),
-                        returned_at=actual.reviewed_at,
-                    )
-                )
+                queue.returned_figures.append(ReturnedFigure(
+                    pk=actual.pk, indicator_name=actual.indicator.name, year=actual.year, reason=actual.return_reason,
+                    returned_by=formatting.person(actual.reviewed_by), returned_at=actual.reviewed_at,
+                ))
     by_department: dict[int, list[YearQueue]] = {}
     for queue in sorted(queues.values(), key=lambda q: (-q.year, q.plan.first_year, q.plan.pk)):
         by_department.setdefault(queue.department_id, []).append(queue)
@@ -188,6 +166,14 @@ class Waiting:
     count: int
     oldest: datetime | None  # when the longest-waiting one was submitted (None: not recorded)
 
+    @property
+    def oldest_date(self) -> date | None:
+        return timezone.localtime(self.oldest, SHANGHAI).date() if self.oldest else None
+
+    @property
+    def desk_url(self) -> str:
+        return reverse("review_desk", args=[self.year]) + f"?plan={self.plan_id}&department={self.department_code}"
+
 
 def waiting_for_review() -> list[Waiting]:
     """Every department and year with submitted figures, the longest-waiting first (one query)."""
@@ -205,24 +191,14 @@ def waiting_for_review() -> list[Waiting]:
         .annotate(count=Count("pk"), oldest=Min("submitted_at"))
         .order_by(F("oldest").asc(nulls_first=True), "year", "department_order", "department_code")
     )
-    return [
-        Waiting(
-            plan_id=row["plan_id"],
-            plan_code=row["plan_code"],
-            department_code=row["department_code"],
-            department_name=row["department_name"],
-            year=row["year"],
-            count=row["count"],
-            oldest=row["oldest"],
-        )
-        for row in rows
-    ]
+    names = [f.name for f in fields(Waiting)]
+    return [Waiting(**{name: row[name] for name in names}) for row in rows]
 
 
-def reporter_badge(department_id: int, today: date | None = None) -> int:
+def reporter_badge(department_id: int) -> int:
     """Figures waiting for a reporter: returned ones of any open year, and those not yet
     submitted (blank or draft) of the year being reported now.  Two queries."""
-    today = today or selection.shanghai_today()
+    today = selection.shanghai_today()
     totals, plans = {}, {}
     for plan_id, first_year, last_year, total in (
         Indicator.objects.filter(plan__status=PlanStatus.ACTIVE, lead_department_id=department_id)
@@ -266,9 +242,8 @@ class CooperationYear:
 
 
 def cooperation(department_id: int, today: date | None = None) -> list[CooperationYear]:
-    """What a co-operating department supplies, for the plans in force: every indicator it co-operates
-    on in the year being reported now, and any other year whose contribution the lead asked for and
-    has not had.  Latest year first; three queries."""
+    """What a co-operating department supplies in the plans in force: the year being reported now, and any other
+    year whose contribution the lead asked for and has not had.  Latest year first; three queries."""
     today = today or selection.shanghai_today()
     plans = {plan.pk: plan for plan in plans_in_force(deadlines=False)}
     indicators = Indicator.objects.filter(plan__in=list(plans), cooperation__department_id=department_id)
@@ -299,10 +274,10 @@ def has_queue(user) -> bool:
     return user.is_authenticated and (reports(user) or can(user, REVIEW))
 
 
-def badge_count(user, today: date | None = None) -> int:
+def badge_count(user) -> int:
     count = 0
     if reports(user):
-        count += reporter_badge(user.department_id, today) + contributions_owed(user.department_id)
+        count += reporter_badge(user.department_id) + contributions_owed(user.department_id)
     if can(user, REVIEW):
         count += reviewer_badge()
     return count

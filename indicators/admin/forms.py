@@ -44,12 +44,8 @@ def typed_values(value, second_value) -> str:
 
 
 class Confirmation(forms.Form):
-    """The 确认无误 box of a row, and the values it was offered for.
-
-    The box appears after a plausibility warning; the hidden ``confirmed_values`` then holds
-    the values warned about, so ticking the box and changing the value does not confirm the
-    new value unseen (``workflow``: a confirmation holds for the values it was given for).
-    """
+    """The 确认无误 box of a row, shown after a plausibility warning, and the values it was offered for (hidden), so
+    ticking the box and changing the value does not confirm the new value unseen."""
 
     outlier_confirmed = forms.BooleanField(label=plausibility.CONFIRM_LABEL, required=False)
     confirmed_values = forms.CharField(label=_("values confirmed"), required=False, widget=forms.HiddenInput)
@@ -130,15 +126,10 @@ class ActualForm(Confirmation, forms.ModelForm):
         if indicator is None or year is None:
             return data
         entry = workflow.Entry(
-            indicator=indicator,
-            year=year,
-            value=self.data.get(self.add_prefix("value")),
+            indicator=indicator, year=year, value=self.data.get(self.add_prefix("value")),
             second_value=self.data.get(self.add_prefix("second_value")) if indicator.is_pair else None,
-            not_carried_out=data.get("not_carried_out", False),
-            note=data.get("note", ""),
-            expected_version=data.get("version") if self.instance.pk else 0,
-            outlier_confirmed=self.confirmed(),
-            confirmable=True,
+            not_carried_out=data.get("not_carried_out", False), note=data.get("note", ""),
+            expected_version=data.get("version") if self.instance.pk else 0, outlier_confirmed=self.confirmed(), confirmable=True,
         )
         fields, errors = workflow.check_entry(entry)
         if self.instance.pk and entry.expected_version != self.instance.version:
@@ -169,17 +160,13 @@ class EvidenceForm(forms.ModelForm):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):  # a new upload, not the stored file of an existing row
-            name, content_type = evidence.check_evidence(upload)
-            self.instance.original_name = name
-            self.instance.content_type = content_type
+            self.instance.original_name, self.instance.content_type = evidence.check_evidence(upload)
             self.instance.size = upload.size
         return upload
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), max_length=workflow.NOTE_MAX
-    )
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), max_length=workflow.NOTE_MAX)
 
 
 class YearEntryRowForm(Confirmation, forms.Form):

@@ -1,8 +1,6 @@
-"""Accounts and roles in the admin: a department and a role are the fields that matter (docs/design.md, "People").
-
+"""Accounts and roles in the admin: a department and a role are the fields that matter (docs/design.md §1).
 The site lets every account with a role in, so “staff status” and per-user permissions are left out of the
-forms.  Roles are rebuilt from ``indicators/roles.py`` after every migrate: their pages are read-only.
-"""
+forms; roles are rebuilt from ``indicators/roles.py`` after every migrate, so their pages are read-only."""
 
 from django import forms
 from django.contrib import admin

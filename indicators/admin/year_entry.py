@@ -1,19 +1,9 @@
-"""One page with all of a department's indicators for a year: the figures go in with one save.
+"""The year page: all of a department's indicators for a year, saved at once through ``workflow.save_entries``
+(“Save and submit” also submits, in the same transaction); a save that fails reports every problem beside its
+row and holds the chosen files (``evidence.hold``).  docs/design.md §3 describes the page.
 
-The page lists the indicators the user enters (their department's lead indicators;
-administrators choose a department), shows unit, what to enter, baseline and that year's
-target next to the inputs, and saves every changed row through ``workflow.save_entries`` —
-all rows or none, evidence files included (a file input per row; a refused save removes the
-files it wrote).  “Save and submit” also submits the saved rows in the same transaction.
-A plausibility warning holds the save until the row is corrected or its 确认无误 box ticked.
-
-A save that fails reports every problem of every row at once, beside its row and summed up above
-the table; a box ticked for the values in its row stays ticked, and the files chosen are held for
-the person (``evidence.hold``) and listed on their rows until the save succeeds.
-
-Beside each row, the co-operating departments' contributions (``indicators.contributions``) and a
-请配合部门补充 button: it posts a small form of its own (``views.contributions.ask``), outside the
-table's form, so it neither saves nor checks what is typed in the table.
+Beside each row, the co-operating departments' contributions and a 请配合部门补充 button, which posts a small
+form of its own (``views.contributions.ask``) outside the table's form, so it neither saves nor checks the table.
 """
 
 from dataclasses import replace
@@ -35,15 +25,8 @@ from indicators.contributions import beside
 from indicators.models import Actual, Department, Evidence, Indicator, PendingUpload, PlanStatus, YearlyTarget
 from indicators.permissions import ENTER, MANAGE, can, frozen
 from indicators.progress import yearly_target
-from indicators.selection import (
-    choose_entry_department,
-    choose_plan,
-    default_plan,
-    param,
-    parse_year,
-    reporting_year,
-    visible_plans,
-)
+from indicators.selection import (choose_entry_department, choose_plan, default_plan, param, parse_year, reporting_year,
+                                  visible_plans)
 
 
 class Row:
@@ -82,9 +65,9 @@ def plan_choices(plans, plan, year):
     return [p for p in plans if p == plan or (p.status == PlanStatus.ACTIVE and p.contains_year(year))]
 
 
-def _page(plan, year, department=None, user=None):
+def _page(plan, year, department, user):
     query = f"?plan={plan.pk}"
-    if department is not None and user is not None and can(user, MANAGE):
+    if department is not None and can(user, MANAGE):
         query += f"&department={department.code}"
     return HttpResponseRedirect(reverse("admin:indicators_actual_year", args=[year]) + query)
 
@@ -132,13 +115,8 @@ def year_entry_view(request, year=None):
         editable = can(user, ENTER, indicator) and (actual is None or actual.is_editable)
         initial = {"version": 0}
         if actual is not None:
-            initial = {
-                "value": number_text(actual.value),
-                "second_value": number_text(actual.second_value),
-                "not_carried_out": actual.not_carried_out,
-                "note": actual.note,
-                "version": actual.version,
-            }
+            initial = {"value": number_text(actual.value), "second_value": number_text(actual.second_value),
+                       "not_carried_out": actual.not_carried_out, "note": actual.note, "version": actual.version}
         prefix = f"i{indicator.pk}"
         # A row the posted page did not show (none of its fields came back) is left alone.
         posted = request.method == "POST" and editable and any(key.startswith(prefix + "-") for key in request.POST)
@@ -233,14 +211,9 @@ def _save(request, user, year, rows) -> bool:
             PendingUpload.objects.filter(pk__in=[item.pk for item in used]).delete()  # they are evidence now
             submitted = []
             if submitting:
-                to_submit = [
-                    a
-                    for a in Actual.objects.filter(indicator__in=[e.indicator for e in entries], year=year)
-                    .select_related("indicator__plan")
-                    .prefetch_related("indicator__actuals", "indicator__yearly_targets")
-                    if a.is_editable
-                ]
-                submitted = _submit(user, to_submit)
+                figures = Actual.objects.filter(indicator__in=[e.indicator for e in entries], year=year)
+                figures = figures.select_related("indicator__plan").prefetch_related("indicator__actuals", "indicator__yearly_targets")
+                submitted = _submit(user, [a for a in figures if a.is_editable])
     except workflow.WorkflowError as exc:
         _place(request, exc.problems, entries, by_key)
         if submitting:
@@ -252,21 +225,16 @@ def _save(request, user, year, rows) -> bool:
             item.file.close()
     evidence_files.discard(used)  # their rows went with the save; now their files
     for row in _locked_meanwhile(request, rows):
-        messages.warning(
-            request,
-            _("“%(name)s” was not saved: while you were typing, someone else changed its status to “%(status)s”.")
-            % {"name": row.indicator.name, "status": row.actual.get_status_display()},
-        )
+        messages.warning(request, _("“%(name)s” was not saved: while you were typing, someone else changed its status to “%(status)s”.")
+                         % {"name": row.indicator.name, "status": row.actual.get_status_display()})
     attached = sum(len(entry.evidence) for entry in entries)
     saved_text = ngettext("Saved %(count)d figure.", "Saved %(count)d figures.", len(saved)) % {"count": len(saved)}
     if attached:
-        saved_text += " " + ngettext(
-            "Attached %(count)d evidence file.", "Attached %(count)d evidence files.", attached
-        ) % {"count": attached}
+        saved_text += " " + ngettext("Attached %(count)d evidence file.", "Attached %(count)d evidence files.",
+                                     attached) % {"count": attached}
     if submitting:
-        saved_text += " " + ngettext(
-            "Submitted %(count)d figure for review.", "Submitted %(count)d figures for review.", len(submitted)
-        ) % {"count": len(submitted)}
+        saved_text += " " + ngettext("Submitted %(count)d figure for review.", "Submitted %(count)d figures for review.",
+                                     len(submitted)) % {"count": len(submitted)}
     if saved or submitted or attached:
         messages.success(request, saved_text)
     else:
@@ -275,19 +243,11 @@ def _save(request, user, year, rows) -> bool:
 
 
 def _entry(row, year) -> workflow.Entry:
-    data = row.form.cleaned_data
+    data, indicator = row.form.cleaned_data, row.indicator
     return workflow.Entry(
-        indicator=row.indicator,
-        year=year,
-        value=data["value"],
-        second_value=data["second_value"] if row.indicator.is_pair else None,
-        not_carried_out=data["not_carried_out"],
-        note=data["note"],
-        expected_version=data["version"],
-        key=row.indicator.pk,
-        label=row.indicator.name,
-        outlier_confirmed=row.form.confirmed(),
-        confirmable=True,
+        indicator=indicator, year=year, value=data["value"], second_value=data["second_value"] if indicator.is_pair else None,
+        not_carried_out=data["not_carried_out"], note=data["note"], expected_version=data["version"], key=indicator.pk,
+        label=indicator.name, outlier_confirmed=row.form.confirmed(), confirmable=True,
         evidence=[*data["evidence"], *(evidence_files.reopened(item) for item in row.held)],
     )
 

@@ -1,9 +1,5 @@
-"""What the brief says: its recurring phrases, and the four sections of the yearly brief and of the final one.
-
-Numbers are written by ``indicators.formatting`` and indicators named by their prose name (“2024年专利质押融资金额
-5000万元、7笔”); every count comes from the rows, summaries and final assessment the pages read.  A closed plan
-asks for nothing (no deadline, no 逾期) and names the plan that follows it.
-"""
+"""What the brief says: its recurring phrases, and the four sections of the yearly brief and of the final one
+(docs/design.md §9); every count comes from the rows, summaries and final assessment the pages read."""
 
 from __future__ import annotations
 

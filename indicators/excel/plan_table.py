@@ -1,12 +1,8 @@
 """A plan's table of quantified indicators as printed: written to Excel, and read back from an upload.
 
-The visible columns are the printed table (主要任务序号 merged down each task, 指标内容 with its unit, baseline,
-target, 责任部门) and the footnotes; what it does not print (units, measure, basis, direction, the roll-over
-flags) goes into hidden columns, so exporting a plan and importing the file gives the same plan again.
-
-``read_plan_table`` also reads a table typed by hand: the header is found by its words; a row without a task
-number belongs to the task above; the unit is the name's last parenthesis; departments are split at 、，,；;
-a row starting with 注 begins the footnotes.  What the file does not say is inferred and the row says so.
+What the printed table does not show (units, measure, basis, direction, the roll-over flags) goes into hidden
+columns, so exporting a plan and importing the file gives the same plan again.  ``read_plan_table`` also reads a
+table typed by hand (the rules are the help sheet's, ``HELP_LINES``); what it does not say is inferred, and the row says so.
 """
 
 from __future__ import annotations

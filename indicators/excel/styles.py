@@ -1,8 +1,5 @@
-"""How the workbooks look, and the rules that protect their reader, stated once for every sheet.
-
-Looks are named styles; ``put`` writes every cell; widths fit Chinese text (a CJK character takes two units);
-one print set-up (A4 landscape, one page wide, the header on every page).
-"""
+"""How the workbooks look, and the rules that protect their reader, stated once for every sheet (docs/documents.md):
+named styles, ``put`` for every cell, widths that fit Chinese text, one print set-up."""
 
 from __future__ import annotations
 

@@ -1,9 +1,6 @@
-"""The Excel template a department fills in for one year (read back by ``importer``).
-
-Two hidden, locked columns carry the indicator's id (renaming or re-sorting rows changes nothing) and the version
-of the figure the reporter saw (an upload never silently overwrites a figure changed since).  Sheet protection
-only keeps people from typing into the wrong cells: the import checks every row again.
-"""
+"""The Excel template a department fills in for one year (read back by ``importer``): two hidden, locked columns
+carry the indicator's id and the version of the figure the reporter saw.  Sheet protection only keeps people from
+typing into the wrong cells: the import checks every row again."""
 
 from __future__ import annotations
 

@@ -1,11 +1,6 @@
-"""An uploaded workbook: checked, then read into plain values within bounds.
-
-openpyxl parses with defusedxml, which refuses entity expansion and external references.  ``check_xlsx`` first
-refuses, from the zip's directory and one streaming pass of each part, what defusedxml does not bound: not a
-zip, an old .xls, macros, encryption, a zip bomb, a sheet naming a row beyond the template (one cell at row
-200,000,000 is 200 million empty rows to openpyxl) or more elements than a template holds.  Whatever openpyxl
-then raises means a damaged file (``UnsafeFile``).  A formula is read as the result stored with it, never
-evaluated; one without a result is refused by row.
+"""An uploaded workbook: checked, then read into plain values within bounds (docs/documents.md, "An upload is
+checked before openpyxl opens it").  ``check_xlsx`` refuses what defusedxml does not bound, from the zip's
+directory and one streaming pass of each part; whatever openpyxl then raises means a damaged file (``UnsafeFile``).
 """
 
 from __future__ import annotations

@@ -15,9 +15,8 @@ def issued_path(instance, filename):
 
 
 class IssuedDocument(models.Model):
-    """A workbook or a brief as issued, with its checksum, who issued it and when, and the published
-    figures it carried (``figures``: figure id → [version, the figure as shown]), so that a figure changed
-    afterwards can say so and the next export can list the changes (``indicators/issued.py``)."""
+    """A workbook or a brief as issued, with its checksum, who and when, and the published figures it carried
+    (``figures``: figure id → [version, the figure as shown]; ``indicators/issued.py``, docs/design.md §10)."""
 
     class Kind(models.TextChoices):
         WORKBOOK = "workbook", _("Assessment workbook (Excel)")

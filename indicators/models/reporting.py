@@ -25,33 +25,10 @@ class ActualStatus(models.TextChoices):
 EDITABLE_STATUSES = (ActualStatus.DRAFT, ActualStatus.RETURNED)
 
 
-class FigureReading:
-    """What a figure means, for the model and for ``rows.load.ActualRecord`` (its read-only snapshot)."""
-
-    __slots__ = ()
-
-    @property
-    def is_reported(self) -> bool:
-        return self.not_carried_out or self.value is not None
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_STATUSES
-
-    @property
-    def year_value(self) -> YearValue | None:
-        if not self.is_reported:
-            return None
-        return YearValue(amount=self.value, count=self.second_value, not_carried_out=self.not_carried_out)
-
-    def part(self, index: int):
-        """As ``YearValue.part``: so a figure can be handed to ``progress`` as it is (rows do, for thousands)."""
-        return figure_part(self.value, self.second_value, self.not_carried_out, index)
-
-    @property
-    def display_value(self) -> str:
-        """The value as people read it: ``2868/2``, ``95.26``, ``未开展`` or blank."""
-        return formatting.figure(self.value, self.second_value, self.not_carried_out)
+def person(verbose_name, *, blank=True):
+    """Who entered, submitted, reviewed … a row: an account that cannot be deleted while the row names it."""
+    return models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=blank, related_name="+",
+                             verbose_name=verbose_name)
 
 
 class ActualQuerySet(models.QuerySet):
@@ -68,14 +45,9 @@ class ActualQuerySet(models.QuerySet):
         return self.filter(figures_published())
 
 
-class Actual(FigureReading, models.Model):
-    """One indicator's figure for one year.
-
-    A blank value means "not reported", never zero; "not carried out this year"
-    (未开展) is an explicit flag with a note.  ``version`` grows with every save; writes
-    compare it with the version their author saw (``indicators.workflow``), so two people
-    cannot silently overwrite each other.
-    """
+class Actual(models.Model):
+    """One indicator's figure for one year: blank is "not reported", never zero (docs/design.md §2);
+    ``version`` grows with every save, for the version check of ``indicators.workflow``."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="actuals", verbose_name=_("indicator"))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -92,17 +64,11 @@ class Actual(FigureReading, models.Model):
     )
     version = models.PositiveIntegerField(_("version"), default=1)
 
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("entered by")
-    )
+    entered_by = person(_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("submitted by")
-    )
+    submitted_by = person(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reviewed by")
-    )
+    reviewed_by = person(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     objects = ActualQuerySet.as_manager()
@@ -149,6 +115,29 @@ class Actual(FigureReading, models.Model):
                 {"year": _("The year must be between %(first)s and %(last)s.") % {"first": plan.first_year, "last": plan.last_year}}
             )
 
+    @property
+    def is_reported(self) -> bool:
+        return self.not_carried_out or self.value is not None
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def year_value(self) -> YearValue | None:
+        if not self.is_reported:
+            return None
+        return YearValue(amount=self.value, count=self.second_value, not_carried_out=self.not_carried_out)
+
+    def part(self, index: int):
+        """As ``YearValue.part``: so a figure can be handed to ``progress`` as it is (rows do, for thousands)."""
+        return figure_part(self.value, self.second_value, self.not_carried_out, index)
+
+    @property
+    def display_value(self) -> str:
+        """The value as people read it: ``2868/2``, ``95.26``, ``未开展`` or blank."""
+        return formatting.figure(self.value, self.second_value, self.not_carried_out)
+
 
 class ContributionQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -164,11 +153,8 @@ class ContributionQuerySet(models.QuerySet):
 
 
 class Contribution(models.Model):
-    """What a co-operating department (配合部门) supplies towards one indicator's figure of one year:
-    its share in the indicator's unit (optional; two parts for a pair), a note and evidence files —
-    never the figure itself, which stays the lead department's.  The lead may ask for it
-    (``requested_by``/``requested_at``); it is still owed while asked for after its last entry.
-    ``version`` grows with every entry, as a figure's does (``workflow.save_contributions``)."""
+    """A co-operating department's (配合部门) share, note and files towards one indicator's figure of a year,
+    never the figure itself (docs/design.md §7); ``version`` as a figure's."""
 
     indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="contributions", verbose_name=_("indicator"))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -177,13 +163,9 @@ class Contribution(models.Model):
     second_share = models.DecimalField(_("share of the count"), max_digits=18, decimal_places=4, null=True, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=2000, validators=[check_text])
     version = models.PositiveIntegerField(_("version"), default=1)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("entered by")
-    )
+    entered_by = person(_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("requested by")
-    )
+    requested_by = person(_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
 
     objects = ContributionQuerySet.as_manager()
@@ -227,8 +209,7 @@ def evidence_path(instance, filename):
 
 
 class Evidence(models.Model):
-    """A supporting file (佐证材料) of a figure or of a contribution (exactly one of them);
-    downloaded only through a checked view."""
+    """A supporting file (佐证材料) of a figure or of a contribution (exactly one), served only by a checked view."""
 
     actual = models.ForeignKey(
         Actual, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence", verbose_name=_("actual")
@@ -240,9 +221,7 @@ class Evidence(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("uploaded by")
-    )
+    uploaded_by = person(_("uploaded by"), blank=False)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -270,12 +249,8 @@ def pending_path(instance, filename):
 
 
 class PendingUpload(models.Model):
-    """An evidence file chosen on the year page for a save that failed, held for the person who chose it.
-
-    It belongs to one person and one row (indicator and year): only that person's year page shows it
-    (``evidence.held``), no view serves it, and the save of that row that succeeds turns it into an
-    ``Evidence`` in its transaction; after a day it is dropped (``evidence.discard_stale``, on each save).
-    """
+    """An evidence file chosen on the year page for a save that failed, held for its chooser and row
+    (``indicators.evidence``; docs/design.md §3)."""
 
     file = models.FileField(_("file"), upload_to=pending_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)

@@ -1,11 +1,6 @@
-"""The co-operating clerk's page (``/contributions/<year>/``) and the lead's request for contributions.
-
-The page lists every indicator of the plan that the reporter's department co-operates on (配合), with
-the lead's figure read-only as the reader may see it (a figure still with its lead department shows
-only that it is not submitted yet), and inputs for the department's share, note and files; one save
-stores the page through ``workflow.save_contributions``, all rows or none.  ``ask`` is the lead's
-请配合部门补充 (``workflow.request_contributions``), posted from the year page by a small form of its own.
-"""
+"""The co-operating department's page (``/contributions/<year>/``: the lead's figure as the reader may see it,
+the department's share, note and files, saved at once by ``workflow.save_contributions``) and ``ask``, the
+lead's 请配合部门补充 posted from the year page (docs/design.md §7)."""
 
 from __future__ import annotations
 
@@ -17,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
@@ -29,6 +23,7 @@ from indicators.models import Actual, Contribution, Evidence, Indicator
 from indicators.notices import delivery_problems
 from indicators.permissions import CONTRIBUTE, can, frozen
 from indicators.selection import choose_plan, parse_id
+from indicators.views.season import next_url
 
 
 class ContributionForm(forms.Form):
@@ -144,7 +139,4 @@ def ask(request, year):
         })
         for problem in delivery_problems(result.delivery, requested=True):
             messages.warning(request, problem)
-    wanted = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return HttpResponseRedirect(wanted)
-    return HttpResponseRedirect(reverse("admin:indicators_actual_year", args=[year]) + f"?plan={indicator.plan_id}")
+    return HttpResponseRedirect(next_url(request, reverse("admin:indicators_actual_year", args=[year]) + f"?plan={indicator.plan_id}"))

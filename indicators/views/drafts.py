@@ -1,7 +1,5 @@
-"""The 含草稿 switch: leaders and reviewers may read every department's drafts on the dashboards.
-
-Off by default; kept in the session.  It never reaches the workbook or the brief, which show published figures only.
-"""
+"""The 含草稿 switch (docs/design.md §7): leaders and reviewers may read every department's drafts on the
+dashboards; off by default, kept in the session, never reaching the workbook or the brief."""
 
 from __future__ import annotations
 

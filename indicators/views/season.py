@@ -1,19 +1,6 @@
-"""The reporting season's pages: 我的待办 (``/my/``), where login lands reporters and reviewers, and the
-review desk (``/review/<year>/``).
-
-我的待办: a reporter sees each open plan year of their department — to fill, drafts, returned (with the
-reason and who returned it), submitted, approved, days to the deadline — with one button to the year
-page; the indicators their department co-operates on in the year being reported, with its contribution
-and any the lead asked for, one button to the contributions page; a reviewer the submitted figures per
-department and year, the longest-waiting first (``indicators.todo``).
-
-The review desk: every submitted figure of a year by lead department, with what a reviewer needs to
-decide without opening it — value with unit, that year's target, last year's value, the status it
-would get (``rows.build_rows``), the note, the evidence, the plausibility flags and the co-operating
-departments' contributions.  A row is approved, or returned with a reason; a department's figures
-are approved with one POST that carries each figure's id and the version shown, so a figure changed
-since the page was drawn, one the reviewer submitted themselves (four eyes) or one of another plan or
-year is skipped and named.  Writes go through ``workflow``; both pages cost a fixed number of queries
+"""The reporting season's pages (docs/design.md §3): 我的待办 (``/my/``), where login lands reporters and
+reviewers (``indicators.todo``), and the review desk (``/review/<year>/``), whose bulk approval posts each
+figure's id and the version shown.  Writes go through ``workflow``; both pages cost a fixed number of queries
 whatever the plan's size.
 """
 
@@ -30,7 +17,6 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -39,20 +25,18 @@ from indicators import formatting, plausibility, selection, workflow
 from indicators.contributions import beside
 from indicators.models import Actual, ActualStatus, Department, Evidence
 from indicators.notices import delivery_problems
-from indicators.permissions import APPROVE, ENTER, REVIEW, can, refusal
+from indicators.permissions import APPROVE, REVIEW, can, refusal
 from indicators.issued import marks
 from indicators.rows import IndicatorRow, build_rows
-from indicators.selection import SHANGHAI, choose_plan, parse_id, parse_page, reporting_year, requested_department
-from indicators.todo import cooperation, lands_on_queue, reporting_years, waiting_for_review
+from indicators.selection import choose_plan, parse_id, parse_page, reporting_year, requested_department
+from indicators.todo import cooperation, lands_on_queue, reporting_years, reports, waiting_for_review
 
 WAITING_SHOWN = 50  # department-years listed for a reviewer; the real plan has at most 5 × 4
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login; afterwards reporters and reviewers land on 我的待办, everyone else on the overview.
-
-    ``?next=`` still wins (``LoginView.get_success_url`` asks for it first).
-    """
+    """Django's login; afterwards reporters and reviewers land on 我的待办, everyone else on the overview
+    (``?next=`` still wins: ``LoginView.get_success_url`` asks for it first)."""
 
     def get_default_redirect_url(self):
         if lands_on_queue(self.request.user):
@@ -65,7 +49,7 @@ def my_queue(request):
     user = request.user
     today = selection.shanghai_today()
     years = []
-    reporting = can(user, ENTER) and user.department_id is not None
+    reporting = reports(user)
     if reporting:
         years = reporting_years([user.department_id], today=today).get(user.department_id, [])
         for item in years:
@@ -80,15 +64,8 @@ def my_queue(request):
         # The longest-waiting first; a long tail (a plan of thousands of indicators) is summed, not listed.
         found, more = found[:WAITING_SHOWN], found[WAITING_SHOWN:]
         for item in found:
-            oldest = timezone.localtime(item.oldest, SHANGHAI).date() if item.oldest else None
-            waiting.append(
-                {
-                    "item": item,
-                    "oldest": oldest,
-                    "days": (today - oldest).days if oldest else None,
-                    "url": reverse("review_desk", args=[item.year]) + f"?plan={item.plan_id}&department={item.department_code}",
-                }
-            )
+            oldest = item.oldest_date
+            waiting.append({"item": item, "oldest": oldest, "days": (today - oldest).days if oldest else None, "url": item.desk_url})
     context = {
         "today": today,
         "reporting": reporting,
@@ -153,30 +130,17 @@ def _desk_row(actual: Actual, row: IndicatorRow, year: int, plan) -> DeskRow:
         last_value = record.year_value if record is not None else None
         last_text = formatting.figure_of(record, indicator, units=True)
         label, pending = str(year - 1), previous.pending
-    flags = [
-        flag.message for flag in plausibility.check(row.spec, units, year, actual.year_value, last_value)
-    ]
+    flags = [flag.message for flag in plausibility.check(row.spec, units, year, actual.year_value, last_value)]
     if actual.outlier_confirmed:
         flags.append(_("The reporter confirmed this value despite a plausibility warning."))
-    return DeskRow(
-        actual=actual,
-        row=row,
-        value=formatting.figure_of(actual, indicator, units=True),
-        target=formatting.printed(row.current.target, units),
-        last_year=last_text,
-        last_year_label=label,
-        last_year_pending=pending,
-        flags=flags,
-    )
+    return DeskRow(actual=actual, row=row, value=formatting.figure_of(actual, indicator, units=True),
+                   target=formatting.printed(row.current.target, units), last_year=last_text, last_year_label=label,
+                   last_year_pending=pending, flags=flags)
 
 
 def _groups(plan, year, user, department, page_number):
-    """The page's submitted figures, grouped by lead department (display order), and the page.
-
-    At most ``DESK_ROWS`` figures a page, in department and table order, so a plan of any size
-    costs the same few queries and a page that renders in a moment; a department larger than a
-    page continues on the next (its bulk approval covers the figures shown).
-    """
+    """The page's submitted figures (at most ``DESK_ROWS``: a plan of any size costs the same few queries) grouped
+    by lead department, and the page; a department's bulk approval covers the figures shown."""
     submitted = Actual.objects.filter(indicator__plan=plan, year=year, status=ActualStatus.SUBMITTED)
     if department is not None:
         submitted = submitted.filter(indicator__lead_department=department)
@@ -201,7 +165,6 @@ def _groups(plan, year, user, department, page_number):
         row = rows[actual.indicator_id]
         desk_row = _desk_row(actual, row, year, plan)
         desk_row.evidence = files.get(actual.pk, [])
-        actual.indicator = row.indicator
         desk_row.not_approvable = refusal(user, APPROVE, actual)
         desk_row.beside = besides.get(actual.indicator_id)
         desk_row.issued = changed.get(actual.pk)
@@ -228,14 +191,10 @@ def review_desk(request, year):
     department = requested_department(request)
     if request.method == "POST":
         _act(request, plan, year)
-        return HttpResponseRedirect(_next(request))
+        return HttpResponseRedirect(next_url(request, request.get_full_path()))
     groups, page = _groups(plan, year, user, department, parse_page(request.GET.get("page")))
-    waiting_years = dict(
-        Actual.objects.filter(indicator__plan=plan, status=ActualStatus.SUBMITTED)
-        .order_by()
-        .values_list("year")
-        .annotate(count=Count("pk"))
-    )
+    waiting = Actual.objects.filter(indicator__plan=plan, status=ActualStatus.SUBMITTED).order_by().values_list("year")
+    waiting_years = dict(waiting.annotate(count=Count("pk")))
     context = {
         "plan": plan,
         "frozen": not plan.asks_for_figures,
@@ -253,12 +212,12 @@ def review_desk(request, year):
     return render(request, "season/review.html", context)
 
 
-def _next(request) -> str:
-    """Back where the reviewer acted: the ``next`` they came from when it is ours, else this page."""
+def next_url(request, default: str) -> str:
+    """Back where the person acted: the posted ``next`` when it is ours (never another site), else ``default``."""
     wanted = request.POST.get("next", "")
     if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return wanted
-    return request.get_full_path()
+    return default
 
 
 def _seen(values) -> dict[int, int] | None:
@@ -288,26 +247,15 @@ def _act(request, plan, year):
             messages.error(request, " ".join(exc.messages))
             return
         if approved:
-            messages.success(
-                request,
-                ngettext("Approved %(count)d figure.", "Approved %(count)d figures.", len(approved)) % {"count": len(approved)},
-            )
+            messages.success(request, ngettext("Approved %(count)d figure.", "Approved %(count)d figures.", len(approved))
+                             % {"count": len(approved)})
         if skipped:
-            messages.warning(
-                request,
-                _("Not approved: %(figures)s")
-                % {"figures": "；".join(str(problem) for problem in skipped)},
-            )
+            messages.warning(request, _("Not approved: %(figures)s") % {"figures": "；".join(str(problem) for problem in skipped)})
         return
     if action == "return":
         seen = _seen([request.POST.get("figure", "")])
-        actual = (
-            Actual.objects.select_related("indicator__plan", "submitted_by", "entered_by")
-            .filter(pk__in=list(seen), indicator__plan=plan, year=year)
-            .first()
-            if seen
-            else None
-        )
+        figures = Actual.objects.select_related("indicator__plan", "submitted_by", "entered_by")
+        actual = figures.filter(pk__in=list(seen), indicator__plan=plan, year=year).first() if seen else None
         if actual is None:
             messages.error(request, _("This figure was deleted by someone else. Reload the page."))
             return
@@ -317,10 +265,8 @@ def _act(request, plan, year):
         except workflow.WorkflowError as exc:
             messages.error(request, _("Not returned: %(problems)s") % {"problems": "；".join(exc.messages)})
             return
-        messages.success(
-            request,
-            _("Returned “%(indicator)s” (%(year)s) to the department.") % {"indicator": actual.indicator.name, "year": actual.year},
-        )
+        messages.success(request, _("Returned “%(indicator)s” (%(year)s) to the department.")
+                         % {"indicator": actual.indicator.name, "year": actual.year})
         for problem in delivery_problems(result.delivery):
             messages.warning(request, problem)
         return

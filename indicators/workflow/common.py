@@ -1,9 +1,4 @@
-"""What the write paths share: the problems a refused write reports, conflicts, frozen plans.
-
-``Problem``/``WorkflowError`` carry which row (the caller's ``key``) and why, as data; a
-``ConflictError`` says who changed the figure since it was read.  See ``indicators.workflow``.
-Whether a figure may change at all is ``permissions.refusal`` (closed and draft plans, departments, four eyes).
-"""
+"""What the write paths share: the problems a refused write reports and the conflicts of the version check."""
 
 from __future__ import annotations
 
@@ -61,31 +56,9 @@ def conflict_message(current: Actual) -> str:
     }
 
 
-def _conflict(actual_id, entry_or_label) -> ConflictError:
+def conflict(actual_id, entry_or_label) -> ConflictError:
+    """The ``ConflictError`` of a figure someone changed since it was read, for an ``Entry`` or a row's label."""
     current = Actual.objects.select_related("entered_by").get(pk=actual_id)
     if hasattr(entry_or_label, "problem"):  # an Entry names its own row
         return ConflictError([entry_or_label.problem(conflict_message(current))])
     return ConflictError([Problem(conflict_message(current), actual_id, entry_or_label)])
-
-
-def _as_seen(pairs) -> dict:
-    """``{(actual id, version): its latest history record at that version}`` in one query."""
-    pairs = set(pairs)
-    if not pairs:
-        return {}
-    found = {}
-    records = Actual.history.filter(id__in={pk for pk, _v in pairs}, version__in={v for _pk, v in pairs})
-    for record in records.order_by("history_date", "history_id"):
-        if (record.id, record.version) in pairs:
-            found[(record.id, record.version)] = record  # the last one wins, as in the history
-    return found
-
-
-def _unchanged_since(seen, fields) -> bool:
-    """Did the person post exactly what the figure was at the version they saw (a row they did not touch)?
-
-    A page lists a department's rows; one colleague's change to row A must not
-    block another's save of row B, yet a stale row A must never be written back.
-    The history holds what the figure was at every version (``_as_seen``).
-    """
-    return seen is not None and all(getattr(seen, key) == value for key, value in fields.items())

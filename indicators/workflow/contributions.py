@@ -1,18 +1,10 @@
-"""The co-operating departments' contributions (配合部门报送): the one write path of a contribution,
-and the lead department's request for them.
-
-A contribution is checked as a figure is (numbers by ``values.parse_number``, whole units, the note by
-``check_note``, files by ``evidence.check_evidence``) and every row asks the one guard
-(``permissions.CONTRIBUTE``: the reporter's department co-operates on the indicator; a closed plan is
-frozen, a plan being set up is the administrators').  A page's rows are saved all or nothing with their
-files, and a row carries the version its author saw, so two people never overwrite each other.
-"""
+"""The co-operating departments' contributions (配合部门报送): their one write path, checked as figures are and
+version-checked, and the lead department's request for them (docs/design.md §7)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,13 +12,13 @@ from django.utils.translation import gettext as _
 from indicators import evidence as evidence_files
 from indicators import formatting, notices, plausibility
 from indicators import values as V
-from indicators.models import Contribution, Evidence, Indicator, Measure
+from indicators.models import Contribution, Indicator, Measure
 from indicators.permissions import CONTRIBUTE, ENTER, refusal
 from indicators.progress import YearValue
 from indicators.workflow.common import ConflictError, Problem, WorkflowError
-from indicators.workflow.entries import check_note
+from indicators.workflow.entries import check_row
 
-FIELDS = ("share", "second_share", "note")
+BLANK = {"share": None, "second_share": None, "note": ""}  # a contribution's content before its first entry
 
 
 @dataclass
@@ -47,14 +39,8 @@ class Share:
 
 def check_share(row: Share) -> tuple[dict, list[str]]:
     """The contribution's field values and every problem with the row ([] when it may be saved)."""
-    indicator, errors = row.indicator, []
-    if not isinstance(row.year, int) or not indicator.plan.contains_year(row.year):
-        plan = indicator.plan
-        errors.append(_("The year must be between %(first)s and %(last)s.") % {"first": plan.first_year, "last": plan.last_year})
-    if not isinstance(row.expected_version, int) or isinstance(row.expected_version, bool) or row.expected_version < 0:
-        errors.append(_("The page did not say which version of the figure you saw. Reload the page and enter it again."))
-    note = ("" if row.note is None else str(row.note)).strip()
-    errors.extend(check_note(note))
+    indicator = row.indicator
+    note, errors = check_row(indicator.plan, row.year, row.expected_version, row.note)
     parts = [None, None]
     for index, text in enumerate((row.share, row.second_share)[: indicator.parts]):
         try:
@@ -77,12 +63,9 @@ def conflict_message(current: Contribution) -> str:
 
 
 def save_contributions(user, rows: list[Share]) -> list[Contribution]:
-    """Save the contributions of ``user``'s department, with their files, all or nothing.
-
-    Rows left as they were are not touched; a row someone else changed since its author saw it is
-    refused (``ConflictError``) unless its author left it as they saw it.  Raises ``WorkflowError``
-    with every problem of every row; the files written for a refused save are deleted again.
-    """
+    """Save the contributions of ``user``'s department, with their files, all or nothing, as ``save_entries`` saves
+    figures: unchanged rows are left alone, a row changed since its author saw it is a ``ConflictError``
+    unless they left it as they saw it, and ``WorkflowError`` lists every problem."""
     problems, cleaned, files = [], [], {}
     for row in rows:
         refused = refusal(user, CONTRIBUTE, row.indicator)
@@ -90,11 +73,7 @@ def save_contributions(user, rows: list[Share]) -> list[Contribution]:
             problems.append(row.problem(refused))
             continue
         fields, errors = check_share(row)
-        for upload in row.evidence:
-            try:
-                files[id(upload)] = evidence_files.check_evidence(upload)
-            except ValidationError as exc:
-                errors.extend(f"{evidence_files.clean_filename(upload.name or '')}: {message}" for message in exc.messages)
+        errors += evidence_files.check_uploads(row.evidence, files)
         problems.extend(row.problem(error) for error in errors)
         cleaned.append((row, fields))
     if problems:
@@ -110,7 +89,7 @@ def save_contributions(user, rows: list[Share]) -> list[Contribution]:
         }
         for row, fields in cleaned:
             current = existing.get((row.indicator.pk, row.year))
-            stored = {key: getattr(current, key) if current else ("" if key == "note" else None) for key in FIELDS}
+            stored = {key: getattr(current, key) for key in BLANK} if current is not None else BLANK
             if current is not None and row.expected_version != current.version:
                 seen = _as_seen(current, row.expected_version)
                 if seen != stored:  # its content changed since the author saw it
@@ -127,21 +106,15 @@ def save_contributions(user, rows: list[Share]) -> list[Contribution]:
             current.entered_by, current.entered_at = user, now
             current._history_user = user
             current.save()
-            for upload in row.evidence:
-                name, content_type = files[id(upload)]
-                record = Evidence(contribution=current, original_name=name, content_type=content_type, size=upload.size, uploaded_by=user)
-                record._history_user = user
-                evidence_files.store(record, upload)
+            evidence_files.attach(row.evidence, files, user, contribution=current)
             saved.append(current)
     return saved
 
 
 def _as_seen(current, version) -> dict:
-    """The contribution's content at ``version`` (blank before its first entry), from its history."""
+    """The contribution's content at ``version``, from its history."""
     record = Contribution.history.filter(id=current.pk, version=version).order_by("history_date", "history_id").last()
-    if record is None:
-        return {"share": None, "second_share": None, "note": ""}
-    return {key: getattr(record, key) for key in FIELDS}
+    return {key: getattr(record, key) for key in BLANK} if record is not None else BLANK
 
 
 @dataclass
@@ -153,9 +126,8 @@ class Requested:
 
 
 def request_contributions(user, indicator: Indicator, year: int) -> Requested:
-    """The lead department asks the co-operating departments of ``indicator`` for their ``year`` contribution
-    (请配合部门补充) — those that have supplied none, else all again: the request is recorded on each, and
-    their reporters are mailed after the commit."""
+    """请配合部门补充: the lead asks the co-operating departments of ``indicator`` that have supplied nothing for ``year``
+    (else all again); recorded on each, their reporters mailed after the commit."""
     refused = refusal(user, ENTER, indicator)
     if refused:
         raise WorkflowError(refused)

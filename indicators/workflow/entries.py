@@ -1,7 +1,4 @@
-"""Saving typed rows as draft figures: parsing, checks, plausibility, the version check, evidence.
-
-See ``indicators.workflow`` for the rules every write path shares.
-"""
+"""Saving typed rows as draft figures: parsing, checks, plausibility, the version check, evidence (``indicators.workflow``)."""
 
 from __future__ import annotations
 
@@ -15,34 +12,20 @@ from django.utils.translation import gettext as _
 from indicators import evidence as evidence_files
 from indicators import plausibility
 from indicators import values as V
-from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, Evidence, Indicator, Measure
+from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, Indicator, Measure
 from indicators.permissions import ENTER, refusal
 from indicators.progress import YearValue
 from indicators.text import check_text
-from indicators.workflow.common import (
-    ConflictError,
-    Problem,
-    WorkflowError,
-    _as_seen,
-    _conflict,
-    _unchanged_since,
-)
+from indicators.workflow.common import ConflictError, Problem, WorkflowError, conflict
 
 NOTE_MAX = 2000
 
 
 @dataclass
 class Entry:
-    """One row as typed: raw text is parsed here, not by the caller.
-
-    ``expected_version`` is the version of the figure its author saw, 0 when they saw none;
-    a form that does not say which version it showed cannot save (None is refused).
-    ``outlier_confirmed``: the person ticked 确认无误 for exactly these values (the form makes sure
-    the tick was given for the values it warned about).  ``confirmable``: the caller's form offers
-    that box on this row; a warning elsewhere (the Excel import) says where to confirm.
-    ``evidence``: uploaded files to attach to the row's figure (made, blank, if there is none).
-    ``warnings``: what ``save_entries`` found implausible in the row's new value, so a form can keep
-    showing a box the person ticked when the save fails for another row.
+    """One row as typed (raw text, parsed here).  ``expected_version``: the version of the figure its author saw
+    (0: none; None is refused).  ``outlier_confirmed``: 确认无误 ticked for exactly these values; ``confirmable``:
+    the caller's form offers that box on this row (elsewhere the warning says where to confirm).
     """
 
     indicator: Indicator
@@ -56,7 +39,7 @@ class Entry:
     label: str | None = None  # how messages name the row for people ("第 5 行", the indicator name …)
     outlier_confirmed: bool = False
     confirmable: bool = False
-    evidence: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)  # uploads for the row's figure (made, blank, if there is none)
     warnings: list = field(default_factory=list)  # set by save_entries: the row's plausibility warnings, confirmed or not
 
     def problem(self, message, *, warning=False) -> Problem:
@@ -78,20 +61,21 @@ def check_note(note, what=None) -> list[str]:
     return problems
 
 
-def check_entry(entry: Entry) -> tuple[dict, list[str]]:
-    """One row's field values and every problem with it ([] when it may be saved).
-
-    A part that cannot be read is None in the fields, so the rest can still be checked.
-    """
-    indicator = entry.indicator
+def check_row(plan, year, expected_version, note) -> tuple[str, list[str]]:
+    """The note as stored, and the problems of a typed row's year, the version its page showed and its note."""
     errors = []
-    plan = indicator.plan
-    if not isinstance(entry.year, int) or not plan.contains_year(entry.year):
+    if not isinstance(year, int) or not plan.contains_year(year):
         errors.append(_("The year must be between %(first)s and %(last)s.") % {"first": plan.first_year, "last": plan.last_year})
-    if not isinstance(entry.expected_version, int) or isinstance(entry.expected_version, bool) or entry.expected_version < 0:
+    if not isinstance(expected_version, int) or isinstance(expected_version, bool) or expected_version < 0:
         errors.append(_("The page did not say which version of the figure you saw. Reload the page and enter it again."))
-    note = ("" if entry.note is None else str(entry.note)).strip()
-    errors.extend(check_note(note))
+    note = ("" if note is None else str(note)).strip()
+    return note, errors + check_note(note)
+
+
+def check_entry(entry: Entry) -> tuple[dict, list[str]]:
+    """One row's field values (a part that cannot be read is None) and every problem with it ([] when it may be saved)."""
+    indicator = entry.indicator
+    note, errors = check_row(indicator.plan, entry.year, entry.expected_version, entry.note)
     amount = count = None
     readable = True  # both parts could be read (blank or a number)
     try:
@@ -133,20 +117,10 @@ def clean_entry(entry: Entry) -> dict:
 
 
 def save_entries(user, entries: list[Entry]) -> list[Actual]:
-    """Save typed rows as draft figures, with their evidence files, all or nothing.
-
-    Rows whose figures did not change are left alone (no new version, no history).
-    Raises ``WorkflowError`` listing every problem of every row at once — errors, bad files and the
-    plausibility warnings (marked ``warning``; a row with an error is checked for them too) — or
-    ``ConflictError`` when a figure was changed by someone else since ``expected_version``.
-    Files written for a refused save are deleted again.
-
-    Reads do not grow with the rows: the existing figures in one query (locked), and — only
-    for rows whose version moved on — what they were at the version the person saw, in one
-    more; rows with a new value add two (last year's figures and the yearly targets).
-    Writes do, by design: each changed row is one UPDATE (a new figure one INSERT) plus the
-    INSERT of its history record, and each file its row.
-    """
+    """Save typed rows as draft figures, with their evidence files, all or nothing; unchanged rows are left alone.
+    Raises ``WorkflowError`` with every problem of every row at once (errors, bad files, plausibility warnings
+    marked ``warning``), or ``ConflictError`` when a figure changed since ``expected_version``.  Reads do not grow
+    with the rows; writes do, a row and its history record each."""
     problems, cleaned, files = [], [], {}
     for entry in entries:
         entry.warnings = []
@@ -155,11 +129,7 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
             problems.append(entry.problem(refused))
             continue
         fields, errors = check_entry(entry)
-        for upload in entry.evidence:
-            try:
-                files[id(upload)] = evidence_files.check_evidence(upload)  # (clean name, content type)
-            except ValidationError as exc:
-                errors.extend(f"{evidence_files.clean_filename(upload.name or '')}: {message}" for message in exc.messages)
+        errors += evidence_files.check_uploads(entry.evidence, files)
         problems.extend(entry.problem(e) for e in errors)
         if isinstance(entry.year, int) and entry.indicator.plan.contains_year(entry.year):
             cleaned.append((entry, fields, not errors))
@@ -193,9 +163,12 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
                 writes.append((entry, fields, None))
                 continue
             if entry.expected_version != actual.version:
-                if not _unchanged_since(seen.get((actual.pk, entry.expected_version)), fields):
-                    raise _conflict(actual.pk, entry)
-                fields = None  # this person left the row as they saw it; the newer figure stays
+                # Another's change to a row this person left as they saw it does not block their page (the
+                # newer figure stays); a stale row is never written back.
+                then = seen.get((actual.pk, entry.expected_version))
+                if then is None or any(getattr(then, key) != value for key, value in fields.items()):
+                    raise conflict(actual.pk, entry)
+                fields = None
             elif all(getattr(actual, k) == v for k, v in fields.items()):
                 fields = None
             if fields is None and not entry.evidence:
@@ -211,51 +184,50 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
             if fields is not None:
                 actual = _write(user, now, entry, fields, actual, confirmed[id(entry)])
                 saved.append(actual)
-            for upload in entry.evidence:
-                name, content_type = files[id(upload)]
-                record = Evidence(actual=actual, original_name=name, content_type=content_type, size=upload.size, uploaded_by=user)
-                record._history_user = user
-                evidence_files.store(record, upload)
+            evidence_files.attach(entry.evidence, files, user, actual=actual)
     return saved
 
 
-def _checked(actual, entry) -> Actual:
-    """``Actual.clean``, what holds for every figure, asked on the one write path."""
-    try:
-        actual.clean()
-    except ValidationError as exc:
-        raise WorkflowError([entry.problem(message) for message in exc.messages]) from None
-    return actual
+def _as_seen(pairs) -> dict:
+    """``{(figure id, version): its latest history record at that version}`` in one query."""
+    pairs = set(pairs)
+    records = Actual.history.filter(id__in={pk for pk, _v in pairs}, version__in={v for _pk, v in pairs})
+    # In the history's order: the last record of a version wins.
+    return {(r.id, r.version): r for r in records.order_by("history_date", "history_id") if (r.id, r.version) in pairs}
 
 
 def _write(user, now, entry, fields, actual, outlier_confirmed) -> Actual:
     """Create or update one figure (its row already locked) with its history record."""
-    if actual is None:
-        actual = _checked(Actual(indicator=entry.indicator, year=entry.year, status=ActualStatus.DRAFT, version=1, **fields), entry)
-        actual.outlier_confirmed = outlier_confirmed
-        _stamp_entry(actual, user, now)
-        try:
-            with transaction.atomic():  # a savepoint: the unique constraint decides who created it first
-                actual.save()
-        except IntegrityError:
-            raise _conflict(Actual.objects.get(indicator=entry.indicator, year=entry.year).pk, entry) from None
-        return actual
-    for key, val in fields.items():
-        setattr(actual, key, val)
-    actual.outlier_confirmed = outlier_confirmed
+    created = actual is None
+    if created:
+        actual = Actual(indicator=entry.indicator, year=entry.year, status=ActualStatus.DRAFT, version=0)
+    for key, value in fields.items():
+        setattr(actual, key, value)
     actual.version += 1
-    _checked(actual, entry)
-    _stamp_entry(actual, user, now)
-    actual.save()
+    actual.outlier_confirmed = outlier_confirmed
+    try:
+        actual.clean()  # what holds for every figure, asked on the one write path
+    except ValidationError as exc:
+        raise WorkflowError([entry.problem(message) for message in exc.messages]) from None
+    actual.entered_by, actual.entered_at = user, now
+    # django-simple-history's documented way to name the change and its author, which also
+    # holds outside a request (imports, commands).
+    actual._change_reason = "entered"
+    actual._history_user = user
+    if not created:
+        actual.save()
+        return actual
+    try:
+        with transaction.atomic():  # a savepoint: the unique constraint decides who created it first
+            actual.save()
+    except IntegrityError:
+        raise conflict(Actual.objects.get(indicator=entry.indicator, year=entry.year).pk, entry) from None
     return actual
 
 
 def _confirmations(writes, problems) -> dict[int, bool]:
-    """``{id(entry): outlier_confirmed}`` for the rows to write; unconfirmed warnings go to ``problems``,
-    every warning, confirmed or not, to its row's ``Entry.warnings``.
-
-    Only a new value is checked: a figure whose value stays keeps its flag (its note may change).
-    """
+    """``{id(entry): outlier_confirmed}`` for the rows to write; unconfirmed warnings go to ``problems``, every
+    warning to its row's ``Entry.warnings``.  Only a new value is checked: a value that stays keeps its flag."""
     confirmed, to_check = {}, []
     for entry, fields, actual in writes:
         if fields is None:
@@ -270,11 +242,3 @@ def _confirmations(writes, problems) -> dict[int, bool]:
             problems.extend(entry.problem(message, warning=True) for message in entry.warnings)
         confirmed[id(entry)] = bool(warnings)
     return confirmed
-
-
-def _stamp_entry(actual, user, now):
-    actual.entered_by, actual.entered_at = user, now
-    # django-simple-history's documented way to name the change and its author, which also
-    # holds outside a request (imports, commands).
-    actual._change_reason = "entered"
-    actual._history_user = user

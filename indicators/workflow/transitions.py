@@ -1,7 +1,4 @@
-"""The review workflow's transitions: submit, approve, return, reopen — all or none, version-checked.
-
-See ``indicators.workflow`` for the rules every write path shares.
-"""
+"""The review workflow's transitions: submit, approve, return, reopen — all or none, version-checked (``indicators.workflow``)."""
 
 from __future__ import annotations
 
@@ -15,17 +12,27 @@ from indicators import notices
 from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus
 from indicators.permissions import APPROVE, REVIEW, SUBMIT, refusal
 from indicators.progress import OFF_TRACK, assess
-from indicators.workflow.common import Problem, WorkflowError, _conflict, conflict_message
+from indicators.workflow.common import Problem, WorkflowError, conflict, conflict_message
 from indicators.workflow.entries import check_note
 
 
 # What a transition changes; put back on the caller's objects when the whole write is refused.
-_TRANSITION_FIELDS = (
-    "version", "status", "return_reason", "submitted_by_id", "submitted_at", "reviewed_by_id", "reviewed_at",
-)
+_TRANSITION_FIELDS = ("version", "status", "return_reason", "submitted_by_id", "submitted_at", "reviewed_by_id", "reviewed_at")
 
 
-def _transition(user, actuals, *, allowed_from, to, action, check=None, stamp=None, reason=None, change_reason=""):
+def _move(actual, user, now, *, to, stamp, reason, change_reason):
+    """One figure to ``to``: a new version, who did it and when (``stamp``: submitted or reviewed), its history record."""
+    actual.version += 1
+    actual.status = to
+    setattr(actual, f"{stamp}_by", user)
+    setattr(actual, f"{stamp}_at", now)
+    actual.return_reason = reason
+    actual._change_reason = change_reason
+    actual._history_user = user
+    actual.save()
+
+
+def _transition(user, actuals, *, allowed_from, to, action, stamp, reason, change_reason, check=None):
     """Move figures to ``to``, all or none; each must still be at the version and state the caller read,
     and ``permissions.refusal(user, action, figure)`` must allow it."""
     refused = refusal(user, action)
@@ -43,32 +50,18 @@ def _transition(user, actuals, *, allowed_from, to, action, check=None, stamp=No
             for actual in actuals:
                 label = f"{actual.indicator.name} {actual.year}"
                 if actual.pk not in current:
-                    problems.append(Problem(_("This figure was deleted by someone else. Reload the page."), actual.pk, label))
+                    why = _("This figure was deleted by someone else. Reload the page.")
+                elif current[actual.pk] != (actual.version, actual.status):
+                    problems.extend(conflict(actual.pk, label).problems)
                     continue
-                if current[actual.pk] != (actual.version, actual.status):
-                    problems.extend(_conflict(actual.pk, label).problems)
+                elif actual.status not in allowed_from:
+                    why = _("It is %(status)s.") % {"status": actual.get_status_display()}
+                else:
+                    why = refusal(user, action, actual) or (check(actual) if check else None)
+                if why:
+                    problems.append(Problem(why, actual.pk, label))
                     continue
-                if actual.status not in allowed_from:
-                    problems.append(Problem(_("It is %(status)s.") % {"status": actual.get_status_display()}, actual.pk, label))
-                    continue
-                refused = refusal(user, action, actual)
-                if refused:
-                    problems.append(Problem(refused, actual.pk, label))
-                    continue
-                problem = check(actual) if check else None
-                if problem:
-                    problems.append(Problem(problem, actual.pk, label))
-                    continue
-                actual.version += 1
-                actual.status = to
-                if stamp:
-                    setattr(actual, f"{stamp}_by", user)
-                    setattr(actual, f"{stamp}_at", now)
-                if reason is not None:
-                    actual.return_reason = reason
-                actual._change_reason = change_reason
-                actual._history_user = user
-                actual.save()
+                _move(actual, user, now, to=to, stamp=stamp, reason=reason, change_reason=change_reason)
                 done.append(actual)
             if problems:
                 raise WorkflowError(problems)  # leaving the block rolls back what was written
@@ -98,17 +91,13 @@ def submission_problem(actual):
 def submit(user, actuals):
     # The reason of an earlier return is answered by this submission: it stays in the history,
     # and no page shows it as the figure's current reason any more.
-    return _transition(
-        user, actuals, allowed_from=EDITABLE_STATUSES, to=ActualStatus.SUBMITTED,
-        action=SUBMIT, check=submission_problem, stamp="submitted", reason="", change_reason="submitted",
-    )
+    return _transition(user, actuals, allowed_from=EDITABLE_STATUSES, to=ActualStatus.SUBMITTED, action=SUBMIT,
+                       check=submission_problem, stamp="submitted", reason="", change_reason="submitted")
 
 
 def approve(user, actuals):
-    return _transition(
-        user, actuals, allowed_from=(ActualStatus.SUBMITTED,), to=ActualStatus.APPROVED,
-        action=APPROVE, stamp="reviewed", reason="", change_reason="approved",
-    )
+    return _transition(user, actuals, allowed_from=(ActualStatus.SUBMITTED,), to=ActualStatus.APPROVED, action=APPROVE,
+                       stamp="reviewed", reason="", change_reason="approved")
 
 
 def _require_reason(reason):
@@ -123,11 +112,8 @@ def _require_reason(reason):
 
 @dataclass
 class Returned:
-    """Figures sent back to their department, and what became of the notices to the people who submitted them.
-
-    ``delivery`` is filled once the return is committed: before ``return_with_notice`` returns,
-    unless the caller holds a transaction open (then at its commit, and only the log tells).
-    """
+    """Figures sent back, and what became of the notices to who submitted them: ``delivery`` is filled at the
+    commit (before ``return_with_notice`` returns, unless the caller holds a transaction open)."""
 
     figures: list[Actual]
     delivery: notices.Delivery = field(default_factory=notices.Delivery)
@@ -135,10 +121,8 @@ class Returned:
 
 def _send_back(user, actuals, reason, *, allowed_from, change_reason) -> Returned:
     reason = _require_reason(reason)
-    done = _transition(
-        user, actuals, allowed_from=allowed_from, to=ActualStatus.RETURNED,
-        action=REVIEW, stamp="reviewed", reason=reason, change_reason=change_reason,
-    )
+    done = _transition(user, actuals, allowed_from=allowed_from, to=ActualStatus.RETURNED, action=REVIEW,
+                       stamp="reviewed", reason=reason, change_reason=change_reason)
     result = Returned(done)
 
     def notify():
@@ -167,12 +151,9 @@ def reopen(user, actuals, reason):
 
 
 def approve_unchanged(user, seen, *, plan, year) -> tuple[list[Actual], list[Problem]]:
-    """Approve the submitted figures of ``plan`` and ``year`` a reviewer saw, ``{figure id: version seen}``.
-
-    Unlike ``approve`` this is not all or nothing: a figure changed since the page was drawn (another
-    version, no longer submitted, or deleted), one outside the plan and year the page showed, or one
-    the guard refuses (a closed plan, the reviewer's own submission) is skipped and named, so that one
-    late edit does not hold up a department's other figures; the rest are approved.  Returns (approved, skipped).
+    """Approve the submitted figures of ``plan`` and ``year`` a reviewer saw, ``{figure id: version seen}``;
+    returns (approved, skipped).  Not all or nothing, so that one late edit does not hold up a department's
+    other figures: one changed since, outside the page's plan and year, or refused by the guard is skipped and named.
     """
     refused = refusal(user, APPROVE)
     if refused:
@@ -201,12 +182,6 @@ def approve_unchanged(user, seen, *, plan, year) -> tuple[list[Actual], list[Pro
             if refused:
                 skipped.append(Problem(refused, pk, label))
                 continue
-            actual.version += 1
-            actual.status = ActualStatus.APPROVED
-            actual.reviewed_by, actual.reviewed_at = user, now
-            actual.return_reason = ""
-            actual._change_reason = "approved"
-            actual._history_user = user
-            actual.save()
+            _move(actual, user, now, to=ActualStatus.APPROVED, stamp="reviewed", reason="", change_reason="approved")
             approved.append(actual)
     return approved, skipped

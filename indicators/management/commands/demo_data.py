@@ -1,11 +1,6 @@
-"""Sample figures for 2022–2025 and the demo accounts.
-
-The figures are invented (every note says 示例数据) and show a realistic moment of the season
-(early 2026): 2022–2024 approved; 2025 mostly approved, a few submitted and waiting for review,
-one returned with its reason, one draft — and, for 2025, every status; 社会事务局 has supplied its
-contribution to row 1 and 党群工作部 has been asked for its contribution to row 4.  Every account has a name.
-Running the command again changes nothing: existing accounts and figures are
-left exactly as they are.
+"""Sample figures for 2022–2025 and the demo accounts, invented (every note says 示例数据): the season in early
+2026, with every 2025 status (``STATES_2025``) and a contribution supplied and one asked for.  Running the
+command again changes nothing: existing accounts and figures are left exactly as they are.
 """
 
 from decimal import Decimal
@@ -62,12 +57,8 @@ VALUES = {
     29: (1, 2, 2, 0),  # behind
 }
 
-# Workflow state of the 2025 figures not approved yet; every other figure is approved.
-STATES_2025 = {
-    ActualStatus.SUBMITTED: {2, 9, 15, 19, 23},
-    ActualStatus.RETURNED: {10},
-    ActualStatus.DRAFT: {20},
-}
+# Table order -> workflow state of the 2025 figures not approved yet; every other figure is approved.
+STATES_2025 = {order: ActualStatus.SUBMITTED for order in (2, 9, 15, 19, 23)} | {10: ActualStatus.RETURNED, 20: ActualStatus.DRAFT}
 RETURN_REASON = "请补充获奖证书作为佐证材料。（示例数据）"
 # Invented names (姓, 名) for the demo accounts, one per department in display order after the three below.
 NAMES = {"admin": ("周", "敏"), "leader": ("李", "建国"), "reviewer": ("王", "芳")}
@@ -99,12 +90,9 @@ class Command(BaseCommand):
     @staticmethod
     def logins(plan, users) -> str:
         """Each demo login with its role, its department's name and how many of the plan's indicators that department leads."""
-        leads = dict(
-            Department.objects.filter(lead_indicators__plan=plan).annotate(n=Count("lead_indicators")).values_list("pk", "n")
-        )
-        helps = dict(
-            Department.objects.filter(cooperation_links__indicator__plan=plan).annotate(n=Count("cooperation_links")).values_list("pk", "n")
-        )
+        departments = Department.objects.values_list("pk")
+        leads = dict(departments.filter(lead_indicators__plan=plan).annotate(n=Count("lead_indicators")))
+        helps = dict(departments.filter(cooperation_links__indicator__plan=plan).annotate(n=Count("cooperation_links")))
         lines = [f"Demo logins (password {PASSWORD}); reporters enter the indicators their department leads in {plan.code}:"]
         for username, user in users.items():
             role = "、".join(sorted(user.role_names))
@@ -155,7 +143,7 @@ class Command(BaseCommand):
             for year, raw in zip(plan.years, row):
                 if raw is None or (order, year) in existing:
                     continue
-                status = self.state(order, year)
+                status = STATES_2025.get(order, ActualStatus.APPROVED) if year == 2025 else ActualStatus.APPROVED
                 actual = Actual(indicator=indicator, year=year, status=status, note=f"{DEMO}。", entered_by=staff, entered_at=now)
                 if raw == NOT_CARRIED_OUT:
                     actual.not_carried_out = True
@@ -190,11 +178,3 @@ class Command(BaseCommand):
                 item = Contribution(indicator=indicator, year=2025, department=Department.objects.get(code=code), **fields)
                 item._history_user = fields.get("entered_by") or fields.get("requested_by")
                 item.save()
-
-    @staticmethod
-    def state(order, year):
-        if year == 2025:
-            for status, orders in STATES_2025.items():
-                if order in orders:
-                    return status
-        return ActualStatus.APPROVED

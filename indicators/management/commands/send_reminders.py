@@ -1,9 +1,6 @@
-"""``manage.py send_reminders``, for cron: mail reporters whose deadline is near or past, and reviewers with figures waiting.
-
-One mail per person; ``--dry-run`` prints who would get what.  A mail that cannot be sent is logged and the
-command fails after trying every other one, so cron reports it.  Names are printed cleaned (``notices.one_line``):
-a control character in a name never reaches the terminal.
-"""
+"""``manage.py send_reminders``, for cron: one mail per person (``notices.reminder_letters``).  A mail that cannot be
+sent is logged and the command fails after trying every other one, so cron reports it; names are printed cleaned
+(``notices.one_line``), so a control character in a name never reaches the terminal."""
 
 from django.core.management.base import BaseCommand, CommandError
 
