@@ -41,9 +41,10 @@ def build(size: str):
     factor = SIZES[size]
     if factor > 1:
         grow_plan(plan, factor, extra_departments=TOTAL_DEPARTMENTS - Department.objects.count())
-    # The import is a 300-row template (all rows at 1×): one department leads that many rows.
+    # The import is a 300-row template (all rows at 1×): one department leads that many rows, the plan's
+    # own 29 first, so that the demo's notes, files and contributions are among them at every size.
     importer_department = Department.objects.create(code="bench-import", name="基准测试导入部门", order=9999)
-    rows = list(plan.indicators.order_by("-order").values_list("pk", flat=True)[:IMPORT_ROWS])
+    rows = list(plan.indicators.order_by("order").values_list("pk", flat=True)[:IMPORT_ROWS])
     plan.indicators.filter(pk__in=rows).update(lead_department=importer_department)
     Actual.objects.filter(indicator__in=rows).update(status=ActualStatus.DRAFT)
     reporter = User.objects.create_user("bench-import", password="x", is_staff=True, department=importer_department)
@@ -298,14 +299,17 @@ def run(size: str, requests: int, only: set[str] | None = None) -> dict:
 
     plan, importer_department = build(size)
     review_season(plan)
-    leader, admin, reporter, reviewer = _client("leader"), _client("admin"), _client("staff-czj"), _client("reviewer")
+    # The same shape at every size: the reporter, the department page and the indicator page are the import
+    # department's, which leads 29, 290 and 300 rows with the year's figures as drafts (``build``).
+    leader, admin, reporter, reviewer = _client("leader"), _client("admin"), _client("bench-import"), _client("reviewer")
     anonymous = Client()
-    indicator = Indicator.objects.get(plan=plan, order=19)
+    row_19 = Indicator.objects.get(plan=plan, order=19)  # a pair (金额/项目数), with co-operating departments
+    indicator = plan.indicators.filter(lead_department=importer_department, name__startswith=row_19.name).order_by("-order").first()
     q = f"?plan={plan.pk}&year={YEAR}"
     pages = {
         "healthz": lambda: anonymous.get("/healthz"),
         "overview": lambda: leader.get(f"/{q}"),
-        "department": lambda: leader.get(f"/departments/scjg/{q}"),
+        "department": lambda: leader.get(f"/departments/{importer_department.code}/{q}"),
         "indicator": lambda: leader.get(f"/indicators/{indicator.pk}/{q}"),
         "final_assessment": lambda: leader.get(f"/plans/{plan.pk}/final/"),
         "year_entry": lambda: reporter.get(f"/admin/indicators/actual/year/{YEAR}/?plan={plan.pk}"),
