@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from indicators import selection, workflow
-from indicators.models import Contribution, Indicator, User
+from indicators.models import Actual, ActualStatus, Contribution, Indicator, User
 from tests.test_browser_queue import Loads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -100,3 +100,47 @@ def test_the_lead_sees_the_contributions_beside_its_rows_and_asks_and_the_review
     page.goto(f"{live_server.url}/review/2025/?department=czj")
     assert "300万元/1笔" in page.locator(".desk-table .contributions").first.inner_text()
     page.screenshot(path=str(artifacts / "contributions-review-desk-1366.png"), full_page=True)
+
+
+def test_asking_with_a_note_typed_and_not_saved_asks_first_and_staying_keeps_the_note(live_server, page):
+    row1 = Indicator.objects.get(order=1)
+    Actual.objects.filter(indicator=row1, year=2025).update(status=ActualStatus.DRAFT)
+    owed = lambda: Contribution.objects.get(indicator=row1, year=2025, department__code="shswj").owed  # noqa: E731
+    log_in(page, live_server, "staff-scjg")
+    page.goto(f"{live_server.url}/admin/indicators/actual/year/2025/")
+    page.fill(f"#id_i{row1.pk}-note", "尚未保存的说明")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.click(f"#row-{row1.pk} button.ask-button")
+    assert questions and "尚未保存" in questions[0]
+    assert page.input_value(f"#id_i{row1.pk}-note") == "尚未保存的说明" and not owed()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click(f"#row-{row1.pk} button.ask-button")
+    page.wait_for_selector(".messagelist")
+    assert owed()
+
+
+def test_asking_with_nothing_typed_asks_no_question(live_server, page):
+    row1 = Indicator.objects.get(order=1)
+    log_in(page, live_server, "staff-scjg")
+    page.goto(f"{live_server.url}/admin/indicators/actual/year/2025/")
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.click(f"#row-{row1.pk} button.ask-button")
+    page.wait_for_selector(".messagelist")
+    assert questions == [] and Contribution.objects.get(indicator=row1, year=2025, department__code="shswj").owed
+
+
+def test_asking_after_a_save_that_saved_nothing_asks_first(live_server, page):
+    row1 = Indicator.objects.get(order=1)
+    Actual.objects.filter(indicator=row1, year=2025).update(status=ActualStatus.DRAFT)
+    log_in(page, live_server, "staff-scjg")
+    page.goto(f"{live_server.url}/admin/indicators/actual/year/2025/")
+    page.fill(f"#id_i{row1.pk}-value", "1.5")  # a fraction of 起: refused, nothing saved
+    page.click("input[name=_save]")
+    page.wait_for_selector(".year-summary")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.click(f"#row-{row1.pk} button.ask-button")
+    assert questions and page.locator(".year-summary").count() == 1
