@@ -117,13 +117,14 @@ def removed_on_failure():
         _written.reset(token)
 
 
-def store(evidence, upload):
-    """Write ``upload`` under a random name for ``evidence`` (its actual set), then save the row."""
-    evidence.file.save(upload.name or "file", upload, save=False)
+def store(item, upload):
+    """Write ``upload`` under a random name as ``item.file`` (evidence, a held upload, an issued document), then
+    save the row; inside ``removed_on_failure`` a row that fails to save leaves no file behind."""
+    item.file.save(upload.name or "file", upload, save=False)
     for written in _written.get():
-        written.append(evidence.file)
-    evidence.save()
-    return evidence
+        written.append(item.file)
+    item.save()
+    return item
 
 
 def attach(uploads, checked: dict, user, **owner):
@@ -156,9 +157,8 @@ def hold(user, indicator, year, upload):
     except ValidationError:
         return None  # the row says why; a file that cannot become evidence is not kept
     item = PendingUpload(user=user, indicator=indicator, year=year, original_name=name, content_type=content_type, size=upload.size)
-    item.file.save(upload.name or "file", upload, save=False)
-    item.save()
-    return item
+    with removed_on_failure():
+        return store(item, upload)
 
 
 def reopened(item) -> File:

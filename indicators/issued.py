@@ -11,16 +11,18 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from indicators import evidence as evidence_files
 from indicators import formatting
 from indicators.admin.base import CHANGE_REASONS
 from indicators.excel.styles import PENDING
-from indicators.models import Actual, IssuedDocument
-from indicators.permissions import ISSUE, refusal
+from indicators.models import Actual, ActualStatus, IssuedDocument
+from indicators.permissions import ISSUE, PUBLISHED_STATUSES, refusal
 from indicators.text import check_text
 
 Kind = IssuedDocument.Kind
@@ -56,6 +58,9 @@ def issue(user, plan, year: int, kind: str, title: str) -> IssuedDocument:
         raise IssueRefused(_("Give the document a short title (at most 100 characters), e.g. “2025 年度督查考核会议”."))
     try:
         check_text(title)
+    except ValidationError as exc:
+        raise IssueRefused(" ".join(exc.messages)) from None
+    try:
         download = document(plan, year, kind, user)
         data = download.render()
     except (BriefRefused, ValueError) as exc:
@@ -65,13 +70,8 @@ def issue(user, plan, year: int, kind: str, title: str) -> IssuedDocument:
         plan=plan, year=year, kind=kind, title=title, filename=download.filename, sha256=hashlib.sha256(data).hexdigest(),
         size=len(data), figures=carried, issued_by=user,
     )  # fmt: skip
-    with transaction.atomic():
-        item.file.save(download.filename, ContentFile(data), save=False)
-        try:
-            item.save()
-        except Exception:
-            item.file.storage.delete(item.file.name)  # no file without its record
-            raise
+    with evidence_files.removed_on_failure(), transaction.atomic():  # no file without its record
+        evidence_files.store(item, ContentFile(data, name=download.filename))
     return item
 
 
@@ -106,8 +106,8 @@ def changes_since(item: IssuedDocument | None) -> list[Change]:
     found = []
     for pk, actual in changed.items():
         then = item.figures.get(pk)
-        published = actual.status in ("submitted", "approved")
-        now_text = formatting.figure_of(actual, actual.indicator) + (PENDING if actual.status == "submitted" else "") if published else ""
+        published = actual.status in PUBLISHED_STATUSES
+        now_text = formatting.figure_of(actual, actual.indicator) + (PENDING if actual.status == ActualStatus.SUBMITTED else "") if published else ""
         reviewed = actual.reviewed_at is not None and (actual.entered_at is None or actual.reviewed_at > actual.entered_at)
         person, when = (actual.reviewed_by, actual.reviewed_at) if reviewed else (actual.entered_by, actual.entered_at)
         why = "；".join(reasons.get(pk, [])) or (f"情况说明：{actual.note}" if actual.note else "")
@@ -143,10 +143,10 @@ BACK = "已退回部门修改"  # no longer published: back with its department
 
 def marks(actuals) -> dict[int, IssuedDocument]:
     """Figure id → the latest issued document that carried the figure, when it has changed since."""
-    actuals = [actual for actual in actuals if actual is not None]
+    actuals = {actual.pk: actual for actual in actuals if actual is not None}
     latest = {}
-    for item in IssuedDocument.objects.filter(plan__in={actual.indicator.plan_id for actual in actuals}).order_by("issued_at", "pk"):
-        for actual in actuals:
-            if str(actual.pk) in item.figures:
-                latest[actual.pk] = item
-    return {pk: item for pk, item in latest.items() if item.figures[str(pk)][0] != next(a.version for a in actuals if a.pk == pk)}
+    for item in IssuedDocument.objects.filter(plan__in={a.indicator.plan_id for a in actuals.values()}).order_by("-issued_at", "-pk"):
+        for pk in actuals.keys() - latest.keys():
+            if str(pk) in item.figures:
+                latest[pk] = item
+    return {pk: item for pk, item in latest.items() if item.figures[str(pk)][0] != actuals[pk].version}

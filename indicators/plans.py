@@ -83,6 +83,9 @@ def publish(user, plan) -> Plan:
     return plan
 
 
+CONFIRMED = "“/” confirmed"  # the history's change reason (admin/base.py CHANGE_REASONS), here and on the targets page
+
+
 def confirm_undecided_targets(user, indicators) -> int:
     """Confirm “/” as the target of those of ``indicators`` still waiting for one (a roll-over's); how many."""
     require_administrator(user)
@@ -90,7 +93,7 @@ def confirm_undecided_targets(user, indicators) -> int:
     with transaction.atomic():
         for indicator in indicators.select_for_update().filter(target_pending=True, target_printed=V.UNDECIDED).order_by():
             indicator.target_pending = False
-            indicator._change_reason = "“/” confirmed"
+            indicator._change_reason = CONFIRMED
             indicator._history_user = user
             indicator.save(update_fields=["target_pending"])
             confirmed += 1

@@ -18,13 +18,11 @@ from indicators import formatting
 from indicators import values as V
 from indicators.final_assessment import FinalRow, verdict_of
 from indicators.models import Actual, Indicator, Measure, Plan
-from indicators.models.plan import validate_printed
-from indicators.plans import PlanError, require_administrator
+from indicators.plans import CONFIRMED, PlanError, require_administrator
 from indicators.progress import NO_PROPOSAL, Proposal, target_proposals, yearly_target
 from indicators.rows import build_rows
 
-SET = "target set"  # the history's change reasons (admin/base.py CHANGE_REASONS)
-CONFIRMED = "“/” confirmed"
+SET = "target set"  # the history's change reason (admin/base.py CHANGE_REASONS)
 
 
 @dataclass
@@ -66,7 +64,7 @@ class TargetRow:
 
 def target_rows(plan: Plan, user, indicator_ids=None) -> list[TargetRow]:
     """The plan's indicators (or those of ``indicator_ids``) in table order, with their predecessors' rows and proposals."""
-    indicators = plan.indicators.prefetch_related("yearly_targets").order_by("order")
+    indicators = plan.indicators.select_related("lead_department").prefetch_related("yearly_targets").order_by("order")
     if indicator_ids is not None:
         indicators = indicators.filter(pk__in=indicator_ids)
     indicators = list(indicators)
@@ -116,8 +114,8 @@ def set_targets(user, plan: Plan, chosen: dict[int, str]) -> int:
             if text == indicator.target_printed and not indicator.target_pending:
                 continue
             indicator.target_printed, indicator.target_pending = text, False
-            try:
-                validate_printed(text)
+            try:  # the field's own checks (its length, a printed value), then the indicator's
+                indicator.clean_fields(exclude=[f.name for f in Indicator._meta.fields if f.name != "target_printed"])
                 indicator.clean()
             except ValidationError as exc:
                 errors[pk] = exc.messages

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from indicators import formatting
 from indicators.models import Actual, ActualStatus, Contribution, Indicator, Plan, PlanStatus
-from indicators.permissions import ENTER, MANAGE, REVIEW, can
+from indicators.permissions import CONTRIBUTE, ENTER, MANAGE, REVIEW, can
 from indicators import selection
 from indicators.selection import SHANGHAI, reporting_year
 
@@ -277,7 +277,9 @@ def has_queue(user) -> bool:
 def badge_count(user) -> int:
     count = 0
     if reports(user):
-        count += reporter_badge(user.department_id) + contributions_owed(user.department_id)
+        count += reporter_badge(user.department_id)
+        if can(user, CONTRIBUTE):  # the contributions page is for reporters, whatever else they are
+            count += contributions_owed(user.department_id)
     if can(user, REVIEW):
         count += reviewer_badge()
     return count

@@ -73,7 +73,7 @@ def test_a_plan_is_closed_rolled_over_and_its_final_assessment_read(live_server,
         page.uncheck("#id_target_pending")
         page.click("input[name=_save]")
         page.wait_for_selector(".messagelist")
-    page.goto(f"{live_server.url}/admin/indicators/indicator/?plan__id__exact={new.pk}")
+    page.goto(f"{live_server.url}/admin/indicators/indicator/?plan={new.pk}")
     page.check("#action-toggle")
     page.select_option("select[name=action]", "confirm_undecided_targets")
     page.click("button[name=index]")

@@ -129,6 +129,22 @@ def test_two_people_never_overwrite_each_others_contribution_but_a_row_left_as_s
     assert contribution(1, "shswj").share == 3 and contribution(5, "shswj").share == 1
 
 
+def test_two_first_contributions_to_one_row_at_once_the_later_is_told_to_reload_and_nothing_breaks(season, monkeypatch):
+    from indicators.workflow import contributions
+
+    clerk, indicator = user("staff-shswj"), row(5)
+    assert contribution(5, "shswj") is None
+    read_stale = contributions.as_seen
+
+    def another_clerk_first(*args):  # the other clerk's first contribution lands after this save read the rows
+        Contribution.objects.create(indicator=indicator, year=2025, department=clerk.department, share=2, entered_by=clerk)
+        return read_stale(*args)
+
+    monkeypatch.setattr(contributions, "as_seen", another_clerk_first)
+    with pytest.raises(workflow.ConflictError, match="it is now “2.*Reload the page"):  # not an IntegrityError (a 500)
+        workflow.save_contributions(clerk, [workflow.Share(indicator=indicator, year=2025, share="1")])
+
+
 # ---- what a co-operating clerk may not touch ----------------------------------------------------------
 
 
@@ -294,6 +310,22 @@ def test_a_cooperating_clerk_finds_the_rows_on_my_tasks_and_the_badge_counts_wha
     assert todo.badge_count(user("staff-dqgzb")) == 0
     Plan.objects.filter(pk=season.pk).update(status=PlanStatus.CLOSED)  # plans in force only
     assert todo.cooperation(user("staff-dqgzb").department_id) == []
+
+
+def test_an_administrator_with_a_department_is_not_pointed_to_the_contributions_page_they_cannot_open(season, client, monkeypatch):
+    from datetime import date
+
+    from indicators import selection
+
+    monkeypatch.setattr(selection, "shanghai_today", lambda: date(2026, 1, 20))
+    administrator = user("admin")
+    before = todo.badge_count(administrator)
+    administrator.department = user("staff-dqgzb").department  # asked for row 4's contribution
+    administrator.save()
+    client.force_login(administrator)
+    assert client.get("/contributions/2025/").status_code == 403  # contributions are the reporters'
+    assert 'id="cooperating"' not in client.get("/my/").content.decode()
+    assert todo.badge_count(administrator) == before + todo.reporter_badge(administrator.department_id)  # nothing owed
 
 
 def test_a_cooperating_clerk_contributes_to_a_row_in_three_page_loads(season, client, monkeypatch):

@@ -251,6 +251,13 @@ def test_an_unknown_indicator_id_is_refused(czj, plan):
     refused(czj, filled(czj, plan, change), "第 7 行", "Unknown indicator id “987654”")
 
 
+@pytest.mark.parametrize("text", ["sNaN", "NaN", "Infinity", "1.5"])
+def test_an_indicator_id_that_is_not_a_whole_number_is_refused_by_its_row(czj, plan, text):
+    def change(ws, rows):
+        ws.cell(row=rows[indicator(plan, 22).pk], column=ID).value = text
+    refused(czj, filled(czj, plan, change), "第 7 行")
+
+
 def test_a_figure_changed_since_the_download_is_a_conflict(czj, plan):
     def change(ws, rows):
         ws.cell(row=rows[indicator(plan, 21).pk], column=VALUE).value = 300

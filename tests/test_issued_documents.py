@@ -91,6 +91,8 @@ def test_issuing_needs_a_title_and_a_document_that_can_be_written_and_saves_noth
         issued.issue(user("leader"), demo, 2024, "workbook", "  ")
     with pytest.raises(issued.IssueRefused, match="2025"):
         issued.issue(user("leader"), demo, 2024, "final_brief", "终期评估")  # the final brief is asked for with the last year
+    with pytest.raises(issued.IssueRefused, match="U\\+0001"):
+        issued.issue(user("leader"), demo, 2024, "workbook", "2024\x01 年度会议")  # a control character: said, not a 500
     assert not IssuedDocument.objects.exists()
     assert not any(Path(django_settings.MEDIA_ROOT).rglob("*.xlsx"))
 

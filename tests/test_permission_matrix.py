@@ -53,8 +53,8 @@ MATRIX = [
     ("/admin/indicators/actual/{published}/change/", [LOGIN, 200, GONE, 200, 200, 200]),
     ("/admin/indicators/actual/{draft}/delete/", [LOGIN, 403, 403, 403, 403, 200]),
     ("/admin/indicators/actual/year/2025/", [LOGIN, 200, 200, 403, 403, 200]),
-    ("/admin/indicators/indicator/", [LOGIN, 302, 302, 302, 302, 302]),  # to the plan in force
-    ("/admin/indicators/indicator/?plan__id__exact={plan}", [LOGIN, 200, 200, 200, 200, 200]),
+    ("/admin/indicators/indicator/", [LOGIN, 200, 200, 200, 200, 200]),  # the plan in force
+    ("/admin/indicators/indicator/?plan={plan}", [LOGIN, 200, 200, 200, 200, 200]),
     ("/admin/indicators/indicator/{indicator}/change/", [LOGIN, 200, GONE, 200, 200, 200]),
     ("/admin/indicators/indicator/{indicator}/history/", [LOGIN, 200, GONE, 200, 200, 200]),
     ("/admin/indicators/indicator/{indicator}/delete/", [LOGIN, 403, 403, 403, 403, 200]),

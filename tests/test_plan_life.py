@@ -105,7 +105,7 @@ def test_the_admin_action_confirms_slash_targets_and_leaves_set_ones_alone(clien
         plans.confirm_undecided_targets(leader, new.indicators.all())
     client.force_login(administrator)
     response = client.post(
-        "/admin/indicators/indicator/",
+        f"/admin/indicators/indicator/?plan={new.pk}",
         {"action": "confirm_undecided_targets", "_selected_action": list(new.indicators.values_list("pk", flat=True))},
         follow=True,
     )
@@ -308,8 +308,18 @@ def test_a_refused_publish_links_each_indicator_to_where_its_target_is_set(clien
 
 
 def test_the_indicator_list_opens_on_the_plan_in_force_and_names_each_rows_plan(client, plan, administrator):
-    plans.rollover(administrator, plan, code=NEXT, title="下一期方案", first_year=2026, last_year=2030)
-    response = login(client, administrator).get("/admin/indicators/indicator/", follow=True)
-    assert response.redirect_chain[-1][0] == f"/admin/indicators/indicator/?plan__id__exact={plan.pk}"
-    rows = response.content.decode().split('id="result_list"')[1]
-    assert rows.count(">查处假冒知识产权行政案件（起）</a>") == 1 and "field-plan" in rows  # one plan's rows
+    new = plans.rollover(administrator, plan, code=NEXT, title="下一期方案", first_year=2026, last_year=2030)
+    name = ">查处假冒知识产权行政案件（起）</a>"
+
+    def rows(query=""):
+        return login(client, administrator).get(f"/admin/indicators/indicator/{query}").content.decode().split('id="result_list"')[1]
+
+    assert rows().count(name) == 1 and "field-plan" in rows()  # one plan's rows: the plan in force
+    assert rows(f"?plan={new.pk}").count(name) == 1 and NEXT in rows(f"?plan={new.pk}")
+    assert rows("?plan=all").count(name) == 2  # 全部: both plans
+    assert rows("?plan=nonsense").count(name) == 1  # an unknown choice is the default
+
+
+def test_the_indicator_list_still_serves_the_predecessor_lookup_popup(client, plan, administrator):
+    page = login(client, administrator).get("/admin/indicators/indicator/?_to_field=id&_popup=1")
+    assert page.status_code == 200 and 'id="result_list"' in page.content.decode()

@@ -203,6 +203,13 @@ def test_one_save_sets_every_chosen_row_or_none(client, next_plan, administrator
     assert shown[3].path == [] and shown[4].path == []  # “/”: no yearly path to show
 
 
+def test_a_target_longer_than_its_field_is_refused_with_a_message_and_nothing_is_saved(client, next_plan, administrator):
+    client.force_login(administrator)
+    refused = client.post(url(next_plan), {f"t{row(next_plan, 1).pk}": "0" * 70 + "1", f"t{row(next_plan, 3).pk}": "/"})
+    assert refused.status_code == 200 and "64" in refused.content.decode()  # never cut short, nor a database error
+    assert not Indicator.objects.filter(plan=next_plan, target_pending=False).exists()
+
+
 def test_a_plan_in_force_keeps_its_targets(client, next_plan, administrator):
     next_plan.status = PlanStatus.ACTIVE
     next_plan.save()

@@ -175,6 +175,24 @@ def test_a_failed_save_and_submit_also_names_the_rows_the_submission_would_refus
     assert "2 rows need a correction." in page and not Actual.objects.exists()
 
 
+def test_a_failed_save_and_submit_asks_the_submission_of_every_row_without_a_query_each(czj, plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    half = {20: {"value": "300", "second_value": "2.5", "version": "0"}}  # the error that makes the save fail
+
+    def queries(rows):
+        form = {**typed(plan, {**half, **rows}), "_submit": "1"}
+        with CaptureQueriesContext(connection) as captured:
+            assert czj.post(YEAR_PAGE, form).status_code == 200
+        return len(captured)
+
+    one = queries({19: {"value": "2000", "second_value": "8", "version": "0"}})
+    three = queries({19: {"value": "2000", "second_value": "8", "version": "0"}, 21: {"value": "300", "second_value": "1", "version": "0"},
+                     22: {"value": "120", "second_value": "1", "version": "0"}})  # fmt: skip
+    assert one == three and not Actual.objects.exists()
+
+
 # -- held files ------------------------------------------------------------------------------------
 def fail_with_a_file(client, plan, name="合同.pdf"):
     form = typed(plan, {20: {"value": "300", "second_value": "2.5", "version": "0"}, 22: {"value": "120", "second_value": "1", "version": "0"}})

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
 from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -98,11 +97,38 @@ class YearlyTargetInline(admin.TabularInline):
         return str(target.printed)
 
 
+class PlanFilter(admin.SimpleListFilter):
+    """The indicators' plan filter: it opens on the plan a page would show (the plan in force), not on every plan's
+    rows mixed; 全部 is a choice of its own."""
+
+    title = _("plan")
+    parameter_name = "plan"
+    EVERY = "all"
+
+    def lookups(self, request, model_admin):
+        plans_seen = selection.visible_plans(request.user)
+        default = selection.default_plan(plans_seen)
+        self.default = str(default.pk) if default is not None else self.EVERY
+        return [(str(plan.pk), plan.code) for plan in plans_seen]
+
+    def value(self):
+        chosen = super().value()
+        return chosen if chosen in {self.EVERY, *(key for key, _title in self.lookup_choices)} else self.default
+
+    def choices(self, changelist):
+        for key, title in [(self.EVERY, _("All")), *self.lookup_choices]:
+            yield {"selected": self.value() == key, "query_string": changelist.get_query_string({self.parameter_name: key}),
+                   "display": title}
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() == self.EVERY else queryset.filter(plan_id=self.value())
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(ReadOnlyHistoryAdmin):
     list_display = ["plan", "order", "task_number", "name", "baseline_printed", "target_printed", "lead_department"]
     list_display_links = ["name"]
-    list_filter = ["plan", "measure", "target_basis", "lead_department"]
+    list_filter = [PlanFilter, "measure", "target_basis", "lead_department"]
     search_fields = ["name"]
     list_select_related = ["lead_department", "plan"]
     inlines = [CooperatingDepartmentInline, YearlyTargetInline]
@@ -142,14 +168,6 @@ class IndicatorAdmin(ReadOnlyHistoryAdmin):
             return fieldsets
         words = {name: f"{name}_text" for name in ("higher_is_better", "baseline_unreported", "target_pending")}  # read-only
         return [(title, {**options, "fields": [words.get(f, f) for f in options["fields"]]}) for title, options in fieldsets]
-
-    def changelist_view(self, request, extra_context=None):
-        """The list opens on the plan a page would show (the plan in force), not on every plan's rows mixed."""
-        if request.method == "GET" and not any(key.startswith("plan") for key in request.GET) and "q" not in request.GET:
-            plan = selection.default_plan(selection.visible_plans(request.user))
-            if plan is not None:
-                return HttpResponseRedirect(f"{request.path}?plan__id__exact={plan.pk}")
-        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).visible_to(request.user)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -287,6 +288,7 @@ def _place(request, problems, entries, by_key):
 def _submission_problems(entries, by_key):
     """On a “save and submit” that failed, what the submission would refuse too, so that one save
     shows it all: asked of each row without an error as its figure would be (``workflow.submission_problem``)."""
+    prefetch_related_objects([by_key[entry.key].indicator for entry in entries], "actuals", "yearly_targets")  # not a query a row
     for entry in entries:
         row = by_key[entry.key]
         if row.errors:

@@ -64,7 +64,7 @@ def appendix(doc: GongwenDocument, plan, year: int, rows: list[IndicatorRow], *,
 
     table = doc.doc.add_table(rows=1, cols=len(columns))
     table.style, table.alignment, table.autofit = doc.doc.styles["Table Grid"], WD_TABLE_ALIGNMENT.CENTER, False
-    wordxml.cell_margins(table, CELL_MARGIN)
+    wordxml.cell_margins(table.style, CELL_MARGIN)
     for grid in table.columns:
         grid.width = None  # the rows added below leave their widths to the grid (a fixed layout), set at the end
     header = table.rows[0]

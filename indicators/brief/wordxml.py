@@ -1,7 +1,8 @@
 """The WordprocessingML the brief writes by hand, what python-docx has no API for, built with ``OxmlElement``.
 
-Here, and only here, python-docx's objects are reached by their private names (``paragraph._p``, ``table._tbl``,
-``row._tr``, ``cell._tc``): python-docx exposes no other way to them.
+Runs and styles are reached through their public ``element``; table rows and cells have none, so here, and only
+here, they are reached by their private names (``row._tr``, ``cell._tc``): python-docx has no API for a row that
+never breaks, a repeated header row or a vertical merge in linear time.
 """
 
 from __future__ import annotations
@@ -30,22 +31,19 @@ def chinese(document) -> None:
 
 def page_field(paragraph) -> None:
     """A PAGE field at the end of ``paragraph``: begin, instruction, the value shown until it is updated, end."""
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        run = OxmlElement("w:r")
-        if kind is not None:
-            run.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
-        else:
-            element = OxmlElement("w:instrText" if text == " PAGE " else "w:t", {qn("xml:space"): "preserve"})
-            element.text = text
-            run.append(element)
-        paragraph._p.append(run)
+    instruction = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+    instruction.text = " PAGE "
+    for element in (OxmlElement("w:fldChar", {qn("w:fldCharType"): "begin"}), instruction,
+                    OxmlElement("w:fldChar", {qn("w:fldCharType"): "separate"})):
+        paragraph.add_run().element.append(element)
+    paragraph.add_run("1")
+    paragraph.add_run().element.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): "end"}))
 
 
-def cell_margins(table, twips: int) -> None:
-    margins = OxmlElement("w:tblCellMar")
+def cell_margins(style, twips: int) -> None:
+    """The left and right cell margins of a table style (python-docx's template gives Table Grid both)."""
     for side in ("left", "right"):
-        margins.append(OxmlElement(f"w:{side}", {qn("w:w"): str(twips), qn("w:type"): "dxa"}))
-    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+        style.element.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}/{qn(f'w:{side}')}").set(qn("w:w"), str(twips))
 
 
 def keep_together(row) -> None:

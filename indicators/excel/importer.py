@@ -95,7 +95,7 @@ def whole_number(value) -> int | None:
         number = Decimal(str(value).strip())
     except InvalidOperation:
         raise ValueError from None
-    if number != number.to_integral_value() or number < 0 or number > 2**62:
+    if not number.is_finite() or number != number.to_integral_value() or number < 0 or number > 2**62:
         raise ValueError
     return int(number)
 

@@ -149,7 +149,7 @@ def overview(request):
         page=page if page.paginator.num_pages > 1 else None,
         department_chart=charts.status_by_department(summaries),
         deadline=plan.deadline(year),
-        issued=plan.issued_documents.select_related("issued_by") if can(request.user, READ_ALL) else [],
+        issued=plan.issued_documents.select_related("issued_by").defer("figures") if can(request.user, READ_ALL) else [],
         issues=can(request.user, ISSUE, plan),
         kinds=IssuedDocument.Kind.choices,
     )

@@ -25,7 +25,7 @@ from indicators import formatting, plausibility, selection, workflow
 from indicators.contributions import beside
 from indicators.models import Actual, ActualStatus, Department, Evidence
 from indicators.notices import delivery_problems
-from indicators.permissions import APPROVE, REVIEW, can, refusal
+from indicators.permissions import APPROVE, CONTRIBUTE, REVIEW, can, refusal
 from indicators.issued import marks
 from indicators.rows import IndicatorRow, build_rows
 from indicators.selection import choose_plan, parse_id, parse_page, reporting_year, requested_department
@@ -54,7 +54,7 @@ def my_queue(request):
         years = reporting_years([user.department_id], today=today).get(user.department_id, [])
         for item in years:
             item.url = reverse("admin:indicators_actual_year", args=[item.year]) + f"?plan={item.plan.pk}"
-    cooperating = cooperation(user.department_id, today) if reporting else []
+    cooperating = cooperation(user.department_id, today) if reporting and can(user, CONTRIBUTE) else []
     for item in cooperating:
         item.url = reverse("contributions", args=[item.year]) + f"?plan={item.plan.pk}"
     reviewing = can(user, REVIEW)

@@ -62,3 +62,12 @@ def conflict(actual_id, entry_or_label) -> ConflictError:
     if hasattr(entry_or_label, "problem"):  # an Entry names its own row
         return ConflictError([entry_or_label.problem(conflict_message(current))])
     return ConflictError([Problem(conflict_message(current), actual_id, entry_or_label)])
+
+
+def as_seen(model, pairs) -> dict:
+    """``{(id, version): its latest history record at that version}`` of figures or contributions, in one query:
+    what a row was when its author saw it."""
+    pairs = set(pairs)
+    records = model.history.filter(id__in={pk for pk, _v in pairs}, version__in={v for _pk, v in pairs})
+    # In the history's order: the last record of a version wins.
+    return {(r.id, r.version): r for r in records.order_by("history_date", "history_id") if (r.id, r.version) in pairs}

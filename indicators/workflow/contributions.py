@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from indicators import values as V
 from indicators.models import Contribution, Indicator, Measure
 from indicators.permissions import CONTRIBUTE, ENTER, refusal
 from indicators.progress import YearValue
-from indicators.workflow.common import ConflictError, Problem, WorkflowError
+from indicators.workflow.common import ConflictError, Problem, WorkflowError, as_seen
 from indicators.workflow.entries import check_row
 
 BLANK = {"share": None, "second_share": None, "note": ""}  # a contribution's content before its first entry
@@ -87,34 +87,43 @@ def save_contributions(user, rows: list[Share]) -> list[Contribution]:
             .filter(department_id=user.department_id, indicator__in=[r.indicator for r, _f in cleaned], year__in={r.year for r, _f in cleaned})
             .order_by("pk")
         }
+        stale = as_seen(Contribution, (
+            (current.pk, row.expected_version) for row, _f in cleaned
+            if (current := existing.get((row.indicator.pk, row.year))) is not None and row.expected_version != current.version
+        ))  # fmt: skip
         for row, fields in cleaned:
             current = existing.get((row.indicator.pk, row.year))
             stored = {key: getattr(current, key) for key in BLANK} if current is not None else BLANK
             if current is not None and row.expected_version != current.version:
-                seen = _as_seen(current, row.expected_version)
+                record = stale.get((current.pk, row.expected_version))
+                seen = {key: getattr(record, key) for key in BLANK} if record is not None else BLANK
                 if seen != stored:  # its content changed since the author saw it
                     if fields != seen:
                         raise ConflictError([row.problem(conflict_message(current))])
                     fields = stored  # left as seen: the newer contribution stays
             if fields == stored and not row.evidence:
                 continue
-            if current is None:
+            created = current is None
+            if created:
                 current = Contribution(indicator=row.indicator, year=row.year, department_id=user.department_id, version=0)
             for key, value in fields.items():
                 setattr(current, key, value)
             current.version += 1
             current.entered_by, current.entered_at = user, now
             current._history_user = user
-            current.save()
+            if not created:
+                current.save()
+            else:
+                try:
+                    with transaction.atomic():  # a savepoint: the unique constraint decides who created it first
+                        current.save()
+                except IntegrityError:
+                    first = Contribution.objects.select_related("entered_by", "indicator").get(
+                        indicator=row.indicator, year=row.year, department_id=user.department_id)
+                    raise ConflictError([row.problem(conflict_message(first))]) from None
             evidence_files.attach(row.evidence, files, user, contribution=current)
             saved.append(current)
     return saved
-
-
-def _as_seen(current, version) -> dict:
-    """The contribution's content at ``version``, from its history."""
-    record = Contribution.history.filter(id=current.pk, version=version).order_by("history_date", "history_id").last()
-    return {key: getattr(record, key) for key in BLANK} if record is not None else BLANK
 
 
 @dataclass

@@ -16,7 +16,7 @@ from indicators.models import EDITABLE_STATUSES, Actual, ActualStatus, Indicator
 from indicators.permissions import ENTER, refusal
 from indicators.progress import YearValue
 from indicators.text import check_text
-from indicators.workflow.common import ConflictError, Problem, WorkflowError, conflict
+from indicators.workflow.common import ConflictError, Problem, WorkflowError, as_seen, conflict
 
 NOTE_MAX = 2000
 
@@ -143,11 +143,10 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
             .filter(indicator__in=[e.indicator for e, _c, _ok in cleaned], year__in={e.year for e, _c, _ok in cleaned})
             .order_by("pk")  # one lock order for every writer
         }
-        seen = _as_seen(
-            (actual.pk, entry.expected_version)
-            for entry, _fields, ok in cleaned
+        seen = as_seen(Actual, (
+            (actual.pk, entry.expected_version) for entry, _fields, ok in cleaned
             if ok and (actual := existing.get((entry.indicator.pk, entry.year))) is not None and entry.expected_version != actual.version
-        )
+        ))  # fmt: skip
         writes = []  # (entry, the figure's new fields or None to keep them, the figure or None for a new one)
         refused_rows = []  # rows with an error: never written, yet their values are checked too (every problem at once)
         for entry, fields, ok in cleaned:
@@ -186,14 +185,6 @@ def save_entries(user, entries: list[Entry]) -> list[Actual]:
                 saved.append(actual)
             evidence_files.attach(entry.evidence, files, user, actual=actual)
     return saved
-
-
-def _as_seen(pairs) -> dict:
-    """``{(figure id, version): its latest history record at that version}`` in one query."""
-    pairs = set(pairs)
-    records = Actual.history.filter(id__in={pk for pk, _v in pairs}, version__in={v for _pk, v in pairs})
-    # In the history's order: the last record of a version wins.
-    return {(r.id, r.version): r for r in records.order_by("history_date", "history_id") if (r.id, r.version) in pairs}
 
 
 def _write(user, now, entry, fields, actual, outlier_confirmed) -> Actual:
