@@ -53,7 +53,7 @@ BUILD = [["migrate", "--noinput", "-v0"], ["loaddata", "plan_2022_2025", "-v0"],
 # Another process changes a figure the leader sees: the value of one reported 2025 actual is cleared.
 CHANGE_A_FIGURE = (
     "import django; django.setup(); from indicators.models import Actual; "
-    "a = Actual.objects.filter(year=2025, value__isnull=False, not_carried_out=False).order_by('pk').first(); "
+    "a = Actual.objects.filter(indicator__plan__organisation__code='gxq', year=2025, value__isnull=False, not_carried_out=False).order_by('pk').first(); "
     "Actual.objects.filter(pk=a.pk).update(value=None, second_value=None)"
 )
 

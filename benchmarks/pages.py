@@ -1,6 +1,7 @@
 """In-process measurements: one size, one throwaway database (run by ``run.py`` in a subprocess).
 
-Builds the data (the plan fixture and the demo figures, grown to the size with ``tests.sizing.grow_plan``),
+Builds the data (the plan fixture and the demo figures, grown to the size with ``tests.sizing.grow_plan``;
+at the "province" size the high-tech zone is one of 100 zones under a parent, ``grow_province``),
 then times each page with Django's test client and counts its SQL queries.  Every page is measured
 "cold", as a reporting season sees it: a reporter saves a figure through the workflow (untimed) before
 each timed request.  The pages are timed in turn, one request each per round, so that a slow spell on a
@@ -10,17 +11,23 @@ shared machine falls on all of them alike; the files, the imports and the roll-o
 from __future__ import annotations
 
 import io
+import random
 import re
 import statistics
 import time
+from decimal import Decimal
 
 import django
 from django.core.management import call_command
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-SIZES = {"1x": 1, "10x": 10, "100x": 100}
+SIZES = {"1x": 1, "10x": 10, "100x": 100, "province": 1}
+PROVINCE_ZONES = 100  # organisations under the parent at the "province" size, the high-tech zone one of them
+FEW_ZONES = 10  # the parent's overview is counted at this many too: its queries must not grow with the zones
+COMPARED_ROWS = range(1, 30, 3)  # comparison codes of the zone's rows 1, 4, … 28, should the demo data give none
 TOTAL_DEPARTMENTS = 130  # 10× and 100× run with 130 departments
 YEAR = 2025
 IMPORT_ROWS = 300
@@ -28,6 +35,8 @@ WARMUP = 3
 
 
 def build(size: str):
+    """The plan grown to ``size``; at "province" also the parent's overview, ``{"url", "queries_few"}`` (its
+    queries with ``FEW_ZONES`` zones below the parent), else None."""
     from django.contrib.auth.models import Group
 
     from indicators import roles
@@ -37,24 +46,81 @@ def build(size: str):
     call_command("migrate", verbosity=0)
     call_command("loaddata", "plan_2022_2025", verbosity=0)
     call_command("demo_data", "--force", verbosity=0)
-    plan = Plan.objects.get()
+    plan = Plan.objects.get(organisation__code="gxq")  # the high-tech zone's (the demo data adds a second zone)
     factor = SIZES[size]
     if factor > 1:
         grow_plan(plan, factor, extra_departments=TOTAL_DEPARTMENTS - Department.objects.count())
+    parent_overview = None
+    if size == "province":  # copies of the zone as the demo left it, before the import department below
+        url = reverse("organisation_overview", args=[grow_province(plan, FEW_ZONES).code])
+        parent_leader = _client("bench-parent-leader")
+        for _ in range(WARMUP):
+            _check(parent_leader.get(url))
+        parent_overview = {"url": url, "queries_few": _queries(lambda: parent_leader.get(url))}
+        grow_province(plan, PROVINCE_ZONES)
     # The import is a 300-row template (all rows at 1×): one department leads that many rows, the plan's
     # own 29 first, so that the demo's notes, files and contributions are among them at every size.
-    importer_department = Department.objects.create(code="bench-import", name="基准测试导入部门", order=9999)
+    importer_department = Department.objects.create(organisation=plan.organisation, code="bench-import", name="基准测试导入部门",
+                                                    order=9999)
     rows = list(plan.indicators.order_by("order").values_list("pk", flat=True)[:IMPORT_ROWS])
     plan.indicators.filter(pk__in=rows).update(lead_department=importer_department)
     Actual.objects.filter(indicator__in=rows).update(status=ActualStatus.DRAFT)
-    reporter = User.objects.create_user("bench-import", password="x", is_staff=True, department=importer_department)
+    reporter = User.objects.create_user("bench-import", password="x", is_staff=True, organisation=plan.organisation,
+                                        department=importer_department)
     reporter.groups.add(Group.objects.get(name=roles.REPORTER))
     if connection.vendor == "postgresql":
         # What autovacuum does in production minutes after a bulk load: without statistics the planner
         # guesses (a 100× review desk took 265–520 ms instead of ~100 ms; benchmarks/README.md).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return plan, importer_department
+    return plan, importer_department, parent_overview
+
+
+def _scaled(value, rng, *, rate):
+    """A zone's figure near the high-tech zone's: 50–150 % of it, whole numbers kept whole, rates ≤ 100."""
+    if value is None:
+        return None
+    scaled = (value * rng.randint(50, 150) / 100).quantize(Decimal(1) if value == value.to_integral_value() else Decimal("0.01"))
+    return min(scaled, Decimal(100)) if rate else scaled
+
+
+def grow_province(plan, zones: int):
+    """``zones`` organisations below the parent of ``plan``'s (the demo data's city, else 基准测试省), in all.
+
+    Each new zone is a copy of the high-tech zone as the demo data leaves it (``zone_copy.copy_zone``): its 13
+    departments (same codes and names), its accounts (``zone-007-leader``, ``zone-007-staff-kjj`` …), a plan of
+    the 29 indicators with their targets and comparison codes (shared by every copy and the demo's zones), and
+    the four years' figures (values 50–150 % of the zone's, statuses as the demo's: mostly approved).
+    The parent's leader is ``bench-parent-leader``.  Returns the parent.
+    """
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    from benchmarks.zone_copy import copy_zone
+    from indicators import roles
+    from indicators.models import Indicator, Measure, Organisation, User
+
+    zone = plan.organisation
+    indicators = list(plan.indicators.all())
+    parent = zone.parent
+    if parent is None:
+        parent = Organisation.objects.create(code="bench-province", name="基准测试省")
+        Organisation.objects.filter(pk=zone.pk).update(parent=parent)
+    if not User.objects.filter(username="bench-parent-leader").exists():
+        leader = User.objects.create(username="bench-parent-leader", organisation=parent, password="!")
+        leader.groups.add(Group.objects.get(name=roles.LEADER))
+    if not any(indicator.code for indicator in indicators):
+        for indicator in indicators:
+            indicator.code = f"cmp-{indicator.order}" if indicator.order in COMPARED_ROWS else ""
+        Indicator.objects.bulk_update(indicators, ["code"])
+    rates = {i.pk for i in indicators if i.measure == Measure.RATE}
+    with transaction.atomic():
+        for number in range(parent.children.count() + 1, zones + 1):
+            rng = random.Random(number)
+            org = Organisation.objects.create(code=f"zone-{number:03d}", name=f"基准测试园区{number:03d}", parent=parent)
+            copy_zone(plan, org, code=f"基准〔2022〕{number}号", title=f"{org.name}知识产权试点园区建设工作方案", accounts=True,
+                      value=lambda a, rng=rng: (_scaled(a.value, rng, rate=a.indicator_id in rates), _scaled(a.second_value, rng, rate=False)))
+    return parent
 
 
 def review_season(plan):
@@ -103,10 +169,7 @@ def measure_in_turn(pages: dict, requests: int, before) -> dict:
         for _ in range(WARMUP):
             _check(request())
         before()
-        reset_queries()
-        with CaptureQueriesContext(connection) as captured:
-            _check(request())
-        queries[name] = len(captured.captured_queries)
+        queries[name] = _queries(request)
     times = {name: [] for name in pages}
     for _ in range(requests):
         for name, request in pages.items():
@@ -115,6 +178,14 @@ def measure_in_turn(pages: dict, requests: int, before) -> dict:
             _check(request())
             times[name].append((time.perf_counter() - start) * 1000)
     return {name: _summary(times[name], queries[name]) for name in pages}
+
+
+def _queries(request) -> int:
+    """The SQL queries of one ``request()``."""
+    reset_queries()  # the log is a bounded deque, full after building the data: counting needs it empty
+    with CaptureQueriesContext(connection) as captured:
+        _check(request())
+    return len(captured.captured_queries)
 
 
 def _summary(times: list[float], queries: int) -> dict:
@@ -230,6 +301,7 @@ class PlanImportRequest:
         from indicators.excel.plan_table import PlanTableExport
 
         self.data = PlanTableExport(plan).render()
+        self.organisation = plan.organisation_id
         self.rows = plan.indicators.count()
         self.client = _client("admin")
         self.round = 0
@@ -246,6 +318,7 @@ class PlanImportRequest:
             preview = self.client.post(url, {
                 "stage": "preview", "file": SimpleUploadedFile("量化指标.xlsx", self.data), "code": code, "title": "基准测试方案",
                 "issuer": "基准测试", "issue_date": "2026-03-01", "first_year": "2026", "last_year": "2030",
+                "organisation": self.organisation,
             })
             payload = preview.context_data.get("payload") if preview.status_code == 200 else None
             if not payload:
@@ -295,9 +368,9 @@ def run(size: str, requests: int, only: set[str] | None = None) -> dict:
     """Every page, or the names in ``only`` (``run.py --pages brief``): the data is built whole either way."""
     django.setup()
     from indicators import plans
-    from indicators.models import Actual, Department, Indicator, User
+    from indicators.models import Actual, Department, Indicator, Organisation, User
 
-    plan, importer_department = build(size)
+    plan, importer_department, parent_overview = build(size)
     review_season(plan)
     # The same shape at every size: the reporter, the department page and the indicator page are the import
     # department's, which leads 29, 290 and 300 rows with the year's figures as drafts (``build``).
@@ -318,8 +391,12 @@ def run(size: str, requests: int, only: set[str] | None = None) -> dict:
         "my_reviewer": lambda: reviewer.get("/my/"),
         "review_desk": lambda: reviewer.get(f"/review/{YEAR - 1}/?plan={plan.pk}"),
     }
+    if parent_overview:  # the parent's leader reads every zone below it
+        parent_leader = _client("bench-parent-leader")
+        pages["organisation_overview"] = lambda: parent_leader.get(parent_overview["url"])
     results = {"_data": {
         "indicators": plan.indicators.count(), "actuals": Actual.objects.count(), "departments": Department.objects.count(),
+        "organisations": Organisation.objects.count(),
     }}  # fmt: skip
 
     def wanted(name):
@@ -329,6 +406,8 @@ def run(size: str, requests: int, only: set[str] | None = None) -> dict:
     in_turn = {name: request for name, request in pages.items() if wanted(name)}
     if in_turn:
         results.update(measure_in_turn(in_turn, requests, before=write))
+    if parent_overview and "organisation_overview" in results:
+        results["organisation_overview"]["queries_few"] = parent_overview["queries_few"]  # at FEW_ZONES zones
     if wanted("export"):
         results["export"] = measure(lambda _arg: leader.get(f"/export/{YEAR}.xlsx?plan={plan.pk}"), requests, prepare=write)
     if wanted("brief"):

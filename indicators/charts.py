@@ -211,3 +211,18 @@ def trends(row: IndicatorRow) -> list[dict]:
     labels = [_("Amount (%(unit)s)") % {"unit": indicator.units[0]}, _("Count (%(unit)s)") % {"unit": indicator.units[-1]}]
     return [{"label": labels[index] if indicator.is_pair else indicator.units[index], "json": trend(row, index)}
             for index in range(indicator.parts)]
+
+
+def comparison(items, entries) -> str:
+    """目标完成率 of the indicators that share a comparison code: a group of bars per organisation, a colour per indicator."""
+    names = [item.organisation.name for item in items]
+    data = []
+    for entry in entries:
+        completions = [row.assessment.completion if row is not None else None for row in entry.rows]
+        data.append({
+            "type": "bar", "name": entry.name, "x": names, "y": [float(c * 100) if c is not None else None for c in completions],
+            "text": [formatting.percent(c) if c is not None else "" for c in completions], "textposition": "outside",
+            "hovertemplate": f"{entry.name}<br>%{{x}}: %{{text}}<extra></extra>",
+        })
+    yaxis = {"title": {"text": _("Completion of the final target") + " (%)"}, "rangemode": "tozero"}
+    return to_json(data, _layout(height=380, barmode="group", xaxis={}, yaxis=yaxis))

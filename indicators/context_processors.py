@@ -13,7 +13,8 @@ def navigation(request):
         return {"shown": shown, "count": badge_count(request.user) if shown else 0}
 
     return {
-        "nav_departments": SimpleLazyObject(lambda: list(Department.objects.values_list("code", "name"))),
+        "nav_departments": SimpleLazyObject(lambda: list(
+            Department.objects.filter(organisation_id=getattr(request.user, "organisation_id", None)).values_list("code", "name"))),
         "queue_badge": SimpleLazyObject(badge),
         # The admin is where figures are typed: leaders and reviewers have nothing to do there (docs/design.md).
         "enters_figures": SimpleLazyObject(lambda: can(request.user, ENTER)),

@@ -218,21 +218,24 @@ def notify_requested(indicator, year: int, departments, requester) -> Delivery:
 # ---- reminders (manage.py send_reminders) ------------------------------------------------------
 
 
-def reminder_letters(*, year: int | None = None) -> list[Letter]:
+def reminder_letters(*, year: int | None = None, organisation_id: int | None = None) -> list[Letter]:
     """One letter per person with something to do: reporters whose department has figures not submitted or
-    returned within ``todo.REMINDER_DAYS`` of a deadline or past it, reviewers with submitted figures waiting;
-    ``year`` limits both to that year.  Fixed queries."""
+    returned within ``todo.REMINDER_DAYS`` of a deadline or past it, reviewers with submitted figures of their
+    organisation waiting; ``year`` limits both to that year, ``organisation_id`` everything to one organisation.
+    Fixed queries."""
     due = {
         department_id: [item for item in items if item.due_soon and (year is None or item.year == year)]
-        for department_id, items in todo.reporting_years(details=False).items()
+        for department_id, items in todo.reporting_years(details=False, organisation_id=organisation_id).items()
     }
     waiting = [
-        {"department": one_line(item.department_name), "year": item.year, "count": item.count, "oldest": item.oldest_date,
+        {"organisation": item.organisation_id, "department": one_line(item.department_name), "year": item.year, "count": item.count, "oldest": item.oldest_date,
          "url": site_url(item.desk_url)}
-        for item in todo.waiting_for_review()
+        for item in todo.waiting_for_review(organisation_id)
         if year is None or item.year == year
     ]
     active = User.objects.filter(is_active=True).select_related("department").order_by("username")
+    if organisation_id is not None:
+        active = active.filter(organisation_id=organisation_id)
     reporters = {u.pk: u for u in active.filter(groups__name=roles.REPORTER, department__isnull=False)}
     reviewers = {u.pk: u for u in active.filter(groups__name=roles.REVIEWER)}
     people = sorted({**reporters, **reviewers}.values(), key=lambda u: u.username)
@@ -240,7 +243,8 @@ def reminder_letters(*, year: int | None = None) -> list[Letter]:
     with translation.override(MAIL_LANGUAGE):
         for person in people:
             years = due.get(person.department_id, []) if person.pk in reporters else []
-            review = waiting if person.pk in reviewers else []
+            scope = todo.reviewed_organisation(person)
+            review = [row for row in waiting if scope in (None, row["organisation"])] if person.pk in reviewers else []
             if not years and not review:
                 continue
             if years and review:

@@ -13,6 +13,11 @@ list and write asks here, in one of two shapes:
   user does that at all (does this account enter figures? review them?).
 
 ``user=None`` is the system owner running a command: it sees everything and writes nothing here.
+
+Organisations (docs/design.md, "Organisations"): everything belongs to one; a person reads their own, and
+leaders, reviewers and administrators every one below it too; writes stay in their own organisation
+(administrators': and below).  Superusers manage every organisation.  An object of an organisation one does
+not read is not found (404), never refused by name: the querysets leave it out, and views look objects up in them.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from indicators import formatting
-from indicators.models import Actual, ActualStatus, Contribution, Department, Plan, PlanStatus
+from indicators.models import Actual, ActualStatus, Contribution, Department, Organisation, Plan, PlanStatus
+from indicators.models.organisations import below
 
 VIEW = "view"  # a plan, an indicator, a figure (its value and note)
 VIEW_EVIDENCE = "view_evidence"  # a figure's evidence files
@@ -55,14 +61,83 @@ def _department_id(user):
     return getattr(user, "department_id", None) if user is not None and user.is_authenticated else None
 
 
+def _everywhere(user) -> bool:
+    """The system owner: a command (``user=None``) or a superuser."""
+    return user is None or (user.is_authenticated and user.is_superuser)
+
+
+def reads_organisation(user, organisation_id) -> bool:
+    """Does ``user`` read what belongs to ``organisation_id``: their own, or one below it for leaders, reviewers and administrators."""
+    if _everywhere(user):
+        return True
+    if not user.is_authenticated or user.organisation_id is None:
+        return False
+    return organisation_id == user.organisation_id or (user.sees_everything and organisation_id in user.organisation_ids)
+
+
+def writes_organisation(user, organisation_id) -> bool:
+    """Does ``user`` change what belongs to ``organisation_id``: their own; administrators also one below it."""
+    if _everywhere(user):
+        return True
+    if not user.is_authenticated or user.organisation_id is None:
+        return False
+    return organisation_id == user.organisation_id or (_administrator(user) and organisation_id in user.organisation_ids)
+
+
+def organisation_of(obj) -> int:
+    """The organisation a plan, department, account, indicator, figure or contribution belongs to."""
+    if isinstance(obj, Organisation):
+        return obj.pk
+    if hasattr(obj, "organisation_id"):
+        return obj.organisation_id
+    return (getattr(obj, "plan", None) or obj.indicator.plan).organisation_id
+
+
 # ---- querysets -----------------------------------------------------------------------------
 
 
-def plans_visible(user, prefix: str = "") -> Q:
-    """A plan being set up (草稿) is the administrators' alone."""
-    if user is None or _administrator(user):
+def in_organisations(user, prefix: str = "") -> Q:
+    """What belongs to the organisations ``user`` reads (``reads_organisation`` as a filter; one subquery)."""
+    if _everywhere(user):
         return Q()
-    return ~Q(**{f"{prefix}status": PlanStatus.DRAFT})
+    if not user.is_authenticated or user.organisation_id is None:
+        return Q(pk__in=[])
+    if not user.sees_everything:
+        return Q(**{f"{prefix}organisation_id": user.organisation_id})
+    return Q(**{f"{prefix}organisation__in": Organisation.objects.filter(below(user.organisation_id)).values("pk")})
+
+
+def organisations_visible(user) -> Q:
+    """The organisations ``user`` reads, as a filter on Organisation."""
+    if _everywhere(user):
+        return Q()
+    if not user.is_authenticated or user.organisation_id is None:
+        return Q(pk__in=[])
+    return below(user.organisation_id) if user.sees_everything else Q(pk=user.organisation_id)
+
+
+def organisations_managed(user) -> Q:
+    """The organisations ``user`` administers (their own and every one below; a superuser every one), on Organisation."""
+    if _everywhere(user):
+        return Q()
+    if not _administrator(user) or user.organisation_id is None:
+        return Q(pk__in=[])
+    return below(user.organisation_id)
+
+
+def in_organisations_managed(user, prefix: str = "") -> Q:
+    """What belongs to the organisations ``user`` administers (``organisations_managed`` as a filter)."""
+    if _everywhere(user):
+        return Q()
+    return Q(**{f"{prefix}organisation__in": Organisation.objects.filter(organisations_managed(user)).values("pk")})
+
+
+def plans_visible(user, prefix: str = "") -> Q:
+    """The plans of the organisations ``user`` reads; a plan being set up (草稿) is the administrators' alone."""
+    scope = in_organisations(user, prefix)
+    if user is None or _administrator(user):
+        return scope
+    return scope & ~Q(**{f"{prefix}status": PlanStatus.DRAFT})
 
 
 def figures_published(prefix: str = "") -> Q:
@@ -73,11 +148,11 @@ def figures_published(prefix: str = "") -> Q:
 def figures_visible(user, *, drafts: bool = False) -> Q:
     """The figures ``user`` reads: published ones, and drafts and returned ones of the department that
     leads the indicator; administrators every figure, leaders and reviewers with 含草稿 (``drafts``) too."""
-    if user is None or _administrator(user):
-        return Q()
     visible = plans_visible(user, "indicator__plan__")
-    if drafts and can(user, SEE_DRAFTS):
+    if user is None or _administrator(user):
         return visible
+    if drafts and can(user, SEE_DRAFTS):  # 含草稿 opens the drafts of one's own organisation only
+        return visible & (figures_published() | Q(indicator__plan__organisation_id=user.organisation_id))
     own = figures_published()  # the same rule as reads_drafts(), as a filter
     if _department_id(user) is not None:
         own |= Q(indicator__lead_department_id=_department_id(user))
@@ -87,7 +162,7 @@ def figures_visible(user, *, drafts: bool = False) -> Q:
 def indicators_entered(user) -> Q:
     """The indicators whose figures ``user`` types: their department's lead indicators (all for administrators)."""
     if _administrator(user):
-        return Q()
+        return plans_visible(user, "plan__")
     if user is not None and user.is_authenticated and user.is_reporter:
         return Q(lead_department_id=user.department_id) & plans_visible(user, "plan__")
     return Q(pk__in=[])
@@ -97,8 +172,6 @@ def contributions_visible(user) -> Q:
     """The contributions ``user`` reads: those to the indicators their department leads and their
     department's own; every one for reviewers, leaders and administrators.  Never another
     department's reporter.  A plan being set up is the administrators'."""
-    if user is None or _administrator(user):
-        return Q()
     visible = plans_visible(user, "indicator__plan__")
     if _reads_all(user):
         return visible
@@ -121,6 +194,8 @@ def frozen(plan) -> str | None:
 def _write_refusal(user, indicator) -> str | None:
     """The one guard of every write of a figure: a closed plan is frozen, a plan being set up is the administrators'."""
     plan = indicator.plan
+    if not writes_organisation(user, plan.organisation_id):
+        return _("You do not have permission to do this.")
     if frozen(plan):
         return frozen(plan)
     if plan.is_draft and not _administrator(user):
@@ -137,12 +212,14 @@ def refusal(user, action: str, obj=None, *, drafts: bool = False) -> str | None:
     if user is not None and not user.is_authenticated:
         return denied
     if action == MANAGE:
-        return None if _administrator(user) else denied
+        return None if _administrator(user) and (obj is None or writes_organisation(user, organisation_of(obj))) else denied
     if action == READ_ALL:
         return None if _reads_all(user) else denied
     if action == ISSUE:
         allowed = user is not None and (user.is_leader or _administrator(user))
-        return None if allowed and (obj is None or _view_refusal(user, obj, drafts=False) is None) else denied
+        if obj is not None and (_view_refusal(user, obj, drafts=False) or not writes_organisation(user, organisation_of(obj))):
+            return denied
+        return None if allowed else denied
     if action == SEE_DRAFTS:
         return None if user is not None and (user.is_leader or user.is_reviewer) and not user.is_administrator else denied
     if action == VIEW_CONTRIBUTION or (action == VIEW_EVIDENCE and isinstance(obj, Contribution)):
@@ -200,13 +277,16 @@ def reads_drafts(user, indicator, *, drafts: bool = False) -> bool:
     administrators, and leaders and reviewers with 含草稿 switched on (``drafts``)."""
     if user is None or _administrator(user):
         return True
-    return (drafts and can(user, SEE_DRAFTS)) or _department_id(user) == indicator.lead_department_id
+    own = indicator.plan.organisation_id == user.organisation_id  # 含草稿 opens one's own organisation's drafts only
+    return (drafts and can(user, SEE_DRAFTS) and own) or _department_id(user) == indicator.lead_department_id
 
 
 def _view_refusal(user, obj, *, drafts: bool) -> str | None:
     """A plan (or anything of it) being set up is the administrators'; a figure still with its department is its department's."""
     denied = _("You do not have permission to do this.")
     plan = obj if isinstance(obj, Plan) else getattr(obj, "plan", None) or obj.indicator.plan
+    if not reads_organisation(user, plan.organisation_id):
+        return denied
     if plan.is_draft and not (user is None or _administrator(user)):
         return denied
     if isinstance(obj, Actual) and obj.status not in PUBLISHED_STATUSES and not reads_drafts(user, obj.indicator, drafts=drafts):
@@ -234,7 +314,8 @@ def entry_department(user, requested: Department | None, plan=None) -> Departmen
             return requested
         if user.department_id is not None:
             return user.department
-        leading = Department.objects.filter(lead_indicators__plan=plan) if plan is not None else Department.objects.filter(lead_indicators__isnull=False)
+        leading = (Department.objects.filter(lead_indicators__plan=plan) if plan is not None
+                   else Department.objects.visible_to(user).filter(lead_indicators__isnull=False))
         return leading.order_by("order", "code").first()
     if user is not None and user.is_reporter:
         return user.department

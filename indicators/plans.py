@@ -34,8 +34,9 @@ class PlanError(Exception):
         super().__init__("; ".join(self.messages))
 
 
-def require_administrator(user):
-    if not can(user, MANAGE):
+def require_administrator(user, obj=None):
+    """Only administrators (of ``obj``'s organisation or one above it) change plans."""
+    if not can(user, MANAGE, obj):
         raise PlanError(_("Only administrators change a plan's state."))
 
 
@@ -71,7 +72,7 @@ def publish_problems(plan) -> list[str]:
 
 def publish(user, plan) -> Plan:
     """草稿 → 执行中, once every target is set or explicitly “/”."""
-    require_administrator(user)
+    require_administrator(user, plan)
     with transaction.atomic():
         plan = _locked(plan)
         if plan.status != PlanStatus.DRAFT:
@@ -140,7 +141,7 @@ def _move(user, plan, reason, *, expected, to, refusal, change) -> Plan:
 
 def close(user, plan, reason="") -> Plan:
     """执行中 → 已收官: every figure frozen; nothing may wait for review, so no document of it is marked 待审核."""
-    require_administrator(user)
+    require_administrator(user, plan)
     waiting = Actual.objects.filter(indicator__plan=plan, status=ActualStatus.SUBMITTED).count()
     if waiting:
         raise PlanError(ngettext(
@@ -154,7 +155,7 @@ def close(user, plan, reason="") -> Plan:
 
 def reopen(user, plan, reason) -> Plan:
     """已收官 → 执行中, with the administrator's reason."""
-    require_administrator(user)
+    require_administrator(user, plan)
     reason = (reason or "").strip()
     if not reason:
         raise PlanError(_("Give a reason for reopening the plan."))
@@ -162,7 +163,7 @@ def reopen(user, plan, reason) -> Plan:
                  refusal=_("Only a closed plan can be reopened; %(plan)s is %(status)s."), change="reopened")
 
 
-def new_plan_problems(code: str, title: str, first_year: int, last_year: int) -> list[str]:
+def new_plan_problems(code: str, title: str, first_year: int, last_year: int, organisation_id: int | None) -> list[str]:
     """What is wrong with a new plan's number, title and years (a roll-over and an import alike)."""
     problems = []
     if not code:
@@ -171,7 +172,7 @@ def new_plan_problems(code: str, title: str, first_year: int, last_year: int) ->
         problems.append(_("Give the new plan's title."))
     if last_year < first_year:
         problems.append(_("The last year cannot be before the first year."))
-    if code and Plan.objects.filter(code=code).exists():
+    if code and Plan.objects.filter(organisation_id=organisation_id, code=code).exists():
         problems.append(_("A plan with the number %(code)s exists already.") % {"code": code})
     return problems
 
@@ -207,15 +208,15 @@ def rollover(user, source: Plan, *, code: str, title: str, first_year: int, last
              issuer: str | None = None, issue_date: date | None = None) -> Plan:
     """A new plan being set up with every indicator of ``source`` copied and linked to it, its baseline
     ``carried_baseline``, its target “/” still to be set.  Yearly targets and deadlines are not carried over."""
-    require_administrator(user)
+    require_administrator(user, source)
     code, title = (code or "").strip(), (title or "").strip()
-    problems = new_plan_problems(code, title, first_year, last_year)
+    problems = new_plan_problems(code, title, first_year, last_year, source.organisation_id)
     if first_year != source.last_year + 1:
         problems.insert(2, _("The new plan must start the year after %(plan)s ends (%(year)s).")
                         % {"plan": source.code, "year": source.last_year + 1})
     if problems:
         raise PlanError(problems)
-    plan = Plan(code=code, title=title, issuer=issuer or source.issuer, issue_date=issue_date or timezone.localdate(),
+    plan = Plan(organisation_id=source.organisation_id, code=code, title=title, issuer=issuer or source.issuer, issue_date=issue_date or timezone.localdate(),
                 baseline_year=source.last_year, first_year=first_year, last_year=last_year, footnotes=list(source.footnotes),
                 status=PlanStatus.DRAFT)
     plan.status_reason = f"由 {source.code} 滚动生成。"  # stored once, in the plan's language, whoever rolls it over
@@ -236,7 +237,8 @@ def rollover(user, source: Plan, *, code: str, title: str, first_year: int, last
         old = item.indicator
         baseline, unreported = carried_baseline(item)
         copies.append(Indicator(
-            plan=plan, order=old.order, task_number=old.task_number, name=old.name, unit=old.unit, second_unit=old.second_unit,
+            plan=plan, order=old.order, task_number=old.task_number, name=old.name, code=old.code, unit=old.unit,
+            second_unit=old.second_unit,
             baseline_printed=baseline, target_printed=V.UNDECIDED, target_pending=True, measure=old.measure,
             target_basis=old.target_basis, higher_is_better=old.higher_is_better, baseline_unreported=unreported,
             predecessor=old, lead_department_id=old.lead_department_id,

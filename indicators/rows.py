@@ -135,7 +135,6 @@ def build_rows(plan: Plan, year: int, figures, *, department: Department | None 
     """The plan's indicators, in table order, assessed as of ``year`` from ``figures`` (the reader's ``Actual``s).
 
     With ``department`` only those it leads or co-operates on, lead ones first; with ``indicator_ids`` only those.
-    Targets and co-operation links are read in one query each (``prefetch_related`` cost a quarter of a large page).
     """
     if not plan.contains_year(year):
         raise ValueError(f"{year} is outside the plan's years {plan.first_year}–{plan.last_year}")
@@ -145,8 +144,30 @@ def build_rows(plan: Plan, year: int, figures, *, department: Department | None 
         indicators = indicators.filter(Q(lead_department=department) | Q(pk__in=cooperating))
     if indicator_ids is not None:
         indicators = indicators.filter(pk__in=list(indicator_ids))
+    rows = _assemble({plan.pk: plan}, {plan.pk: year}, indicators, figures, department)[plan.pk]
+    if department is not None:
+        rows.sort(key=lambda row: row.role != LEAD)  # stable: table order within each role
+    return rows
+
+
+# What an assessment and a figure's text read of a figure: the parent's overview loads only these (a tenth of the time
+# of whole rows for a hundred zones; benchmarks/README.md, "Province shape").
+ASSESSED_FIELDS = ("indicator_id", "year", "value", "second_value", "not_carried_out", "status")
+
+
+def build_plan_rows(plans: list[Plan], years: dict[int, int], figures) -> dict[int, list[IndicatorRow]]:
+    """Plan id -> its rows as ``build_rows`` makes them (each plan as of its year in ``years``), in the same
+    queries whatever the number of plans: the parent organisation's overview.  The figures carry
+    ``ASSESSED_FIELDS`` only."""
+    by_id = {plan.pk: plan for plan in plans}
+    return _assemble(by_id, years, Indicator.objects.filter(plan__in=list(by_id)), figures.only(*ASSESSED_FIELDS), None)
+
+
+def _assemble(plans: dict[int, Plan], years: dict[int, int], indicators, figures, department) -> dict[int, list[IndicatorRow]]:
+    """Targets and co-operation links are read in one query each (``prefetch_related`` cost a quarter of a large page)."""
     chosen = indicators.select_related("lead_department")
-    departments = {department.pk: department for department in Department.objects.all()}
+    organisations = {plan.organisation_id for plan in plans.values()}
+    departments = {department.pk: department for department in Department.objects.filter(organisation_id__in=organisations)}
     cooperating: dict[int, list] = {}
     for indicator_id, department_id in CooperatingDepartment.objects.filter(indicator__in=indicators.values("pk")).order_by(
         "position", "pk"
@@ -156,19 +177,18 @@ def build_rows(plan: Plan, year: int, figures, *, department: Department | None 
     for target in YearlyTarget.objects.filter(indicator__in=indicators.values("pk")).order_by():
         targets.setdefault(target.indicator_id, []).append(target)
     by_indicator: dict[int, dict] = {}
-    for actual in figures.filter(indicator__in=indicators.values("pk"), year__gte=plan.first_year, year__lte=plan.last_year).order_by():
+    first, last = min(p.first_year for p in plans.values()), max(p.last_year for p in plans.values())
+    for actual in figures.filter(indicator__in=indicators.values("pk"), year__gte=first, year__lte=last).order_by():
         by_indicator.setdefault(actual.indicator_id, {})[actual.year] = actual
-    rows = []
+    rows: dict[int, list[IndicatorRow]] = {pk: [] for pk in plans}
     for indicator in chosen.order_by("order"):
-        indicator.plan = plan  # the caller's plan: no query per row
-        found = by_indicator.get(indicator.pk, {})
+        plan = indicator.plan = plans[indicator.plan_id]  # the caller's plan: no query per row
+        found = {y: a for y, a in by_indicator.get(indicator.pk, {}).items() if plan.contains_year(y)}
         for actual in found.values():
             actual.indicator = indicator
         role = LEAD if department is None or indicator.lead_department_id == department.pk else COOPERATING
         responsible = [indicator.lead_department, *cooperating.get(indicator.pk, [])]
-        rows.append(IndicatorRow(indicator, year, found, role, targets.get(indicator.pk, []), responsible))
-    if department is not None:
-        rows.sort(key=lambda row: row.role != LEAD)  # stable: table order within each role
+        rows[plan.pk].append(IndicatorRow(indicator, years[plan.pk], found, role, targets.get(indicator.pk, []), responsible))
     return rows
 
 

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import Department, Plan, PlanStatus
+from indicators.models import Department, Organisation, Plan, PlanStatus
 from indicators.permissions import MANAGE, can, entry_department
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -80,8 +80,11 @@ class YearConverter(IdConverter):
 
 
 def visible_plans(user) -> list[Plan]:
-    """The plans ``user`` may choose from, latest issued first (``Plan.objects.visible_to``)."""
-    return list(Plan.objects.visible_to(user).prefetch_related("deadlines"))
+    """The plans ``user`` may choose from (``Plan.objects.visible_to``): their own organisation's first, then
+    those below it; latest issued first."""
+    plans = list(Plan.objects.visible_to(user).select_related("organisation").prefetch_related("deadlines"))
+    own = getattr(user, "organisation_id", None)
+    return sorted(plans, key=lambda plan: plan.organisation_id != own)
 
 
 def current_reporting_year(today: date | None = None) -> int:
@@ -119,23 +122,46 @@ def choose_plan(request, plans: list[Plan] | None = None, *, year: int | None = 
     return plan
 
 
-def plan_by_code(code: str) -> Plan:
-    """The plan numbered ``code``; ``ValueError`` names the plans there are (in English, for commands)."""
-    plan = Plan.objects.filter(code=code).first()
-    if plan is None:
-        known = ", ".join(Plan.objects.values_list("code", flat=True)) or "none"
+def command_organisation(code: str | None) -> Organisation | None:
+    """The organisation of a command's ``--organisation CODE`` (None when not given); ``ValueError`` names those there are."""
+    if not code:
+        return None
+    found = Organisation.objects.filter(code=code.strip()).first()
+    if found is None:
+        known = ", ".join(Organisation.objects.values_list("code", flat=True)) or "none"
+        raise ValueError(f"No organisation {code!r}. Known organisations: {known}.")
+    return found
+
+
+def command_plans(organisation: Organisation | None):
+    """The plans a command chooses from: the organisation's; without ``--organisation``, all, when they are one organisation's."""
+    if organisation is not None:
+        return Plan.objects.filter(organisation=organisation)
+    if Plan.objects.values("organisation").distinct().count() > 1:
+        raise ValueError("Plans of several organisations are here: name one with --organisation CODE.")
+    return Plan.objects.all()
+
+
+def plan_by_code(code: str, organisation: Organisation | None = None) -> Plan:
+    """The plan numbered ``code`` (of ``organisation``); ``ValueError`` names the plans there are (in English, for commands)."""
+    plans = Plan.objects.filter(organisation=organisation) if organisation is not None else Plan.objects.all()
+    found = list(plans.filter(code=code)[:2])
+    if len(found) > 1:
+        raise ValueError(f"Several organisations have a plan {code!r}: name one with --organisation CODE.")
+    if not found:
+        known = ", ".join(plans.values_list("code", flat=True)) or "none"
         raise ValueError(f"No plan {code!r}. Known plans: {known}.")
-    return plan
+    return found[0]
 
 
-def command_plan(code: str | None, year: int) -> Plan:
-    """The plan of a command's ``--plan CODE --year Y``; ``ValueError`` says what is wrong (in English)."""
+def command_plan(code: str | None, year: int, organisation: Organisation | None = None) -> Plan:
+    """The plan of a command's ``--plan CODE --year Y [--organisation O]``; ``ValueError`` says what is wrong (in English)."""
     if code:
-        plan = plan_by_code(code)
+        plan = plan_by_code(code, organisation)
         if not plan.contains_year(year):
             raise ValueError(f"{year} is outside {plan.code} ({plan.first_year}–{plan.last_year}).")
         return plan
-    plan = default_plan(list(Plan.objects.all()), year)
+    plan = default_plan(list(command_plans(organisation)), year)
     if plan is None:
         raise ValueError(f"No plan covers {year}. Load one first (manage.py loaddata plan_2022_2025).")
     return plan
@@ -173,12 +199,14 @@ def choose_year(request, plan: Plan, default) -> tuple[int, str]:
     return fallback, notice
 
 
-def requested_department(request) -> Department | None:
-    """``?department=<code>`` (404 when there is no such department), or None."""
+def requested_department(request, plan: Plan | None = None) -> Department | None:
+    """``?department=<code>`` of ``plan``'s organisation, else of the user's (404 when there is no such department), or None."""
     code = param(request, "department").strip()
     if not code:
         return None
-    department = Department.objects.filter(code=code[:32]).first() if code.isascii() else None
+    organisation = plan.organisation_id if plan is not None else request.user.organisation_id
+    departments = Department.objects.visible_to(request.user).filter(organisation=organisation)
+    department = departments.filter(code=code[:32]).first() if code.isascii() else None
     if department is None:
         raise Http404(_("There is no department “%(code)s”.") % {"code": code[:32]})
     return department
@@ -186,7 +214,7 @@ def requested_department(request) -> Department | None:
 
 def choose_entry_department(request, user, plan: Plan | None = None) -> Department:
     """The department whose figures are entered on this page (see ``permissions.entry_department``)."""
-    requested = requested_department(request) if can(user, MANAGE) else None
+    requested = requested_department(request, plan) if can(user, MANAGE) else None
     department = entry_department(user, requested, plan)
     if department is None:
         raise PermissionDenied

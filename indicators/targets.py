@@ -98,7 +98,7 @@ class TargetErrors(PlanError):
 def set_targets(user, plan: Plan, chosen: dict[int, str]) -> int:
     """Set the final targets ``chosen`` ({indicator id: text as typed}) of a plan being set up, checked as the
     indicator's form checks them: all or none.  A target set, or “/” chosen, is no longer pending; returns how many changed."""
-    require_administrator(user)
+    require_administrator(user, plan)
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         if not plan.is_draft:

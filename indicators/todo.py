@@ -85,20 +85,27 @@ class YearQueue:
         return self.open > 0 and self.days_left <= REMINDER_DAYS
 
 
-def plans_in_force(*, deadlines: bool = True) -> list[Plan]:
-    """Plans being reported on (status 执行中): drafts are still being set up, closed plans are frozen."""
+def reviewed_organisation(user) -> int | None:
+    """The organisation whose figures ``user`` reviews: their own (None: every one, for a superuser)."""
+    return None if user.is_superuser else user.organisation_id
+
+
+def plans_in_force(*, deadlines: bool = True, organisation_id: int | None = None) -> list[Plan]:
+    """Plans being reported on (status 执行中), of one organisation or all: drafts are still being set up, closed plans are frozen."""
     plans = Plan.objects.filter(status=PlanStatus.ACTIVE)
+    if organisation_id is not None:
+        plans = plans.filter(organisation_id=organisation_id)
     if deadlines:
         plans = plans.prefetch_related("deadlines")
     return list(plans)
 
 
-def reporting_years(department_ids: list[int] | None = None, *, today: date | None = None,
-                    details: bool = True) -> dict[int, list[YearQueue]]:
+def reporting_years(department_ids: list[int] | None = None, *, today: date | None = None, details: bool = True,
+                    organisation_id: int | None = None) -> dict[int, list[YearQueue]]:
     """Department id -> its ``YearQueue``s, latest year first, for the plans in force (``department_ids`` None: every
     lead department); ``details``: with the returned figures, their reason and reviewer.  Four or five queries."""
     today = today or selection.shanghai_today()
-    plans = {plan.pk: plan for plan in plans_in_force()}
+    plans = {plan.pk: plan for plan in plans_in_force(organisation_id=organisation_id)}
     if not plans:
         return {}
     last = {pk: reporting_year(plan, today) for pk, plan in plans.items()}
@@ -160,6 +167,7 @@ class Waiting:
 
     plan_id: int
     plan_code: str
+    organisation_id: int
     department_code: str
     department_name: str
     year: int
@@ -175,15 +183,18 @@ class Waiting:
         return reverse("review_desk", args=[self.year]) + f"?plan={self.plan_id}&department={self.department_code}"
 
 
-def waiting_for_review() -> list[Waiting]:
-    """Every department and year with submitted figures, the longest-waiting first (one query)."""
+def waiting_for_review(organisation_id: int | None = None) -> list[Waiting]:
+    """Every department and year with submitted figures (of one organisation, or all), the longest-waiting first (one query)."""
+    rows = Actual.objects.filter(status=ActualStatus.SUBMITTED, indicator__plan__status=PlanStatus.ACTIVE)
+    if organisation_id is not None:
+        rows = rows.filter(indicator__plan__organisation_id=organisation_id)
     rows = (
-        Actual.objects.filter(status=ActualStatus.SUBMITTED, indicator__plan__status=PlanStatus.ACTIVE)
-        .order_by()
+        rows.order_by()
         .values(
             "year",
             plan_id=F("indicator__plan_id"),
             plan_code=F("indicator__plan__code"),
+            organisation_id=F("indicator__plan__organisation_id"),
             department_code=F("indicator__lead_department__code"),
             department_name=F("indicator__lead_department__name"),
             department_order=F("indicator__lead_department__order"),
@@ -241,11 +252,11 @@ class CooperationYear:
         return sum(1 for _indicator, contribution in self.rows if contribution is not None and contribution.owed)
 
 
-def cooperation(department_id: int, today: date | None = None) -> list[CooperationYear]:
-    """What a co-operating department supplies in the plans in force: the year being reported now, and any other
-    year whose contribution the lead asked for and has not had.  Latest year first; three queries."""
+def cooperation(department_id: int, organisation_id: int, today: date | None = None) -> list[CooperationYear]:
+    """What a co-operating department supplies in its organisation's plans in force: the year being reported now, and
+    any other year whose contribution the lead asked for and has not had.  Latest year first; three queries."""
     today = today or selection.shanghai_today()
-    plans = {plan.pk: plan for plan in plans_in_force(deadlines=False)}
+    plans = {plan.pk: plan for plan in plans_in_force(deadlines=False, organisation_id=organisation_id)}
     indicators = Indicator.objects.filter(plan__in=list(plans), cooperation__department_id=department_id)
     mine = Contribution.objects.filter(department_id=department_id, indicator__plan__in=list(plans)).select_related("requested_by")
     contributions = {(c.indicator_id, c.year): c for c in mine}
@@ -264,9 +275,12 @@ def contributions_owed(department_id: int) -> int:
     return Contribution.objects.owed().filter(department_id=department_id, indicator__plan__status=PlanStatus.ACTIVE).count()
 
 
-def reviewer_badge() -> int:
-    """Submitted figures waiting for a reviewer (one query)."""
-    return Actual.objects.filter(status=ActualStatus.SUBMITTED, indicator__plan__status=PlanStatus.ACTIVE).count()
+def reviewer_badge(organisation_id: int | None) -> int:
+    """Submitted figures of an organisation (None: all) waiting for a reviewer (one query)."""
+    waiting = Actual.objects.filter(status=ActualStatus.SUBMITTED, indicator__plan__status=PlanStatus.ACTIVE)
+    if organisation_id is not None:
+        waiting = waiting.filter(indicator__plan__organisation_id=organisation_id)
+    return waiting.count()
 
 
 def has_queue(user) -> bool:
@@ -281,7 +295,7 @@ def badge_count(user) -> int:
         if can(user, CONTRIBUTE):  # the contributions page is for reporters, whatever else they are
             count += contributions_owed(user.department_id)
     if can(user, REVIEW):
-        count += reviewer_badge()
+        count += reviewer_badge(reviewed_organisation(user))
     return count
 
 

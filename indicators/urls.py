@@ -1,6 +1,7 @@
 from django.urls import path
 
-from indicators.views import contributions, dashboards, drafts, evidence, exports, health, imports, issued, season, targets
+from indicators.views import (contributions, dashboards, drafts, evidence, exports, health, imports, issued, organisations, season,
+                              targets)
 
 # The "year" and "id" converters are registered in IndicatorsConfig.ready (the admin uses them too).
 
@@ -8,6 +9,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", dashboards.overview, name="overview"),
     path("departments/<str:code>/", dashboards.department, name="department"),
+    path("organisations/<str:code>/", organisations.organisation_overview, name="organisation_overview"),
     path("indicators/<id:pk>/", dashboards.indicator, name="indicator"),
     path("plans/<id:pk>/final/", dashboards.final_assessment_page, name="final_assessment"),
     path("plans/<id:pk>/targets.xlsx", targets.target_proposals_xlsx, name="target_proposals_xlsx"),

@@ -1,21 +1,27 @@
 """The HTTP side of the load test: a browser-like session and the two kinds of simulated people.
 
-Standard library only (urllib + http.cookiejar): the load test must not add a
+Standard library only (urllib + http.cookiejar + zipfile): the load test must not add a
 dependency.  Each simulated person is a thread with its own cookie jar, so its
 own Django session and CSRF token; the server does the work, the threads mostly
-wait on sockets, so threads are enough on a small machine.
+wait on sockets, so threads are enough on a small machine.  Every request goes to
+one of the servers at random, and every page or file a person receives is searched
+for what only the other zone has (its plan, its departments, its figures): a "leak".
 """
 
 from __future__ import annotations
 
 import http.client
 import http.cookiejar
+import io
 import random
+import re
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -37,6 +43,22 @@ class Response:
     body: str
     location: str
     seconds: float
+    raw: bytes = b""
+
+
+@dataclass
+class Zone:
+    """One organisation's side of the run: what its people open, and what they must never see."""
+
+    code: str
+    leader: str  # the zone's leader account
+    departments: list[str]  # codes of the zone's departments (the other zone has the same codes)
+    indicators: list[int]
+    whole: dict[int, bool]  # rows whose unit counts whole things (件, 个 …)
+    forbidden: re.Pattern  # the other zone's plan number, name, department names and figures
+    own: re.Pattern  # the zone's own marked figures: seen on its pages, they show that the leak check can see figures
+    foreign_pages: list[str]  # the other zone's indicators, plan and files, asked for by address by leaders: not found
+    foreign_figures: list[str]  # the other zone's figures (admin page, history) and year page, by reporters: not found
 
 
 @dataclass
@@ -55,7 +77,7 @@ class Ack:
 class Run:
     """What the threads share: limits, the clock, the recorded samples."""
 
-    base_url: str
+    base_urls: list[str]  # the servers; each request goes to one of them at random
     max_requests: int
     seconds: float
     timeout: float
@@ -69,6 +91,8 @@ class Run:
     samples: list = field(default_factory=list)  # (kind, seconds, outcome)
     problems: list = field(default_factory=list)  # the first few unexpected answers, for the report
     acks: list = field(default_factory=list)
+    servers: Counter = field(default_factory=Counter)  # requests answered per server
+    own_seen: Counter = field(default_factory=Counter)  # pages (by kind) that showed their zone's own marked figures
 
     def start_clock(self):
         self.started = time.monotonic()
@@ -157,9 +181,11 @@ def parse(body):
 class Session:
     """One person's browser: cookies, CSRF token, no automatic redirects."""
 
-    def __init__(self, run: Run, username: str):
+    def __init__(self, run: Run, username: str, zone: Zone | None = None):
         self.run = run
         self.username = username
+        self.zone = zone
+        self.rng = random.Random(username)
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
         )
@@ -169,10 +195,11 @@ class Session:
         if not self.run.reserve():
             return None
         data = urllib.parse.urlencode(form).encode() if form is not None else None
+        base_url = self.rng.choice(self.run.base_urls)
         headers = {"Accept-Language": "en", "User-Agent": "ipzone-loadtest"}
         if data is not None:
-            headers["Referer"] = self.run.base_url + path
-        request = urllib.request.Request(self.run.base_url + path, data=data, headers=headers)
+            headers["Referer"] = base_url + path
+        request = urllib.request.Request(base_url + path, data=data, headers=headers)
         start = time.monotonic()
         try:
             try:
@@ -184,7 +211,9 @@ class Session:
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
             self.run.record(kind, time.monotonic() - start, "error", f"{kind} {path} as {self.username}: {exc!r}")
             return None
-        return Response(status, body.decode("utf-8", "replace"), location, time.monotonic() - start)
+        with self.run.lock:
+            self.run.servers[base_url] += 1
+        return Response(status, body.decode("utf-8", "replace"), location, time.monotonic() - start, body)
 
     def page(self, kind, path) -> Response | None:
         """GET a page that must answer 200; anything else is recorded as an error or unexpected."""
@@ -192,11 +221,39 @@ class Session:
         if answer is None:
             return None
         if answer.status == 200:
-            self.run.record(kind, answer.seconds, "ok")
+            leaked = self.leaked(kind, answer)
+            self.run.record(kind, answer.seconds, "leak" if leaked else "ok",
+                            f"{kind} {path} as {self.username} shows the other zone's {leaked!r}" if leaked else None)
             return answer
         outcome = "error" if answer.status >= 500 else "unexpected"
         self.run.record(kind, answer.seconds, outcome, f"{kind} {path} as {self.username}: HTTP {answer.status} {answer.location}")
         return None
+
+    def leaked(self, kind, answer: Response) -> str | None:
+        """What of the other zone the page (or the XML inside a workbook or brief) shows; None when nothing."""
+        if self.zone is None:
+            return None
+        texts = [answer.body]
+        if answer.raw.startswith(b"PK"):
+            with zipfile.ZipFile(io.BytesIO(answer.raw)) as archive:
+                texts = [archive.read(name).decode("utf-8", "replace") for name in archive.namelist() if name.endswith(".xml")]
+        if any(self.zone.own.search(text) for text in texts):
+            with self.run.lock:
+                self.run.own_seen[kind] += 1
+        found = next((match for text in texts if (match := self.zone.forbidden.search(text))), None)
+        return found.group(0) if found else None
+
+    def foreign(self, path):
+        """Ask for something of the other zone by its address: it must not be found — 404, or in the admin its
+        own answer for an object that does not exist (a redirect to the admin's index)."""
+        answer = self.request("foreign", path)
+        if answer is None:
+            return
+        admin_index = answer.status == 302 and urllib.parse.urlparse(answer.location).path == "/admin/"
+        found = answer.status != 404 and not (path.startswith("/admin/") and admin_index)
+        outcome = ("error" if answer.status >= 500 else "leak") if found else "ok"
+        self.run.record("foreign", answer.seconds, outcome,
+                        f"{path} of the other zone as {self.username}: HTTP {answer.status} {answer.location}" if found else None)
 
     def login(self, password) -> bool:
         form = self.page("login", "/accounts/login/")
@@ -220,12 +277,11 @@ def _wait_for_everyone(barrier):
         pass  # someone gave up or Ctrl-C: the stop flag ends the run
 
 
-def reporter(run: Run, barrier, number, username, password, saves, year, whole):
-    """Log in, then until ``saves`` values are acknowledged: load the year page, change one row, save.
-
-    ``whole``: ``{indicator id: True}`` for rows whose unit counts whole things (件, 个 …).
-    """
-    session = Session(run, username)
+def reporter(run: Run, barrier, number, username, password, saves, year, zone: Zone):
+    """Log in, then until ``saves`` values are acknowledged: load the year page, change one row, save;
+    after each save ask for one of the other zone's figures by its address."""
+    whole = zone.whole
+    session = Session(run, username, zone)
     logged_in = session.login(password)
     _wait_for_everyone(barrier)
     if not logged_in:
@@ -270,6 +326,7 @@ def reporter(run: Run, barrier, number, username, password, saves, year, whole):
             with run.lock:
                 run.acks.append(Ack(username, row, value, second, sent, time.monotonic()))
             done += 1
+            session.foreign(rng.choice(zone.foreign_figures))
         elif answer.status == 200:
             messages = [text for level, text in parse(answer.body).messages if level == "error"]
             if any(marker in text for text in messages for marker in CONFLICT_MARKERS):
@@ -281,22 +338,28 @@ def reporter(run: Run, barrier, number, username, password, saves, year, whole):
             run.record("save", answer.seconds, outcome, f"save by {username}: HTTP {answer.status} {answer.location}")
 
 
-def leader(run: Run, barrier, number, username, password, departments, indicators):
-    """Log in, then read the overview, a department and an indicator page until the time is up."""
-    session = Session(run, username)
+def leader(run: Run, barrier, number, password, year, zone: Zone):
+    """Log in, then read the overview, a department and an indicator page, and every fourth round the
+    workbook or the brief, until the time is up; each round also asks for one of the other zone's pages."""
+    session = Session(run, zone.leader, zone)
     logged_in = session.login(password)
     _wait_for_everyone(barrier)
     if not logged_in:
         return
     rng = random.Random(1000 + number)
+    rounds = 0
     while not run.stop.is_set() and time.monotonic() < run.deadline:
-        pages = (
+        pages = [
             ("overview", "/"),
-            ("department", f"/departments/{rng.choice(departments)}/"),
-            ("indicator", f"/indicators/{rng.choice(indicators)}/"),
-        )
+            ("department", f"/departments/{rng.choice(zone.departments)}/"),
+            ("indicator", f"/indicators/{rng.choice(zone.indicators)}/"),
+        ]
+        if rounds % 4 == number % 4:
+            pages.append(("export", f"/export/{year}.xlsx" if rounds % 8 < 4 else f"/export/{year}-brief.docx"))
+        rounds += 1
         for kind, path in pages:
             if session.page(kind, path) is None:
                 if run.stop.is_set() or time.monotonic() >= run.deadline:
                     return
                 time.sleep(0.2)  # recorded already; don't spin on a server that refuses connections
+        session.foreign(rng.choice(zone.foreign_pages))

@@ -47,13 +47,20 @@ def plan(db):
 def make_user(db):
     from django.contrib.auth.models import Group
 
-    from indicators.models import Department, User
+    from indicators.models import Department, Organisation, User
 
     def make(username, role=None, department=None, **extra):
         # No is_staff: a role (and for reporters a department) is all an account needs (docs/design.md).
+        # The account belongs to its department's organisation, else to the high-tech zone's (the plan's).
+        if isinstance(department, str):
+            department = Department.objects.get(code=department, organisation__code=extra.get("organisation_code", "gxq"))
+        organisation = department.organisation if department is not None else Organisation.objects.get(
+            code=extra.pop("organisation_code", "gxq"))
+        extra.pop("organisation_code", None)
+        extra.setdefault("organisation", organisation)
         user = User.objects.create_user(username=username, password=PASSWORD, **extra)
         if department is not None:
-            user.department = department if isinstance(department, Department) else Department.objects.get(code=department)
+            user.department = department
             user.save()
         if role:
             roles.sync_groups()
@@ -97,7 +104,14 @@ def administrator(plan, make_user):
 
 @pytest.fixture
 def demo(plan):
-    """The demo data: every status and workflow state, and the demo accounts."""
+    """The demo data of the high-tech zone: every status and workflow state, and the demo accounts."""
+    call_command("demo_data", "--force", "--one-zone", verbosity=0)
+    return plan
+
+
+@pytest.fixture
+def two_zones(plan):
+    """The whole demo: the high-tech zone, a second zone (鹿寨经济开发区, ``lz-`` accounts) and the city above both."""
     call_command("demo_data", "--force", verbosity=0)
     return plan
 

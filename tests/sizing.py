@@ -45,17 +45,17 @@ class Growth:
     actuals: int  # actuals created
 
 
-def _new_departments(count: int) -> list[Department]:
+def _new_departments(count: int, organisation_id: int) -> list[Department]:
     if count <= 0:
         return []
-    taken = set(Department.objects.filter(code__startswith=DEPARTMENT_CODE_PREFIX).values_list("code", flat=True))
+    taken = set(Department.objects.filter(organisation_id=organisation_id, code__startswith=DEPARTMENT_CODE_PREFIX).values_list("code", flat=True))
     start = len(taken) + 1
     created = []
     number = start
     while len(created) < count:
         code = f"{DEPARTMENT_CODE_PREFIX}{number}"
         if code not in taken:
-            created.append(Department(code=code, name=f"扩容测试部门{number}", order=1000 + number))
+            created.append(Department(organisation_id=organisation_id, code=code, name=f"扩容测试部门{number}", order=1000 + number))
         number += 1
     return Department.objects.bulk_create(created)
 
@@ -165,7 +165,7 @@ def grow_plan(plan: Plan, factor: int, years=None, *, extra_departments: int = 0
         raise ValueError("factor must be at least 1")
     years = list(plan.years if years is None else years)
     rng = random.Random(seed)
-    departments = _new_departments(extra_departments)
+    departments = _new_departments(extra_departments, plan.organisation_id)
     created = _clone_indicators(plan, factor, departments)
     actuals = _fill_actuals(plan, years, rng)
     return Growth(indicators=created, departments=len(departments), actuals=actuals)

@@ -478,10 +478,10 @@ def test_the_command_refuses_a_final_assessment_before_the_plan_ends(figures, tm
 
 
 def test_a_plan_without_indicators_still_gives_a_brief_that_opens(db):
-    from indicators.models import Plan
+    from indicators.models import Organisation, Plan
 
     plan = Plan.objects.create(
-        code="柳高新〔2026〕1号", title="测试方案", issuer="管委会", issue_date=date(2026, 1, 1),
+        organisation=Organisation.objects.get(code="gxq"), code="柳高新〔2026〕1号", title="测试方案", issuer="管委会", issue_date=date(2026, 1, 1),
         baseline_year=2025, first_year=2026, last_year=2027, status=PlanStatus.ACTIVE,
     )
     document = render(plan, 2026, today=date(2027, 3, 1))

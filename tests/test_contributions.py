@@ -309,7 +309,7 @@ def test_a_cooperating_clerk_finds_the_rows_on_my_tasks_and_the_badge_counts_wha
     post_row(client, 4, share="1")
     assert todo.badge_count(user("staff-dqgzb")) == 0
     Plan.objects.filter(pk=season.pk).update(status=PlanStatus.CLOSED)  # plans in force only
-    assert todo.cooperation(user("staff-dqgzb").department_id) == []
+    assert todo.cooperation(user("staff-dqgzb").department_id, season.organisation_id) == []
 
 
 def test_an_administrator_with_a_department_is_not_pointed_to_the_contributions_page_they_cannot_open(season, client, monkeypatch):

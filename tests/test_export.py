@@ -282,7 +282,7 @@ def test_the_workbook_costs_the_same_queries_however_many_indicators(plan, figur
 
 
 def test_a_2026_2030_plan_gets_its_own_year_columns(plan, leader, make_user):
-    later = Plan.objects.create(code="柳高新〔2026〕1号", title="下一期方案", issuer="管委会", issue_date=date(2026, 3, 1),
+    later = Plan.objects.create(organisation=plan.organisation, code="柳高新〔2026〕1号", title="下一期方案", issuer="管委会", issue_date=date(2026, 3, 1),
                                 baseline_year=2025, first_year=2026, last_year=2030, footnotes=["1. 说明。"])
     Indicator.objects.create(plan=later, order=1, task_number=1, name="新指标（件）", unit="件", baseline_printed="—",
                              target_printed="10", lead_department=Department.objects.get(code="scjg"))

@@ -1,4 +1,5 @@
-"""Migrations that change more than the models say: 0007 removes the old dashboard cache's triggers."""
+"""Migrations that change more than the models say: 0007 removes the old dashboard cache's triggers; 0011 makes
+the zone of before the first organisation."""
 
 import pytest
 from django.db import connection
@@ -34,10 +35,11 @@ DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ipzone_bump_data_ver
 TABLES = ("indicators_department", "indicators_actual")
 
 
-def migrate(targets):
+def migrate(targets=None):
+    """To ``targets``; None: the latest, as the other tests expect the schema."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate(targets)
+    executor.migrate(targets or executor.loader.graph.leaf_nodes())
 
 
 def triggers() -> set[str]:
@@ -63,11 +65,33 @@ def test_migrating_drops_the_old_cache_triggers_and_their_table():
     assert triggers()
     try:
         migrate(AFTER)
+        assert triggers() == set()
+        assert "indicators_dataversion" not in connection.introspection.table_names()
     finally:
-        migrate(AFTER)  # leave the schema as the other tests expect it, whatever happened
-    assert triggers() == set()
-    assert "indicators_dataversion" not in connection.introspection.table_names()
-    from indicators.models import Department
+        migrate()  # leave the schema as the other tests expect it, whatever happened
+    from indicators.models import Department, Organisation
 
-    Department.objects.create(code="after-0005", name="迁移后新建部门")  # a write the old triggers would have failed
+    Department.objects.create(organisation=Organisation.objects.get(code="gxq"), code="after-0005", name="迁移后新建部门")  # a write the old triggers would have failed
     assert Department.objects.filter(code="after-0005").exists()
+
+
+def test_the_zone_of_before_becomes_the_first_organisation_with_its_plans_departments_and_accounts():
+    from django.db.migrations.executor import MigrationExecutor as Executor
+
+    try:
+        migrate([("indicators", "0010_issued_documents")])
+        apps = Executor(connection).loader.project_state([("indicators", "0010_issued_documents")]).apps
+        department = apps.get_model("indicators", "Department").objects.create(code="czj-old", name="旧财政局")
+        plan = apps.get_model("indicators", "Plan").objects.create(
+            code="旧方案", title="t", issuer="i", issue_date="2022-01-01", baseline_year=2021, first_year=2022, last_year=2025)
+        user = apps.get_model("indicators", "User").objects.create(username="clerk-old", department=department)
+        migrate()
+    finally:
+        migrate()
+    from indicators.models import Department, Organisation, Plan, User
+
+    zone = Organisation.objects.get(code="gxq")
+    assert zone.name == "柳州高新区" and zone.parent is None
+    assert Department.objects.get(pk=department.pk).organisation == zone
+    assert Plan.objects.get(pk=plan.pk).organisation == zone
+    assert User.objects.get(pk=user.pk).organisation == zone

@@ -88,7 +88,7 @@ def test_an_unknown_plan_is_not_found(client, leader, plan, plan_id):
 def test_with_two_plans_in_force_the_one_being_reported_is_shown_and_the_other_can_be_chosen(client, leader, plan, monkeypatch):
     monkeypatch.setattr(selection, "shanghai_today", lambda: date(2026, 3, 1))  # the 2025 figures are being reported
     later = Plan.objects.create(
-        code="柳高新〔2026〕1号", title="2026-2030", issuer="管委会", issue_date=date(2026, 5, 1),
+        organisation=plan.organisation, code="柳高新〔2026〕1号", title="2026-2030", issuer="管委会", issue_date=date(2026, 5, 1),
         baseline_year=2025, first_year=2026, last_year=2030, status="active",
     )
     response = page(client, leader)

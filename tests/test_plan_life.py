@@ -12,7 +12,7 @@ from tests.conftest import login
 from django.core.management import CommandError, call_command
 
 from indicators import plans, selection, workflow
-from indicators.models import Actual, ActualStatus, CooperatingDepartment, Indicator, Plan, PlanStatus
+from indicators.models import Actual, ActualStatus, CooperatingDepartment, Indicator, Organisation, Plan, PlanStatus
 
 NEXT = "柳高新〔2026〕1号"
 
@@ -25,7 +25,7 @@ def reporting_2025(monkeypatch):
 
 def draft_plan(**extra):
     return Plan.objects.create(
-        code=NEXT, title="2026-2030", issuer="管委会", issue_date=date(2026, 5, 1),
+        organisation=Organisation.objects.get(code="gxq"), code=NEXT, title="2026-2030", issuer="管委会", issue_date=date(2026, 5, 1),
         baseline_year=2025, first_year=2026, last_year=2030, **extra,
     )
 

@@ -41,7 +41,7 @@ def table_of(plan) -> list[tuple]:
 
 
 def round_trip(plan, administrator, code=NEW) -> Plan:
-    details = PlanDetails(code, "2026-2030", "管委会", date(2026, 3, 1), plan.last_year + 1, plan.last_year + 5)
+    details = PlanDetails(code, "2026-2030", "管委会", date(2026, 3, 1), plan.last_year + 1, plan.last_year + 5, plan.organisation_id)
     return import_plan(administrator, read_plan_table(exported(plan)), details)
 
 
@@ -137,7 +137,7 @@ def test_the_import_writes_in_bulk_whatever_the_number_of_rows(plan, administrat
     def queries(rows):
         data = workbook([one(f"指标{n}（件）", task=n) for n in range(1, rows + 1)])
         table = read_plan_table(data)
-        details = PlanDetails(f"号{rows}", "t", "i", date(2026, 1, 1), 2026, 2030)
+        details = PlanDetails(f"号{rows}", "t", "i", date(2026, 1, 1), 2026, 2030, plan.organisation_id)
         with CaptureQueriesContext(connection) as captured:
             import_plan(administrator, table, details)
         return len(captured.captured_queries)

@@ -5,6 +5,7 @@ Each refusal checks that nothing was saved (no plan, no indicator, no department
 
 import io
 import zipfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,13 +15,18 @@ import pytest
 from indicators.excel import ImportFailed
 from indicators.excel.plan_import import PlanDetails, import_plan, prepare_import
 from indicators.excel.plan_table import read_plan_table
-from indicators.models import Department, Indicator, Plan
+from indicators.models import Department, Indicator, Organisation, Plan
 from indicators.plans import PlanError
 
 TYPED = Path(__file__).parent / "plan_table_2022.txt"  # （三）量化指标 as typed from the plan's text
 HEADER = ["主要任务序号", "指标内容", "2025年基础值", "2030年目标值", "责任部门"]
 SCJG = "柳州市市场监督管理局柳东新区分局"
-DETAILS = PlanDetails("柳高新〔2026〕1号", "2026-2030年工作方案", "柳州高新技术产业开发区管理委员会", date(2026, 3, 1), 2026, 2030)
+# The organisation is the high-tech zone's, looked up when used (``zone``): its key is the database's.
+DETAILS = PlanDetails("柳高新〔2026〕1号", "2026-2030年工作方案", "柳州高新技术产业开发区管理委员会", date(2026, 3, 1), 2026, 2030, 0)
+
+
+def zone(details: PlanDetails) -> PlanDetails:
+    return replace(details, organisation_id=Organisation.objects.get(code="gxq").pk)
 
 
 def workbook(rows, *, header=HEADER, merges=(), formats=None, title="（三）量化指标") -> bytes:
@@ -57,7 +63,7 @@ def read(data):
 
 
 def create(administrator, data, **kwargs):
-    return import_plan(administrator, read(data), DETAILS, **kwargs)
+    return import_plan(administrator, read(data), zone(DETAILS), **kwargs)
 
 
 def refused(administrator, data, *expected, **kwargs) -> list[str]:
@@ -212,7 +218,7 @@ def test_a_name_starting_with_注_is_an_indicator_not_a_footnote(plan, administr
 def test_unknown_departments_are_listed_with_their_rows_and_nothing_is_saved(plan, administrator):
     data = workbook([one(departments="知识产权局、财政局"), one(departments="知识产权局", task=2)])
     refused(administrator, data, "知识产权局", "第 3 行", "第 4 行")
-    prepared = prepare_import(read(data), DETAILS)
+    prepared = prepare_import(read(data), zone(DETAILS))
     assert prepared.unknown == {"知识产权局": [3, 4]}
 
 
@@ -269,8 +275,8 @@ def test_a_pair_excel_turned_into_a_date_is_refused_with_a_hint(plan, administra
 def test_a_plan_number_taken_or_years_out_of_order_are_refused(plan, administrator):
     data = workbook([one()])
     before = counts()
-    for details in (PlanDetails(plan.code, "t", "i", date(2026, 1, 1), 2026, 2030),
-                    PlanDetails("新号", "t", "i", date(2026, 1, 1), 2030, 2026)):
+    for details in (PlanDetails(plan.code, "t", "i", date(2026, 1, 1), 2026, 2030, plan.organisation_id),
+                    PlanDetails("新号", "t", "i", date(2026, 1, 1), 2030, 2026, plan.organisation_id)):
         with pytest.raises(PlanError):
             import_plan(administrator, read(data), details)
     assert counts() == before

@@ -132,7 +132,7 @@ def test_values_are_shown_in_their_natural_precision(czj, plan, reporter):
 def second_plan(plan, status=PlanStatus.ACTIVE):
     """A plan in force next to the 2022 one, sharing 2024, with one indicator led by 财政局."""
     other = Plan.objects.create(
-        code="柳高新〔2024〕1号", title="专项行动方案", issuer="柳州高新区管委会", issue_date=date(2023, 12, 1),
+        organisation=plan.organisation, code="柳高新〔2024〕1号", title="专项行动方案", issuer="柳州高新区管委会", issue_date=date(2023, 12, 1),
         baseline_year=2023, first_year=2024, last_year=2026, status=status,
     )
     Indicator.objects.create(

@@ -54,7 +54,8 @@ class ActualAdmin(ReadOnlyHistoryAdmin):
     inlines = [EvidenceInline]
     list_display = ["indicator_name", "year", "shown_value", "status_badge", "lead_department", "entered_by", "entered_at"]
     list_display_links = ["indicator_name"]
-    list_filter = ["year", "status", "indicator__lead_department", "indicator__plan"]
+    list_filter = ["year", "status", ("indicator__lead_department", admin.RelatedOnlyFieldListFilter),
+                   ("indicator__plan", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["indicator__name", "note"]
     list_select_related = ["indicator__lead_department", "entered_by"]
     list_per_page = 50

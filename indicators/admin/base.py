@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.utils import formats, timezone
@@ -16,7 +16,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from indicators import formatting
 from indicators.models import User
-from indicators.permissions import READ_ALL, can
+from indicators.permissions import READ_ALL, can, organisation_of, reads_organisation
 
 # Why a record was written (its ``_change_reason``), as people say it.
 CHANGE_REASONS = {
@@ -88,6 +88,12 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
             return
         if not can(request.user, READ_ALL) or self.model.objects.filter(pk=pk).exists():  # only a deleted one is shown
             raise Http404
+        last = self.model.history.filter(id=pk).order_by("-history_date").first()  # and only within its organisation
+        try:
+            if last is None or not reads_organisation(request.user, organisation_of(last)):
+                raise Http404
+        except ObjectDoesNotExist:
+            raise Http404 from None
 
     def history_view(self, request, object_id, extra_context=None):
         self._check_scope(request, object_id)

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from indicators.admin.base import yes_no_column
+from indicators.models import User
+from indicators.permissions import in_organisations_managed
 from ipzone import login_limits
 
 UNKNOWN = "<unknown>"  # what axes stores when a request had no User-Agent or path
@@ -29,6 +31,15 @@ class LoginRecordMixin:
     """List only, with the browser shown as people read it and no English self-description."""
 
     list_display_links = None
+
+    def get_queryset(self, request):
+        """An organisation's administrators never see the records of another organisation's accounts (those of names
+        that are nobody's account, an address's lockout among them, every administrator sees); a superuser every record."""
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        others = User.objects.exclude(in_organisations_managed(request.user)).values("username")
+        return queryset.exclude(username__in=others)
 
     def get_list_filter(self, request):  # not by path: its choices would list axes' “<unknown>”
         return [item for item in super().get_list_filter(request) if item != "path_info"]

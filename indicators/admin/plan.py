@@ -11,8 +11,67 @@ from indicators.admin.forms import number_text
 from indicators.admin.plan_life import PlanLifeMixin
 from indicators.admin.plan_table import PlanTableMixin
 from indicators.admin.plan_targets import PlanTargetsMixin, target_context
-from indicators.models import CooperatingDepartment, Department, Indicator, Plan, ReportingDeadline, YearlyTarget
-from indicators.permissions import READ_ALL, can
+from indicators.models import CooperatingDepartment, Department, Indicator, Organisation, Plan, ReportingDeadline, YearlyTarget
+from indicators.permissions import MANAGE, READ_ALL, can, in_organisations, in_organisations_managed, organisations_managed
+
+
+def with_organisation(field, user):
+    """Choices of departments and plans named with their organisation, for someone who manages more than one."""
+    if field is not None and field.queryset.model in (Department, Plan) and (user.is_superuser or len(user.organisation_ids) > 1):
+        field.label_from_instance = lambda obj: f"{obj.organisation.name} · {obj}"
+    return field
+
+
+class OrganisationScoped:
+    """An organisation's things in the admin: read in the organisations one reads, changed in those one administers
+    (docs/design.md, "Organisations"); the choices of organisation, department and plan are those one administers."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or can(request.user, MANAGE, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or can(request.user, MANAGE, obj))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = Organisation.objects.filter(organisations_managed(request.user))
+        elif db_field.name in ("department", "lead_department"):
+            kwargs["queryset"] = (Department.objects.filter(in_organisations_managed(request.user)).select_related("organisation")
+                                  .order_by("organisation__code", "order", "code"))
+        elif db_field.name == "plan":
+            kwargs["queryset"] = Plan.objects.filter(in_organisations_managed(request.user)).select_related("organisation")
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return with_organisation(field, request.user)
+
+    def get_changeform_initial_data(self, request):
+        return {"organisation": request.user.organisation_id, **super().get_changeform_initial_data(request)}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """Superusers create organisations; administrators see theirs and those below."""
+
+    list_display = ["code", "name", "parent"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(organisations_managed(request.user))
+
+    def has_module_permission(self, request):
+        return can(request.user, MANAGE)
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, MANAGE)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 class PlanForm(forms.ModelForm):
@@ -39,10 +98,11 @@ class ReportingDeadlineInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(PlanTargetsMixin, PlanTableMixin, PlanLifeMixin, ReadOnlyHistoryAdmin):
+class PlanAdmin(OrganisationScoped, PlanTargetsMixin, PlanTableMixin, PlanLifeMixin, ReadOnlyHistoryAdmin):
     form = PlanForm
-    list_display = ["code", "title", "status", "issue_date", "baseline_year", "first_year", "last_year"]
-    list_filter = ["status"]
+    list_display = ["code", "title", "organisation", "status", "issue_date", "baseline_year", "first_year", "last_year"]
+    list_filter = ["status", ("organisation", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["organisation"]
     inlines = [ReportingDeadlineInline]
     exclude = ["status_changed_by"]
     readonly_fields = ["status", "status_changed_at", "changed_by", "status_reason"]
@@ -57,10 +117,15 @@ class PlanAdmin(PlanTargetsMixin, PlanTableMixin, PlanLifeMixin, ReadOnlyHistory
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["order", "code", "name"]
+class DepartmentAdmin(OrganisationScoped, admin.ModelAdmin):
+    list_display = ["order", "code", "name", "organisation"]
     list_display_links = ["code", "name"]
+    list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["organisation"]
     search_fields = ["code", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(in_organisations(request.user))
 
 
 class CooperatingDepartmentInline(admin.TabularInline):
@@ -125,15 +190,15 @@ class PlanFilter(admin.SimpleListFilter):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ReadOnlyHistoryAdmin):
+class IndicatorAdmin(OrganisationScoped, ReadOnlyHistoryAdmin):
     list_display = ["plan", "order", "task_number", "name", "baseline_printed", "target_printed", "lead_department"]
     list_display_links = ["name"]
-    list_filter = [PlanFilter, "measure", "target_basis", "lead_department"]
+    list_filter = [PlanFilter, "measure", "target_basis", ("lead_department", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]
     list_select_related = ["lead_department", "plan"]
     inlines = [CooperatingDepartmentInline, YearlyTargetInline]
     fieldsets = [
-        (None, {"fields": ["plan", "order", "task_number", "name", "predecessor"]}),
+        (None, {"fields": ["plan", "order", "task_number", "name", "code", "predecessor"]}),
         (_("As printed"), {"fields": ["baseline_printed", "baseline_unreported", "target_printed", "target_pending", "unit", "second_unit"]}),
         (_("How it is measured"), {"fields": ["measure", "target_basis", "higher_is_better"]}),
         (_("Responsibility"), {"fields": ["lead_department"]}),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from indicators import plans
 from indicators.models import Plan
-from indicators.permissions import MANAGE, can
+from indicators.permissions import MANAGE, can, in_organisations_managed
 from indicators.workflow import NOTE_MAX
 
 OPEN_FIGURES_SHOWN = 200
@@ -83,7 +83,7 @@ class PlanLifeMixin:
     def life_view(self, request, pk, step):
         if not self.has_life_permission(request):
             raise PermissionDenied
-        plan = get_object_or_404(Plan, pk=pk)
+        plan = get_object_or_404(Plan.objects.filter(in_organisations_managed(request.user)), pk=pk)  # another's: not found
         form_class = {"close": OptionalReasonForm, "reopen": ReasonForm, "rollover": RolloverForm}.get(step)
         initial = {}
         if step == "rollover":

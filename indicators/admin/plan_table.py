@@ -26,8 +26,8 @@ from indicators.admin.plan_life import RolloverForm
 from indicators.excel import ImportFailed, UnsafeFile, check_size
 from indicators.excel.plan_import import PlanDetails, import_plan, prepare_import, unknown_departments
 from indicators.excel.plan_table import PlanTable, PlanTableExport, read_plan_table
-from indicators.models import Department, Measure, Plan
-from indicators.permissions import MANAGE, can
+from indicators.models import Department, Measure, Organisation, Plan
+from indicators.permissions import MANAGE, can, organisations_managed
 from indicators.plans import PlanError
 from indicators.progress import TargetBasis
 from indicators.views.imports import read_upload
@@ -49,20 +49,36 @@ class PlanTableUploadForm(RolloverForm):
     issuer = forms.CharField(label=gettext_lazy("issuer"), max_length=255)
     issue_date = forms.DateField(label=gettext_lazy("issue date"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    field_order = ["file", "code", "title", "issuer", "issue_date", "first_year", "last_year"]
+    organisation = forms.ModelChoiceField(Organisation.objects.none(), label=gettext_lazy("organisation"), required=False,
+                                          help_text=gettext_lazy("Default: your own."))
+
+    field_order = ["file", "organisation", "code", "title", "issuer", "issue_date", "first_year", "last_year"]
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(organisations_managed(user))
+        self.fields["organisation"].initial = user.organisation_id
+        self.own = user.organisation
+
+    def clean_organisation(self):
+        chosen = self.cleaned_data["organisation"] or self.own
+        if chosen is None:
+            raise forms.ValidationError(_("Choose the organisation the plan belongs to."))
+        return chosen
 
     def details(self) -> PlanDetails:
         data = self.cleaned_data
-        return PlanDetails(data["code"], data["title"], data["issuer"], data["issue_date"], data["first_year"], data["last_year"])
+        return PlanDetails(data["code"], data["title"], data["issuer"], data["issue_date"], data["first_year"], data["last_year"],
+                           data["organisation"].pk)
 
 
 class DepartmentsForm(forms.Form):
     """For each department name the table prints that does not exist: an existing department, or a code to create it."""
 
-    def __init__(self, unknown: dict[str, list[int]], *args, **kwargs):
+    def __init__(self, unknown: dict[str, list[int]], organisation_id: int, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.unknown = unknown
-        departments = Department.objects.order_by("order", "code")
+        departments = Department.objects.filter(organisation_id=organisation_id).order_by("order", "code")
         for index, _name in enumerate(unknown):
             self.fields[f"map_{index}"] = forms.ModelChoiceField(
                 departments, required=False, to_field_name="code", label=gettext_lazy("map to the department"),
@@ -130,7 +146,7 @@ class PlanTableMixin:
             raise PermissionDenied
         if request.method == "POST" and request.POST.get("stage") == "create":
             return self.table_create(request)
-        form = PlanTableUploadForm(request.POST or None, request.FILES or None)
+        form = PlanTableUploadForm(request.user, request.POST or None, request.FILES or None)
         errors: list[str] = []
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
@@ -151,7 +167,9 @@ class PlanTableMixin:
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             self.message_user(request, _("The preview has expired or was changed. Upload the table again."), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:indicators_plan_table_import"))
-        departments = DepartmentsForm(unknown_departments(table), request.POST)
+        if not can(request.user, MANAGE, Organisation(pk=details.organisation_id)):
+            raise PermissionDenied
+        departments = DepartmentsForm(unknown_departments(table, details.organisation_id), details.organisation_id, request.POST)
         errors: list[str] = []
         if departments.is_valid():
             mapped, created = departments.choices()
@@ -170,7 +188,7 @@ class PlanTableMixin:
     def table_preview(self, request, table, details, *, departments=None, errors=None):
         prepared = prepare_import(table, details)
         problems = prepared.messages if prepared.problems else []
-        departments = departments or DepartmentsForm(prepared.unknown)
+        departments = departments or DepartmentsForm(prepared.unknown, details.organisation_id)
         unknown = set(prepared.unknown)
         measures = dict(Measure.choices)
         rows = [
@@ -187,7 +205,7 @@ class PlanTableMixin:
             "errors": errors or [], "warnings": prepared.warnings, "departments": departments,
             "inferred_rows": sum(1 for row in table.rows if row.inferred), "not_shown": max(len(table.rows) - PREVIEW_ROWS, 0),
             "payload": sign(table, details) if not problems else "",
-            "form": PlanTableUploadForm(initial={**details.__dict__}) if problems else None,
+            "form": PlanTableUploadForm(request.user, initial={**details.__dict__, "organisation": details.organisation_id}) if problems else None,
         })
 
     def table_render(self, request, extra):

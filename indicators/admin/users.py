@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators import roles
 from indicators.admin.base import yes_no_column
-from indicators.models import User
+from indicators.admin.plan import with_organisation
+from indicators.models import Department, Organisation, User
+from indicators.permissions import in_organisations_managed, organisations_managed
 
 ROLE_HELP = _(
     "填报员 (reporter): enters and submits the figures of the indicators the department leads. "
@@ -36,8 +38,12 @@ class RoleFields(forms.ModelForm):
         if "department" in self.fields:
             self.fields["department"].help_text = _("Reporters enter the figures of the indicators this department leads.")
 
+    default_organisation = None
+
     def clean(self):
         data = super().clean()
+        if "organisation" in self.fields and not data.get("organisation"):
+            data["organisation"] = self.default_organisation
         chosen = {group.name for group in data.get("groups") or ()}
         if roles.REPORTER in chosen and not data.get("department"):
             self.add_error("department", _("A reporter needs a department: choose the one whose figures they enter."))
@@ -66,25 +72,42 @@ class UserAdmin(BaseUserAdmin):
     form = AccountChangeForm
     add_form = AccountCreationForm
     change_password_form = PasswordForm
-    list_display = ["username", "last_name", "first_name", "department", "role_list", "active", "last_login"]
-    list_filter = ["groups", "department", "is_active"]
-    list_select_related = ["department"]
+    list_display = ["username", "last_name", "first_name", "organisation", "department", "role_list", "active", "last_login"]
+    list_filter = ["groups", ("organisation", admin.RelatedOnlyFieldListFilter), "is_active"]
+    list_select_related = ["department", "organisation"]
     filter_horizontal = []
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Department and role"), {"fields": ("department", "groups")}),
+        (_("Department and role"), {"fields": ("organisation", "department", "groups")}),
         (_("Personal info"), {"fields": ("last_name", "first_name", "email")}),
         (_("Account"), {"fields": ("is_active", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
-        (_("Department and role"), {"classes": ("wide",), "fields": ("department", "groups")}),
+        (_("Department and role"), {"classes": ("wide",), "fields": ("organisation", "department", "groups")}),
         (_("Personal info"), {"classes": ("wide",), "fields": ("last_name", "first_name")}),
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        """An organisation's administrators manage the accounts of their organisation and those below it."""
+        return super().get_queryset(request).filter(in_organisations_managed(request.user)).prefetch_related("groups")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = Organisation.objects.filter(organisations_managed(request.user))
+        elif db_field.name == "department":
+            kwargs["queryset"] = (Department.objects.filter(in_organisations_managed(request.user)).select_related("organisation")
+                                  .order_by("organisation__code", "order", "code"))
+        return with_organisation(super().formfield_for_foreignkey(db_field, request, **kwargs), request.user)
+
+    def get_changeform_initial_data(self, request):
+        return {"organisation": request.user.organisation_id, **super().get_changeform_initial_data(request)}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.default_organisation = request.user.organisation  # an account left without one is the administrator's
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser makes another: an administrator's role does not include that power.

@@ -140,7 +140,7 @@ def year_entry_view(request, year=None):
         "year": year,
         "years": list(plan.years),
         "department": department,
-        "departments": Department.objects.all() if can(user, MANAGE) else [],
+        "departments": Department.objects.filter(organisation_id=plan.organisation_id) if can(user, MANAGE) else [],
         "rows": rows,
         "summary": _summary(rows) if request.method == "POST" else None,
         "held": any(row.held for row in rows),

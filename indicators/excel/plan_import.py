@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators.excel import plan_table as T
 from indicators.excel.importer import row_label
-from indicators.models import CooperatingDepartment, Department, Indicator, Plan, PlanStatus
+from indicators.models import CooperatingDepartment, Department, Indicator, Organisation, Plan, PlanStatus
 from indicators.plans import PlanError, new_plan_problems, require_administrator, save_new_plan
 
 BATCH = 500
@@ -36,6 +36,7 @@ class PlanDetails:
     issue_date: date
     first_year: int
     last_year: int
+    organisation_id: int  # the organisation the plan and its new departments belong to
 
 
 @dataclass
@@ -60,8 +61,9 @@ class Prepared:
 class Departments:
     """The departments a table names, resolved in one query: known by name, mapped to a code, or to create."""
 
-    def __init__(self, mapped: dict[str, str] | None, created: dict[str, str] | None):
-        self.existing = list(Department.objects.order_by("order", "pk"))
+    def __init__(self, organisation_id: int, mapped: dict[str, str] | None, created: dict[str, str] | None):
+        self.organisation_id = organisation_id
+        self.existing = list(Department.objects.filter(organisation_id=organisation_id).order_by("order", "pk"))
         self.by_key = {T.department_key(d.name): d for d in self.existing}
         self.by_code = {d.code: d for d in self.existing}
         self.mapped = {T.department_key(name): (code or "").strip() for name, code in (mapped or {}).items()}
@@ -95,7 +97,7 @@ class Departments:
             self.problems.append((row, _("The code “%(code)s” is taken by %(department)s; give “%(name)s” another code.")
                                   % {"code": code, "department": self.by_code[code].name, "name": name}))
             return None
-        department = Department(code=code, name=name, order=self.next_order)
+        department = Department(organisation_id=self.organisation_id, code=code, name=name, order=self.next_order)
         try:
             department.full_clean(validate_unique=False)
         except ValidationError as exc:
@@ -107,9 +109,9 @@ class Departments:
         return department
 
 
-def unknown_departments(table: T.PlanTable) -> dict[str, list[int]]:
-    """The department names ``table`` prints that no department has, with their rows (one query)."""
-    departments = Departments(None, None)
+def unknown_departments(table: T.PlanTable, organisation_id: int) -> dict[str, list[int]]:
+    """The department names ``table`` prints that no department of the organisation has, with their rows (one query)."""
+    departments = Departments(organisation_id, None, None)
     for row in table.rows:
         for name in row.departments:
             departments.get(name, row.row)
@@ -119,10 +121,11 @@ def unknown_departments(table: T.PlanTable) -> dict[str, list[int]]:
 def prepare_import(table: T.PlanTable, details: PlanDetails, *, mapped=None, created=None) -> Prepared:
     """The plan, indicators and departments ``table`` makes, unsaved, with every problem found (a few queries)."""
     code, title, issuer = (details.code or "").strip(), (details.title or "").strip(), (details.issuer or "").strip()
-    problems: list[tuple[int, str]] = [(0, m) for m in new_plan_problems(code, title, details.first_year, details.last_year)]
+    problems: list[tuple[int, str]] = [(0, m) for m in new_plan_problems(code, title, details.first_year, details.last_year,
+                                                                                details.organisation_id)]
     if not issuer:
         problems.append((0, _("Give the new plan's issuer.")))
-    plan = Plan(code=code, title=title, issuer=issuer, issue_date=details.issue_date, baseline_year=details.first_year - 1,
+    plan = Plan(organisation_id=details.organisation_id, code=code, title=title, issuer=issuer, issue_date=details.issue_date, baseline_year=details.first_year - 1,
                 first_year=details.first_year, last_year=details.last_year, footnotes=list(table.footnotes),
                 status=PlanStatus.DRAFT)
     if not problems:
@@ -131,7 +134,7 @@ def prepare_import(table: T.PlanTable, details: PlanDetails, *, mapped=None, cre
         except ValidationError as exc:
             problems.extend((0, message) for message in exc.messages)
     problems.extend(table.problems)
-    departments = Departments(mapped, created)
+    departments = Departments(details.organisation_id, mapped, created)
     indicators, cooperating = [], []
     for order, row in enumerate(table.rows, start=1):
         named = [d for d in (departments.get(name, row.row) for name in row.departments) if d is not None]
@@ -185,7 +188,7 @@ def header_warnings(table: T.PlanTable, plan: Plan) -> list[str]:
 @transaction.atomic
 def import_plan(user, table: T.PlanTable, details: PlanDetails, *, mapped=None, created=None) -> Plan:
     """Create the plan (being set up) from ``table``; raises ``PlanError`` listing every problem, nothing saved."""
-    require_administrator(user)
+    require_administrator(user, Organisation(pk=details.organisation_id))
     prepared = prepare_import(table, details, mapped=mapped, created=created)
     if prepared.problems or prepared.unknown:
         raise PlanError(prepared.messages)

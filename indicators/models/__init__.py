@@ -1,4 +1,5 @@
 from indicators.models.documents import IssuedDocument
+from indicators.models.organisations import Organisation
 from indicators.models.plan import (
     CooperatingDepartment,
     Department,
@@ -24,6 +25,7 @@ __all__ = [
     "Indicator",
     "IssuedDocument",
     "Measure",
+    "Organisation",
     "PendingUpload",
     "Plan",
     "PlanStatus",

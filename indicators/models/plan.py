@@ -37,8 +37,13 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(plans_visible(user))
 
 
+def organisation_field():
+    return models.ForeignKey("indicators.Organisation", on_delete=models.PROTECT, verbose_name=_("organisation"))
+
+
 class Plan(models.Model):
-    code = models.CharField(_("document number"), max_length=64, unique=True, validators=[check_text])
+    organisation = organisation_field()
+    code = models.CharField(_("document number"), max_length=64, validators=[check_text])
     title = models.CharField(_("title"), max_length=255, validators=[check_text])
     issuer = models.CharField(_("issuer"), max_length=255, validators=[check_text])
     issue_date = models.DateField(_("issue date"))
@@ -63,6 +68,8 @@ class Plan(models.Model):
             models.CheckConstraint(condition=models.Q(baseline_year__lt=models.F("first_year"))
                                    & models.Q(first_year__lte=models.F("last_year")), name="plan_years_in_order"),
             models.CheckConstraint(condition=models.Q(status__in=[s.value for s in PlanStatus]), name="plan_status_known"),
+            models.UniqueConstraint(fields=["organisation", "code"], name="plan_code_unique_in_organisation",
+                                    violation_error_message=_("This organisation already has a plan with this document number.")),
         ]
 
     def __str__(self):
@@ -130,17 +137,33 @@ class ReportingDeadline(models.Model):
             raise ValidationError({"year": _("The year is outside the plan.")})
 
 
+class DepartmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from indicators.permissions import in_organisations
+
+        return self.filter(in_organisations(user))
+
+
 class Department(models.Model):
-    code = models.CharField(_("code"), max_length=32, unique=True,
+    organisation = organisation_field()
+    code = models.CharField(_("code"), max_length=32,
                             validators=[RegexValidator(r"^[a-z][a-z0-9-]*$", _("Use lower-case ASCII letters, digits and “-”."))])
-    name = models.CharField(_("name"), max_length=128, unique=True, help_text=_("Full name as written in the plan."),
+    name = models.CharField(_("name"), max_length=128, help_text=_("Full name as written in the plan."),
                             validators=[check_text])
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="department_code_unique_in_organisation",
+                                    violation_error_message=_("This organisation already has a department with this code.")),
+            models.UniqueConstraint(fields=["organisation", "name"], name="department_name_unique_in_organisation",
+                                    violation_error_message=_("This organisation already has a department with this name.")),
+        ]
 
     def __str__(self):
         return self.name
@@ -182,6 +205,9 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField(_("table order"))
     task_number = models.PositiveSmallIntegerField(_("task number"))
     name = models.CharField(_("indicator"), max_length=255, help_text=_("Exactly as printed in the plan."), validators=[check_text])
+    code = models.CharField(_("comparison code"), max_length=32, blank=True, validators=[
+        RegexValidator(r"^[a-z][a-z0-9-]*$", _("Use lower-case ASCII letters, digits and “-”."))], help_text=_(
+        "Optional: the same code on indicators of different organisations compares them on the parent's overview."))
     unit = models.CharField(_("unit"), max_length=16, blank=True, validators=[check_text])
     second_unit = models.CharField(_("unit of the count"), max_length=16, blank=True, validators=[check_text],
                                    help_text=_("Only for pairs such as 万元/笔: the count's unit."))
@@ -212,6 +238,8 @@ class Indicator(models.Model):
         ordering = ["plan", "order"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "order"], name="one_indicator_per_table_row"),
+            models.UniqueConstraint(fields=["plan", "code"], condition=~models.Q(code=""), name="comparison_code_once_per_plan",
+                                    violation_error_message=_("Another indicator of this plan has this comparison code.")),
             models.CheckConstraint(condition=models.Q(order__gte=1), name="indicator_order_positive"),
             models.CheckConstraint(condition=models.Q(task_number__gte=1), name="indicator_task_positive"),
         ]
@@ -231,6 +259,10 @@ class Indicator(models.Model):
                 errors[field] = _("“—” marks a baseline only; use “/” for a target that is not set.")
         if self.measure == Measure.RATE and self.is_pair:
             errors["measure"] = _("A rate cannot be a pair.")
+        if self.plan_id and self.lead_department_id and self.lead_department.organisation_id != self.plan.organisation_id:
+            errors["lead_department"] = _("The department belongs to another organisation than the plan.")
+        if self.plan_id and self.predecessor_id and self.predecessor.plan.organisation_id != self.plan.organisation_id:
+            errors["predecessor"] = _("The predecessor belongs to another organisation's plan.")
         if errors:
             raise ValidationError(errors)
 
@@ -302,6 +334,8 @@ class CooperatingDepartment(models.Model):
     def clean(self):
         if self.indicator_id and self.department_id and self.department_id == self.indicator.lead_department_id:
             raise ValidationError({"department": _("The lead department is already responsible.")})
+        if self.indicator_id and self.department_id and self.department.organisation_id != self.indicator.plan.organisation_id:
+            raise ValidationError({"department": _("The department belongs to another organisation than the plan.")})
 
 
 class YearlyTarget(models.Model):

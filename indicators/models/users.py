@@ -9,8 +9,11 @@ from indicators.text import check_text
 
 
 class User(AbstractUser):
-    """A person; belongs to at most one department (reporters must have one)."""
+    """A person of one organisation; belongs to at most one department of it (reporters must have one).
+    Only a superuser may have no organisation: they manage every one."""
 
+    organisation = models.ForeignKey("indicators.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="users", verbose_name=_("organisation"))
     department = models.ForeignKey("indicators.Department", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="users", verbose_name=_("department"))
 
@@ -27,8 +30,21 @@ class User(AbstractUser):
                 check_text(getattr(self, name))
             except ValidationError as exc:
                 errors[name] = exc.messages
+        if self.organisation_id is None and not self.is_superuser:
+            errors["organisation"] = _("Every account belongs to an organisation (only a superuser may have none).")
+        elif self.department_id is not None and self.department.organisation_id != self.organisation_id:
+            errors["department"] = _("The department belongs to another organisation than the account.")
         if errors:
             raise ValidationError(errors)
+
+    @cached_property
+    def organisation_ids(self) -> frozenset[int]:
+        """The organisations this person reads: their own and every one below it (one query, when asked)."""
+        from indicators.models.organisations import Organisation, below
+
+        if self.organisation_id is None:
+            return frozenset()
+        return frozenset(Organisation.objects.filter(below(self.organisation_id)).values_list("pk", flat=True))
 
     def get_full_name(self):
         """姓名 as Chinese writes it: 姓 then 名, no space."""

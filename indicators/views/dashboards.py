@@ -13,7 +13,6 @@ from itertools import groupby
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
@@ -22,12 +21,13 @@ from indicators.final_assessment import earlier_plans, final_assessment
 from indicators.history import change_history
 from indicators.models import Actual, ActualStatus, Department, Evidence, Indicator, IssuedDocument, Plan
 from indicators.issued import marks
-from indicators.permissions import ISSUE, READ_ALL, SEE_DRAFTS, VIEW, VIEW_EVIDENCE, can
+from indicators.permissions import ISSUE, READ_ALL, SEE_DRAFTS, VIEW_EVIDENCE, can
 from indicators.progress import STATUS_COLOURS, Status, TargetBasis
 from indicators.rows import LEAD, IndicatorRow, build_rows, department_summary, status_counts
 from indicators.selection import choose_plan, default_year, parse_page, visible_plans
 from indicators.verdicts import VERDICT_ORDER, VERDICT_STATUS, mostly_share
 from indicators.views.drafts import drafts_shown
+from indicators.views.organisations import organisation_page
 
 FULL_LIST_LIMIT = 100  # a plan up to this size shows every indicator's bar on one page (the real plan has 29)
 BARS_PER_PAGE = TABLE_PER_PAGE = 50
@@ -44,6 +44,8 @@ def _context(request, plans, plan, year, notice):
         "offers_brief": can(request.user, READ_ALL), "plans": plans, "plan": plan,
         "successor": plan.successor(request.user) if plan.is_closed else None,
         "year": year, "years": list(plan.years), "notice": notice, "status_colours": STATUS_COLOURS,
+        # Someone who reads organisations below their own: the plan's organisation, and the way back to them all.
+        "parent": request.user.organisation if any(p.organisation_id != request.user.organisation_id for p in plans) else None,
     }
 
 
@@ -138,6 +140,9 @@ def overview(request):
     plans, plan, year, notice = _plan_and_year(request)
     if plan is None:
         return render(request, "dashboards/no_plan.html")
+    own = request.user.organisation_id
+    if not request.GET.get("plan") and own is not None and plan.organisation_id != own:
+        return organisation_page(request, request.user.organisation)  # a city's or province's leader: the zones below
     rows = build_rows(plan, year, readers_figures(request))
     summaries = department_summary(plan, year, rows)
     per_page = BARS_PER_PAGE if len(rows) > FULL_LIST_LIMIT else max(len(rows), 1)
@@ -158,10 +163,10 @@ def overview(request):
 
 @login_required
 def department(request, code):
-    department = get_object_or_404(Department, code=code)
     plans, plan, year, notice = _plan_and_year(request)
     if plan is None:
         return render(request, "dashboards/no_plan.html")
+    department = get_object_or_404(Department, organisation_id=plan.organisation_id, code=code)  # named within the plan's organisation
     rows = build_rows(plan, year, readers_figures(request), department=department)
     lead_rows = [row for row in rows if row.role == LEAD]
     summary = next(iter(department_summary(plan, year, lead_rows)), None)
@@ -237,11 +242,9 @@ def indicator(request, pk):
 @login_required
 def final_assessment_page(request, pk):
     """``/plans/<id>/final/``: the meeting's document, for those who read every department."""
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)  # first: another organisation's plan is not found
     if not can(request.user, READ_ALL):
         raise PermissionDenied
-    plan = get_object_or_404(Plan, pk=pk)
-    if not can(request.user, VIEW, plan):
-        raise Http404
     assessment = final_assessment(plan)
     page = Paginator(assessment.rows, TABLE_PER_PAGE).get_page(parse_page(request.GET.get("page")))
     summary = assessment.summary

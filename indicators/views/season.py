@@ -25,11 +25,11 @@ from indicators import formatting, plausibility, selection, workflow
 from indicators.contributions import beside
 from indicators.models import Actual, ActualStatus, Department, Evidence
 from indicators.notices import delivery_problems
-from indicators.permissions import APPROVE, CONTRIBUTE, REVIEW, can, refusal
+from indicators.permissions import APPROVE, CONTRIBUTE, REVIEW, can, refusal, writes_organisation
 from indicators.issued import marks
 from indicators.rows import IndicatorRow, build_rows
 from indicators.selection import choose_plan, parse_id, parse_page, reporting_year, requested_department
-from indicators.todo import cooperation, lands_on_queue, reporting_years, reports, waiting_for_review
+from indicators.todo import cooperation, lands_on_queue, reporting_years, reports, reviewed_organisation, waiting_for_review
 
 WAITING_SHOWN = 50  # department-years listed for a reviewer; the real plan has at most 5 × 4
 
@@ -51,16 +51,16 @@ def my_queue(request):
     years = []
     reporting = reports(user)
     if reporting:
-        years = reporting_years([user.department_id], today=today).get(user.department_id, [])
+        years = reporting_years([user.department_id], today=today, organisation_id=user.organisation_id).get(user.department_id, [])
         for item in years:
             item.url = reverse("admin:indicators_actual_year", args=[item.year]) + f"?plan={item.plan.pk}"
-    cooperating = cooperation(user.department_id, today) if reporting and can(user, CONTRIBUTE) else []
+    cooperating = cooperation(user.department_id, user.organisation_id, today) if reporting and can(user, CONTRIBUTE) else []
     for item in cooperating:
         item.url = reverse("contributions", args=[item.year]) + f"?plan={item.plan.pk}"
     reviewing = can(user, REVIEW)
     waiting, more = [], []
     if reviewing:
-        found = waiting_for_review()
+        found = waiting_for_review(reviewed_organisation(user))
         # The longest-waiting first; a long tail (a plan of thousands of indicators) is summed, not listed.
         found, more = found[:WAITING_SHOWN], found[WAITING_SHOWN:]
         for item in found:
@@ -188,16 +188,18 @@ def review_desk(request, year):
     if not can(user, REVIEW):
         raise PermissionDenied
     plan = choose_plan(request, year=year)
-    department = requested_department(request)
+    department = requested_department(request, plan)
     if request.method == "POST":
         _act(request, plan, year)
         return HttpResponseRedirect(next_url(request, request.get_full_path()))
     groups, page = _groups(plan, year, user, department, parse_page(request.GET.get("page")))
     waiting = Actual.objects.filter(indicator__plan=plan, status=ActualStatus.SUBMITTED).order_by().values_list("year")
     waiting_years = dict(waiting.annotate(count=Count("pk")))
+    elsewhere = plan.organisation if not writes_organisation(user, plan.organisation_id) else None  # a parent's reviewer reads
     context = {
         "plan": plan,
-        "frozen": not plan.asks_for_figures,
+        "frozen": not plan.asks_for_figures or elsewhere,
+        "elsewhere": elsewhere,
         "year": year,
         "department": department,
         "groups": groups,

@@ -1,9 +1,14 @@
 """Sample figures for 2022–2025 and the demo accounts, invented (every note says 示例数据): the season in early
-2026, with every 2025 status (``STATES_2025``) and a contribution supplied and one asked for.  Running the
-command again changes nothing: existing accounts and figures are left exactly as they are.
+2026, with every 2025 status (``STATES_2025``) and a contribution supplied and one asked for.  Organisations:
+the high-tech zone, a second zone (鹿寨经济开发区) whose plan is imported from ``fixtures/luzhai_2022_2025.xlsx``,
+and the city above both, with logins for each.  Running the command again changes nothing: existing
+organisations, accounts and figures are left exactly as they are.
 """
 
 from decimal import Decimal
+from pathlib import Path
+
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -14,9 +19,24 @@ from django.db.models import Count
 from django.utils import timezone
 
 from indicators import roles
-from indicators.models import Actual, ActualStatus, Contribution, Department, Plan, User
+from indicators.excel.plan_import import PlanDetails, import_plan
+from indicators.excel.plan_table import read_plan_table
+from indicators.models import Actual, ActualStatus, Contribution, Department, Indicator, Organisation, Plan, PlanStatus, User
+from indicators.plans import publish
 
 PLAN_CODE = "柳高新〔2022〕2号"
+CITY = {"code": "liuzhou", "name": "柳州市"}
+SECOND_ZONE = {"code": "luzhai", "name": "鹿寨经济开发区"}
+SECOND_PLAN = {"code": "鹿开〔2022〕5号", "title": "鹿寨经济开发区知识产权试点园区建设工作方案（2022-2025年）（示例数据）",
+               "issuer": "鹿寨经济开发区管理委员会", "issue_date": date(2022, 11, 15), "first_year": 2022, "last_year": 2025}
+SECOND_TABLE = Path(settings.BASE_DIR) / "fixtures" / "luzhai_2022_2025.xlsx"
+SECOND_DEPARTMENTS = {"鹿寨县市场监督管理局": "lzscjg", "园区科技创新服务中心": "kjcx", "园区财政金融局": "czjr",
+                      "园区经济发展局": "jjfz", "园区党群工作部": "dqgz"}
+# The second zone's figures (table order -> 2022–2025) and the comparison codes both zones give (table order -> code).
+SECOND_VALUES = {1: (2, 3, 4, 4), 2: (4, 5, 6, 7), 3: ((1000, 3), (1600, 4), (2200, 6), (2600, 7)), 4: (2, 3, 4, 5),
+                 5: (100, 150, 210, 260), 6: (1, 2, 3, 3)}
+CODES = {"gxq": {1: "ip-cases", 7: "ip-trust", 9: "pct", 19: "patent-pledge", 27: "ip-events"},
+         "luzhai": {1: "ip-cases", 2: "pct", 3: "patent-pledge", 4: "ip-trust", 6: "ip-events"}}
 # Eleven characters, below the validators' minimum of 12 on purpose: the demo accounts are set with
 # set_password(), which does not run the validators, so the design's documented demo password keeps
 # working; demo_data refuses to run in production (DEBUG off) without --force.
@@ -71,26 +91,37 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+        parser.add_argument("--one-zone", action="store_true", help="Only the high-tech zone: no second zone, no city.")
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, one_zone=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("demo_data adds invented figures and known passwords; it runs only with DEBUG on or --force.")
-        plan = Plan.objects.filter(code=PLAN_CODE).first()
+        plan = Plan.objects.filter(organisation__code="gxq", code=PLAN_CODE).first()
         if plan is None:
             call_command("loaddata", "plan_2022_2025", verbosity=0)
-            plan = Plan.objects.get(code=PLAN_CODE)
+            plan = Plan.objects.get(organisation__code="gxq", code=PLAN_CODE)
         with transaction.atomic():
             users = self.accounts()
             created = self.figures(plan, users)
             self.contributions(plan, users)
+            if not one_zone:
+                second, second_users = self.second_zone(users["admin"])
+                created += self.figures(second, second_users, values=SECOND_VALUES, prefix="lz-", states={1: ActualStatus.SUBMITTED})
+            for organisation, codes in CODES.items():
+                for order, code in codes.items():
+                    Indicator.objects.filter(plan__organisation__code=organisation, plan__status=PlanStatus.ACTIVE, order=order,
+                                             code="").update(code=code)
         if options["verbosity"]:
             self.stdout.write(f"Demo figures created: {created}.")
             self.stdout.write(self.logins(plan, users))
+            if not one_zone:
+                self.stdout.write(self.logins(second, second_users))
+                self.stdout.write(f"  city-leader, city-reviewer  {CITY['name']}: read both zones (the overview compares them).")
 
     @staticmethod
     def logins(plan, users) -> str:
         """Each demo login with its role, its department's name and how many of the plan's indicators that department leads."""
-        departments = Department.objects.values_list("pk")
+        departments = Department.objects.filter(organisation=plan.organisation_id).values_list("pk")
         leads = dict(departments.filter(lead_indicators__plan=plan).annotate(n=Count("lead_indicators")))
         helps = dict(departments.filter(cooperation_links__indicator__plan=plan).annotate(n=Count("cooperation_links")))
         lines = [f"Demo logins (password {PASSWORD}); reporters enter the indicators their department leads in {plan.code}:"]
@@ -108,15 +139,20 @@ class Command(BaseCommand):
         return "\n".join(lines)
 
     def accounts(self):
-        roles.sync_groups()
-        groups = {g.name: g for g in Group.objects.filter(name__in=roles.ALL_ROLES)}
-        scjg = Department.objects.get(code="scjg")
+        zone = Organisation.objects.get(code="gxq")
+        scjg = Department.objects.get(organisation=zone, code="scjg")
         wanted = [
             ("admin", roles.ADMINISTRATOR, None, {"is_superuser": True}),
             ("leader", roles.LEADER, None, {}),
             ("reviewer", roles.REVIEWER, scjg, {}),
-        ] + [(f"staff-{d.code}", roles.REPORTER, d, {}) for d in Department.objects.all()]
+        ] + [(f"staff-{d.code}", roles.REPORTER, d, {}) for d in Department.objects.filter(organisation=zone)]
         names = {**NAMES, **{username: STAFF_NAMES[index % len(STAFF_NAMES)] for index, (username, *_rest) in enumerate(wanted[3:])}}
+        return self.make_accounts(zone, wanted, names)
+
+    @staticmethod
+    def make_accounts(organisation, wanted, names):
+        roles.sync_groups()
+        groups = {g.name: g for g in Group.objects.filter(name__in=roles.ALL_ROLES)}
         users = {}
         for username, role, department, extra in wanted:
             user = User.objects.select_related("department").filter(username=username).first()
@@ -124,26 +160,27 @@ class Command(BaseCommand):
                 extra = {**extra, "last_name": names[username][0], "first_name": names[username][1]}
                 # No is_staff: the role lets them in.  example.invalid never resolves: mails to demo
                 # accounts cannot reach anybody.
-                user = User(username=username, department=department, email=f"{username}@example.invalid", **extra)
+                user = User(username=username, organisation=organisation, department=department,
+                            email=f"{username}@example.invalid", **extra)
                 user.set_password(PASSWORD)
                 user.save()
                 user.groups.add(groups[role])
             users[username] = user
         return users
 
-    def figures(self, plan, users):
+    def figures(self, plan, users, *, values=VALUES, prefix="", states=STATES_2025):
         indicators = {i.order: i for i in plan.indicators.select_related("lead_department")}
         existing = set(Actual.objects.filter(indicator__plan=plan).values_list("indicator__order", "year"))
-        reviewer = users["reviewer"]
+        reviewer = users[f"{prefix}reviewer"]
         now = timezone.now()
         created = 0
-        for order, row in VALUES.items():
+        for order, row in values.items():
             indicator = indicators[order]
-            staff = users[f"staff-{indicator.lead_department.code}"]
+            staff = users[f"{prefix}staff-{indicator.lead_department.code}"]
             for year, raw in zip(plan.years, row):
                 if raw is None or (order, year) in existing:
                     continue
-                status = STATES_2025.get(order, ActualStatus.APPROVED) if year == 2025 else ActualStatus.APPROVED
+                status = states.get(order, ActualStatus.APPROVED) if year == 2025 else ActualStatus.APPROVED
                 actual = Actual(indicator=indicator, year=year, status=status, note=f"{DEMO}。", entered_by=staff, entered_at=now)
                 if raw == NOT_CARRIED_OUT:
                     actual.not_carried_out = True
@@ -164,6 +201,26 @@ class Command(BaseCommand):
                 created += 1
         return created
 
+    def second_zone(self, superuser):
+        """The city above the high-tech zone, and a second zone below the city with its plan imported from its table
+        and put in force; the city's leader and reviewer, and the second zone's accounts (``lz-``)."""
+        city, _created = Organisation.objects.get_or_create(code=CITY["code"], defaults={"name": CITY["name"]})
+        Organisation.objects.filter(code="gxq", parent__isnull=True).update(parent=city)
+        zone, _created = Organisation.objects.get_or_create(code=SECOND_ZONE["code"], defaults={"name": SECOND_ZONE["name"], "parent": city})
+        plan = Plan.objects.filter(organisation=zone, code=SECOND_PLAN["code"]).first()
+        if plan is None:
+            details = PlanDetails(**SECOND_PLAN, organisation_id=zone.pk)
+            plan = import_plan(superuser, read_plan_table(SECOND_TABLE.read_bytes()), details, created=SECOND_DEPARTMENTS)
+            publish(superuser, plan)
+        departments = list(Department.objects.filter(organisation=zone))
+        wanted = [("lz-admin", roles.ADMINISTRATOR, None, {}), ("lz-leader", roles.LEADER, None, {}),
+                  ("lz-reviewer", roles.REVIEWER, None, {})] + [(f"lz-staff-{d.code}", roles.REPORTER, d, {}) for d in departments]
+        names = {username: STAFF_NAMES[(index + 5) % len(STAFF_NAMES)] for index, (username, *_rest) in enumerate(wanted)}
+        users = self.make_accounts(zone, wanted, names)
+        self.make_accounts(city, [("city-leader", roles.LEADER, None, {}), ("city-reviewer", roles.REVIEWER, None, {})],
+                           {"city-leader": ("蒙", "立新"), "city-reviewer": ("韦", "红")})
+        return Plan.objects.get(pk=plan.pk), users
+
     @staticmethod
     def contributions(plan, users):
         """社会事务局's share of row 1 (2025), supplied; 党群工作部's of row 4, asked for by the lead and not supplied yet."""
@@ -175,6 +232,6 @@ class Command(BaseCommand):
         for order, code, fields in wanted:
             indicator = plan.indicators.get(order=order)
             if not Contribution.objects.filter(indicator=indicator, year=2025, department__code=code).exists():
-                item = Contribution(indicator=indicator, year=2025, department=Department.objects.get(code=code), **fields)
+                item = Contribution(indicator=indicator, year=2025, department=plan.organisation.department_set.get(code=code), **fields)
                 item._history_user = fields.get("entered_by") or fields.get("requested_by")
                 item.save()

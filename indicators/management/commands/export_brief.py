@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from indicators.brief import BriefRefused, SupervisionBrief
-from indicators.selection import command_plan
+from indicators.selection import command_organisation, command_plan
 
 
 class Command(BaseCommand):
@@ -16,12 +16,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="As-of year, e.g. 2024 (with --final: the plan's last year).")
         parser.add_argument("--output", required=True, help="Where to write the .docx file.")
+        parser.add_argument("--organisation", help="The code of the plan's organisation (needed when several have plans).")
         parser.add_argument("--plan", help="The plan's document number (e.g. 柳高新〔2022〕2号); default: the plan in force (else closed) covering the year.")
         parser.add_argument("--final", action="store_true", help="The final assessment (终期评估) of a plan whose last year is over.")
 
-    def handle(self, *args, year, output, plan=None, final=False, **options):
+    def handle(self, *args, year, output, plan=None, final=False, organisation=None, **options):
         try:
-            chosen = command_plan(plan, year)
+            chosen = command_plan(plan, year, command_organisation(organisation))
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         path = Path(output)

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.excel import AssessmentWorkbook
-from indicators.selection import command_plan
+from indicators.selection import command_organisation, command_plan
 
 
 class Command(BaseCommand):
@@ -15,11 +15,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="As-of year, e.g. 2024.")
         parser.add_argument("--output", required=True, help="Where to write the .xlsx file.")
+        parser.add_argument("--organisation", help="The code of the plan's organisation (needed when several have plans).")
         parser.add_argument("--plan", help="The plan's document number (e.g. 柳高新〔2022〕2号); default: the plan in force (else closed) covering the year.")
 
-    def handle(self, *args, year, output, plan=None, **options):
+    def handle(self, *args, year, output, plan=None, organisation=None, **options):
         try:
-            chosen = command_plan(plan, year)
+            chosen = command_plan(plan, year, command_organisation(organisation))
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         path = Path(output)

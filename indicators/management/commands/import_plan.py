@@ -17,6 +17,7 @@ from indicators.excel.plan_import import PlanDetails, import_plan, prepare_impor
 from indicators.excel.plan_table import read_plan_table
 from indicators.models import User
 from indicators.plans import PlanError
+from indicators.selection import command_organisation
 
 INFERRED = {"unit": "no unit printed", "measure": "what is entered inferred (a % makes a rate, else a count this year)",
             "basis": "compared each year (inferred)", "direction": "higher is better (inferred)"}
@@ -44,14 +45,23 @@ class Command(BaseCommand):
                             help="Take the existing department CODE for a name the table prints (repeatable).")
         parser.add_argument("--create-department", action="append", default=[], metavar="名称=CODE",
                             help="Create a department the table names with the code CODE (repeatable).")
+        parser.add_argument("--organisation", help="The code of the organisation the plan belongs to (default: the administrator's).")
         parser.add_argument("--dry-run", action="store_true", help="Check and report; save nothing.")
         parser.add_argument("--user", default=None, help="The administrator recorded in the history (default: the first superuser).")
 
     def handle(self, *args, file, code, title, issuer, issue_date, first_year, last_year, map_department, create_department,
-               dry_run=False, user=None, **options):
+               dry_run=False, user=None, organisation=None, **options):
         administrator = User.objects.filter(username=user).first() if user else User.objects.filter(is_superuser=True, is_active=True).first()
         if administrator is None or not can(administrator, MANAGE):
             raise CommandError("Name an administrator with --user (the import is recorded in the history under their name).")
+        try:
+            owner = command_organisation(organisation) or administrator.organisation
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        if owner is None:
+            raise CommandError("Name the plan's organisation with --organisation CODE.")
+        if not can(administrator, MANAGE, owner):
+            raise CommandError(f"{administrator.username} does not administer {owner.code}.")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No file {path}.")
@@ -62,7 +72,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         except ImportFailed as exc:
             raise CommandError("\n".join(exc.messages)) from None
-        details = PlanDetails(code, title, issuer, issue_date, first_year, last_year)
+        details = PlanDetails(code, title, issuer, issue_date, first_year, last_year, owner.pk)
         mapped = dict(name_code(item) for item in map_department)
         created = dict(name_code(item) for item in create_department)
         prepared = prepare_import(table, details, mapped=mapped, created=created)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from indicators import plans
 from indicators.models import User
 from indicators.permissions import MANAGE, can
-from indicators.selection import plan_by_code
+from indicators.selection import command_organisation, plan_by_code
 
 
 class Command(BaseCommand):
@@ -22,11 +22,13 @@ class Command(BaseCommand):
         parser.add_argument("--last-year", type=int, required=True)
         parser.add_argument("--issuer", help="Default: the old plan's issuer.")
         parser.add_argument("--issue-date", type=date.fromisoformat, help="YYYY-MM-DD; default: today.")
+        parser.add_argument("--organisation", help="The code of the old plan's organisation (needed when several have plans).")
         parser.add_argument("--user", default=None, help="The administrator recorded in the history (default: the first superuser).")
 
-    def handle(self, *args, source, code, title, first_year, last_year, issuer=None, issue_date=None, user=None, **options):
+    def handle(self, *args, source, code, title, first_year, last_year, issuer=None, issue_date=None, user=None, organisation=None,
+               **options):
         try:
-            old = plan_by_code(source)
+            old = plan_by_code(source, command_organisation(organisation))
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         administrator = User.objects.filter(username=user).first() if user else User.objects.filter(is_superuser=True, is_active=True).first()

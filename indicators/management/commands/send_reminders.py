@@ -5,7 +5,7 @@ sent is logged and the command fails after trying every other one, so cron repor
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators import notices, todo
-from indicators.selection import parse_year
+from indicators.selection import command_organisation, parse_year
 
 
 class Command(BaseCommand):
@@ -13,15 +13,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", help="Only this reporting year (default: every open year of the plans in force).")
+        parser.add_argument("--organisation", help="Only the people of this organisation (its code); default: every organisation.")
         parser.add_argument("--dry-run", action="store_true", help="Print who would get a reminder; send nothing.")
 
-    def handle(self, *args, year=None, dry_run=False, **options):
+    def handle(self, *args, year=None, dry_run=False, organisation=None, **options):
+        try:
+            chosen = command_organisation(organisation)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        organisation_id = chosen.pk if chosen is not None else None
         if year is not None:
             wanted = parse_year(year)
-            if wanted is None or not any(plan.contains_year(wanted) for plan in todo.plans_in_force(deadlines=False)):
+            in_force = todo.plans_in_force(deadlines=False, organisation_id=organisation_id)
+            if wanted is None or not any(plan.contains_year(wanted) for plan in in_force):
                 raise CommandError(f"“{year[:10]}” is not a year of a plan in force.")
             year = wanted
-        letters = notices.reminder_letters(year=year)
+        letters = notices.reminder_letters(year=year, organisation_id=organisation_id)
         if dry_run:
             for letter in letters:
                 username = notices.one_line(letter.user.get_username())
