@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 
 from indicators import roles, todo
 from indicators.models import User
+from indicators.permissions import organisation_reviewed
 from indicators.formatting import person as person_name
 from indicators.text import clean_text
 
@@ -243,7 +244,7 @@ def reminder_letters(*, year: int | None = None, organisation_id: int | None = N
     with translation.override(MAIL_LANGUAGE):
         for person in people:
             years = due.get(person.department_id, []) if person.pk in reporters else []
-            scope = todo.reviewed_organisation(person)
+            scope = organisation_reviewed(person)
             review = [row for row in waiting if scope in (None, row["organisation"])] if person.pk in reviewers else []
             if not years and not review:
                 continue

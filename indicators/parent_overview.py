@@ -21,7 +21,7 @@ from indicators.rows import DepartmentSummary, IndicatorRow, build_plan_rows, de
 from indicators.selection import reporting_year
 
 ON_COURSE = (Status.ACHIEVED, Status.ON_TRACK)
-PLANS_PER_PAGE = 20  # a city has a few zones; a province's hundred take five pages
+PLANS_PER_PAGE = 20  # a city's zones have a few plans in force; a province's hundred zones take five pages
 
 
 @dataclass
@@ -81,14 +81,14 @@ class ParentOverview:
 
 
 def parent_overview(organisation: Organisation, user, *, page: int = 1, today: date | None = None) -> ParentOverview:
-    """The plans in force of ``organisation`` and every organisation below it that ``user`` reads, with the figures
-    ``user`` sees (published ones: drafts stay with their zone), by organisation, ``PLANS_PER_PAGE`` at a time."""
+    """The plans in force of ``organisation`` and every organisation below it that ``user`` reads, with their
+    published figures (what each zone has reported; drafts stay with it), by organisation, ``PLANS_PER_PAGE`` at a time."""
     plans = (Plan.objects.visible_to(user).filter(status=PlanStatus.ACTIVE, organisation__in=Organisation.objects.filter(below(organisation.pk)))
              .select_related("organisation").prefetch_related("deadlines").order_by("organisation__code", "-issue_date"))
     shown = Paginator(plans, PLANS_PER_PAGE).get_page(page)
     chosen = list(shown.object_list)
     years = {plan.pk: reporting_year(plan, today) for plan in chosen}
-    rows = build_plan_rows(chosen, years, Actual.objects.visible_to(user)) if chosen else {}
+    rows = build_plan_rows(chosen, years, Actual.objects.published()) if chosen else {}
     shown.object_list = [PlanInForce(plan, years[plan.pk], rows[plan.pk], department_summary(plan, years[plan.pk], rows[plan.pk], today=today))
                          for plan in chosen]
     return ParentOverview(shown, compared(shown.object_list))

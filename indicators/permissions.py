@@ -15,8 +15,9 @@ list and write asks here, in one of two shapes:
 ``user=None`` is the system owner running a command: it sees everything and writes nothing here.
 
 Organisations (docs/design.md, "Organisations"): everything belongs to one; a person reads their own, and
-leaders, reviewers and administrators every one below it too; writes stay in their own organisation
-(administrators': and below).  Superusers manage every organisation.  An object of an organisation one does
+leaders, reviewers and administrators every one below it too; figures are written (entered, reviewed,
+contributed, issued) only in one's own organisation; administrators manage their own and those below.
+Superusers do everything everywhere.  An object of an organisation one does
 not read is not found (404), never refused by name: the querysets leave it out, and views look objects up in them.
 """
 
@@ -67,21 +68,37 @@ def _everywhere(user) -> bool:
 
 
 def reads_organisation(user, organisation_id) -> bool:
-    """Does ``user`` read what belongs to ``organisation_id``: their own, or one below it for leaders, reviewers and administrators."""
+    """Does ``user`` read what belongs to ``organisation_id``: their own, or one below it for leaders, reviewers and
+    administrators (``organisations_visible`` for one organisation)."""
     if _everywhere(user):
         return True
     if not user.is_authenticated or user.organisation_id is None:
         return False
-    return organisation_id == user.organisation_id or (user.sees_everything and organisation_id in user.organisation_ids)
+    return organisation_id == user.organisation_id or (user.sees_everything and organisation_id in user.organisations_below)
 
 
-def writes_organisation(user, organisation_id) -> bool:
-    """Does ``user`` change what belongs to ``organisation_id``: their own; administrators also one below it."""
+def manages_organisation(user, organisation_id) -> bool:
+    """Does ``user`` administer ``organisation_id`` (plans and their life, departments, indicators, accounts): their
+    own and every one below it (``organisations_managed`` for one organisation)."""
     if _everywhere(user):
         return True
-    if not user.is_authenticated or user.organisation_id is None:
-        return False
-    return organisation_id == user.organisation_id or (_administrator(user) and organisation_id in user.organisation_ids)
+    return _administrator(user) and user.organisation_id is not None and organisation_id in user.organisations_below
+
+
+def writes_figures(user, organisation_id) -> bool:
+    """Does ``user`` enter, submit, review, contribute or issue in ``organisation_id``: only in their own; a parent
+    organisation reads the figures below it and writes none of them (superusers everywhere)."""
+    if _everywhere(user):
+        return True
+    return user.is_authenticated and user.organisation_id is not None and organisation_id == user.organisation_id
+
+
+def organisation_reviewed(user) -> int | None:
+    """The organisation whose waiting figures ``user``'s queue, badge and reminders list: their own (None: every one,
+    for a superuser; 0, which is no organisation's key, for an account without one)."""
+    if _everywhere(user):
+        return None
+    return user.organisation_id or 0
 
 
 def organisation_of(obj) -> int:
@@ -96,19 +113,9 @@ def organisation_of(obj) -> int:
 # ---- querysets -----------------------------------------------------------------------------
 
 
-def in_organisations(user, prefix: str = "") -> Q:
-    """What belongs to the organisations ``user`` reads (``reads_organisation`` as a filter; one subquery)."""
-    if _everywhere(user):
-        return Q()
-    if not user.is_authenticated or user.organisation_id is None:
-        return Q(pk__in=[])
-    if not user.sees_everything:
-        return Q(**{f"{prefix}organisation_id": user.organisation_id})
-    return Q(**{f"{prefix}organisation__in": Organisation.objects.filter(below(user.organisation_id)).values("pk")})
-
-
 def organisations_visible(user) -> Q:
-    """The organisations ``user`` reads, as a filter on Organisation."""
+    """The organisations ``user`` reads, as a filter on Organisation: their own; leaders, reviewers and administrators
+    every one below it too; superusers and commands every one."""
     if _everywhere(user):
         return Q()
     if not user.is_authenticated or user.organisation_id is None:
@@ -123,6 +130,13 @@ def organisations_managed(user) -> Q:
     if not _administrator(user) or user.organisation_id is None:
         return Q(pk__in=[])
     return below(user.organisation_id)
+
+
+def in_organisations(user, prefix: str = "") -> Q:
+    """What belongs to the organisations ``user`` reads (``organisations_visible`` as a filter; one subquery)."""
+    if _everywhere(user):
+        return Q()
+    return Q(**{f"{prefix}organisation__in": Organisation.objects.filter(organisations_visible(user)).values("pk")})
 
 
 def in_organisations_managed(user, prefix: str = "") -> Q:
@@ -161,8 +175,9 @@ def figures_visible(user, *, drafts: bool = False) -> Q:
 
 def indicators_entered(user) -> Q:
     """The indicators whose figures ``user`` types: their department's lead indicators (all for administrators)."""
-    if _administrator(user):
-        return plans_visible(user, "plan__")
+    if _administrator(user):  # their own organisation's: a parent's administrators enter nothing below
+        own = Q() if _everywhere(user) else Q(plan__organisation_id=user.organisation_id)
+        return plans_visible(user, "plan__") & own
     if user is not None and user.is_authenticated and user.is_reporter:
         return Q(lead_department_id=user.department_id) & plans_visible(user, "plan__")
     return Q(pk__in=[])
@@ -194,7 +209,7 @@ def frozen(plan) -> str | None:
 def _write_refusal(user, indicator) -> str | None:
     """The one guard of every write of a figure: a closed plan is frozen, a plan being set up is the administrators'."""
     plan = indicator.plan
-    if not writes_organisation(user, plan.organisation_id):
+    if not writes_figures(user, plan.organisation_id):
         return _("You do not have permission to do this.")
     if frozen(plan):
         return frozen(plan)
@@ -212,12 +227,12 @@ def refusal(user, action: str, obj=None, *, drafts: bool = False) -> str | None:
     if user is not None and not user.is_authenticated:
         return denied
     if action == MANAGE:
-        return None if _administrator(user) and (obj is None or writes_organisation(user, organisation_of(obj))) else denied
+        return None if _administrator(user) and (obj is None or manages_organisation(user, organisation_of(obj))) else denied
     if action == READ_ALL:
         return None if _reads_all(user) else denied
     if action == ISSUE:
         allowed = user is not None and (user.is_leader or _administrator(user))
-        if obj is not None and (_view_refusal(user, obj, drafts=False) or not writes_organisation(user, organisation_of(obj))):
+        if obj is not None and (_view_refusal(user, obj, drafts=False) or not writes_figures(user, organisation_of(obj))):
             return denied
         return None if allowed else denied
     if action == SEE_DRAFTS:
@@ -312,7 +327,7 @@ def entry_department(user, requested: Department | None, plan=None) -> Departmen
     if _administrator(user):
         if requested is not None:
             return requested
-        if user.department_id is not None:
+        if user.department_id is not None and (plan is None or plan.organisation_id == user.organisation_id):
             return user.department
         leading = (Department.objects.filter(lead_indicators__plan=plan) if plan is not None
                    else Department.objects.visible_to(user).filter(lead_indicators__isnull=False))

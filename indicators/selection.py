@@ -93,15 +93,21 @@ def current_reporting_year(today: date | None = None) -> int:
 
 
 def default_plan(plans: list[Plan], year: int | None = None, *, today: date | None = None) -> Plan | None:
-    """The plan a page shows when none was asked for (docs/design.md, "The plan's life").
+    """The plan a page shows when none was asked for (docs/design.md, "The plan's life"): one of the first
+    organisation's ``plans`` (one's own, as ``visible_plans`` sorts them) if it has one, else of any.
 
     The plan in force, else the closed one, that contains ``year`` (default: the year being reported now);
     without a ``year`` asked for, then the newest plan in force, else closed.  A draft is never a default.
     """
     wanted = year if year is not None else current_reporting_year(today)
-    settled = [plan for status in (PlanStatus.ACTIVE, PlanStatus.CLOSED) for plan in plans if plan.status == status]
-    found = next((plan for plan in settled if plan.contains_year(wanted)), None)
-    return found if found is not None or year is not None else next(iter(settled), None)
+    first = plans[0].organisation_id if plans else None
+    for candidates in ([plan for plan in plans if plan.organisation_id == first], plans):
+        settled = [plan for status in (PlanStatus.ACTIVE, PlanStatus.CLOSED) for plan in candidates if plan.status == status]
+        found = next((plan for plan in settled if plan.contains_year(wanted)), None)
+        found = found if found is not None or year is not None else next(iter(settled), None)
+        if found is not None:
+            return found
+    return None
 
 
 def choose_plan(request, plans: list[Plan] | None = None, *, year: int | None = None) -> Plan:

@@ -11,7 +11,11 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+
+# A short code in addresses and commands: organisations, departments, comparison codes of indicators.
+code_validator = RegexValidator(r"^[a-z][a-z0-9-]*$", _("Use lower-case ASCII letters, digits and “-”."))
 
 # What XML 1.0 allows (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]), C1 controls excluded.
 _UNSTORABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

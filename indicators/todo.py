@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from indicators import formatting
 from indicators.models import Actual, ActualStatus, Contribution, Indicator, Plan, PlanStatus
-from indicators.permissions import CONTRIBUTE, ENTER, MANAGE, REVIEW, can
+from indicators.permissions import CONTRIBUTE, ENTER, MANAGE, REVIEW, can, organisation_reviewed
 from indicators import selection
 from indicators.selection import SHANGHAI, reporting_year
 
@@ -83,11 +83,6 @@ class YearQueue:
     def due_soon(self) -> bool:
         """Open work within ``REMINDER_DAYS`` of the deadline, or past it: what reminders are sent for."""
         return self.open > 0 and self.days_left <= REMINDER_DAYS
-
-
-def reviewed_organisation(user) -> int | None:
-    """The organisation whose figures ``user`` reviews: their own (None: every one, for a superuser)."""
-    return None if user.is_superuser else user.organisation_id
 
 
 def plans_in_force(*, deadlines: bool = True, organisation_id: int | None = None) -> list[Plan]:
@@ -295,7 +290,7 @@ def badge_count(user) -> int:
         if can(user, CONTRIBUTE):  # the contributions page is for reporters, whatever else they are
             count += contributions_owed(user.department_id)
     if can(user, REVIEW):
-        count += reviewer_badge(reviewed_organisation(user))
+        count += reviewer_badge(organisation_reviewed(user))
     return count
 
 

@@ -22,7 +22,7 @@ def season(plan, monkeypatch, settings, tmp_path):
     # The live server runs in this process: it sees the same "today" (reporting 2025).
     monkeypatch.setattr(selection, "shanghai_today", lambda: date(2026, 1, 20))
     settings.MEDIA_ROOT = tmp_path
-    call_command("demo_data", "--force", verbosity=0)
+    call_command("demo_data", "--force", "--one-zone", verbosity=0)
     return plan
 
 

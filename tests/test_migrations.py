@@ -71,7 +71,8 @@ def test_migrating_drops_the_old_cache_triggers_and_their_table():
         migrate()  # leave the schema as the other tests expect it, whatever happened
     from indicators.models import Department, Organisation
 
-    Department.objects.create(organisation=Organisation.objects.get(code="gxq"), code="after-0005", name="迁移后新建部门")  # a write the old triggers would have failed
+    organisation, _created = Organisation.objects.get_or_create(code="gxq", defaults={"name": "柳州高新区"})
+    Department.objects.create(organisation=organisation, code="after-0005", name="迁移后新建部门")  # a write the old triggers would have failed
     assert Department.objects.filter(code="after-0005").exists()
 
 
@@ -95,3 +96,13 @@ def test_the_zone_of_before_becomes_the_first_organisation_with_its_plans_depart
     assert Department.objects.get(pk=department.pk).organisation == zone
     assert Plan.objects.get(pk=plan.pk).organisation == zone
     assert User.objects.get(pk=user.pk).organisation == zone
+
+
+def test_going_back_before_organisations_is_refused_while_there_are_several(plan):
+    from indicators.models import Organisation
+
+    Organisation.objects.create(code="second", name="第二园区")
+    with pytest.raises(RuntimeError, match="several organisations"):
+        migrate([("indicators", "0010_issued_documents")])
+    migrate()
+    assert Organisation.objects.filter(code="second").exists()

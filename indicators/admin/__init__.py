@@ -7,7 +7,7 @@ Importing the modules registers their ModelAdmins with ``admin.site`` — ipzone
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from indicators.admin import actuals, logins, phrases, plan, users  # noqa: F401  (registration, catalogue)
+from indicators.admin import actuals, logins, organisations, phrases, plan, users  # noqa: F401  (registration, catalogue)
 
 admin.site.site_header = _("ipzone · quantified indicators")
 admin.site.site_title = _("ipzone")

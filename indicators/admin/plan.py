@@ -11,67 +11,9 @@ from indicators.admin.forms import number_text
 from indicators.admin.plan_life import PlanLifeMixin
 from indicators.admin.plan_table import PlanTableMixin
 from indicators.admin.plan_targets import PlanTargetsMixin, target_context
-from indicators.models import CooperatingDepartment, Department, Indicator, Organisation, Plan, ReportingDeadline, YearlyTarget
-from indicators.permissions import MANAGE, READ_ALL, can, in_organisations, in_organisations_managed, organisations_managed
-
-
-def with_organisation(field, user):
-    """Choices of departments and plans named with their organisation, for someone who manages more than one."""
-    if field is not None and field.queryset.model in (Department, Plan) and (user.is_superuser or len(user.organisation_ids) > 1):
-        field.label_from_instance = lambda obj: f"{obj.organisation.name} · {obj}"
-    return field
-
-
-class OrganisationScoped:
-    """An organisation's things in the admin: read in the organisations one reads, changed in those one administers
-    (docs/design.md, "Organisations"); the choices of organisation, department and plan are those one administers."""
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or can(request.user, MANAGE, obj))
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or can(request.user, MANAGE, obj))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation":
-            kwargs["queryset"] = Organisation.objects.filter(organisations_managed(request.user))
-        elif db_field.name in ("department", "lead_department"):
-            kwargs["queryset"] = (Department.objects.filter(in_organisations_managed(request.user)).select_related("organisation")
-                                  .order_by("organisation__code", "order", "code"))
-        elif db_field.name == "plan":
-            kwargs["queryset"] = Plan.objects.filter(in_organisations_managed(request.user)).select_related("organisation")
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return with_organisation(field, request.user)
-
-    def get_changeform_initial_data(self, request):
-        return {"organisation": request.user.organisation_id, **super().get_changeform_initial_data(request)}
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    """Superusers create organisations; administrators see theirs and those below."""
-
-    list_display = ["code", "name", "parent"]
-    list_select_related = ["parent"]
-    search_fields = ["code", "name"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(organisations_managed(request.user))
-
-    def has_module_permission(self, request):
-        return can(request.user, MANAGE)
-
-    def has_view_permission(self, request, obj=None):
-        return can(request.user, MANAGE)
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+from indicators.admin.organisations import OrganisationScoped, cooperation_formset
+from indicators.models import CooperatingDepartment, Department, Indicator, Plan, ReportingDeadline, YearlyTarget
+from indicators.permissions import READ_ALL, can, in_organisations
 
 
 class PlanForm(forms.ModelForm):
@@ -128,8 +70,9 @@ class DepartmentAdmin(OrganisationScoped, admin.ModelAdmin):
         return super().get_queryset(request).filter(in_organisations(request.user))
 
 
-class CooperatingDepartmentInline(admin.TabularInline):
+class CooperatingDepartmentInline(OrganisationScoped, admin.TabularInline):
     model = CooperatingDepartment
+    formset = cooperation_formset()
     extra = 0
     ordering = ["position"]
     autocomplete_fields = ["department"]
@@ -174,7 +117,8 @@ class PlanFilter(admin.SimpleListFilter):
         plans_seen = selection.visible_plans(request.user)
         default = selection.default_plan(plans_seen)
         self.default = str(default.pk) if default is not None else self.EVERY
-        return [(str(plan.pk), plan.code) for plan in plans_seen]
+        several = len({plan.organisation_id for plan in plans_seen}) > 1  # numbers are unique within an organisation only
+        return [(str(plan.pk), f"{plan.organisation.name} · {plan.code}" if several else plan.code) for plan in plans_seen]
 
     def value(self):
         chosen = super().value()
@@ -203,7 +147,7 @@ class IndicatorAdmin(OrganisationScoped, ReadOnlyHistoryAdmin):
         (_("How it is measured"), {"fields": ["measure", "target_basis", "higher_is_better"]}),
         (_("Responsibility"), {"fields": ["lead_department"]}),
     ]
-    raw_id_fields = ["predecessor"]
+    autocomplete_fields = ["predecessor"]
     actions = ["confirm_undecided_targets"]
     change_form_template = "admin/indicators/indicator/change_form.html"
 

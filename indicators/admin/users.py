@@ -7,15 +7,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, SetUnusablePasswordMixin, UserChangeForm
 from django.contrib.auth.models import Group
+from django.db.models import Count
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators import roles
 from indicators.admin.base import yes_no_column
-from indicators.admin.plan import with_organisation
-from indicators.models import Department, Organisation, User
-from indicators.permissions import in_organisations_managed, organisations_managed
+from indicators.admin.organisations import OrganisationScoped
+from indicators.models import User
+from indicators.permissions import in_organisations_managed
 
 ROLE_HELP = _(
     "填报员 (reporter): enters and submits the figures of the indicators the department leads. "
@@ -68,7 +69,7 @@ class PasswordForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(OrganisationScoped, BaseUserAdmin):
     form = AccountChangeForm
     add_form = AccountCreationForm
     change_password_form = PasswordForm
@@ -91,18 +92,8 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request):
         """An organisation's administrators manage the accounts of their organisation and those below it."""
-        return super().get_queryset(request).filter(in_organisations_managed(request.user)).prefetch_related("groups")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation":
-            kwargs["queryset"] = Organisation.objects.filter(organisations_managed(request.user))
-        elif db_field.name == "department":
-            kwargs["queryset"] = (Department.objects.filter(in_organisations_managed(request.user)).select_related("organisation")
-                                  .order_by("organisation__code", "order", "code"))
-        return with_organisation(super().formfield_for_foreignkey(db_field, request, **kwargs), request.user)
-
-    def get_changeform_initial_data(self, request):
-        return {"organisation": request.user.organisation_id, **super().get_changeform_initial_data(request)}
+        accounts = super().get_queryset(request).filter(in_organisations_managed(request.user)).prefetch_related("groups")
+        return accounts if request.user.is_superuser else accounts.filter(is_superuser=False)  # nobody takes a superuser over
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -144,7 +135,9 @@ class RoleAdmin(admin.ModelAdmin):
     readonly_fields = ["name", "permission_list"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("permissions__content_type", "user_set")
+        counted = in_organisations_managed(request.user, "user__")  # the accounts one administers, not the deployment's
+        return (super().get_queryset(request).prefetch_related("permissions__content_type")
+                .annotate(member_count=Count("user", filter=counted, distinct=True)))
 
     def has_add_permission(self, request):
         return False
@@ -157,7 +150,7 @@ class RoleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("accounts"))
     def members(self, obj):
-        return len(obj.user_set.all())
+        return obj.member_count
 
     @admin.display(description=_("what the role may do"))
     def permission_list(self, obj):

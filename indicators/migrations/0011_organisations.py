@@ -7,14 +7,25 @@ from django.db import migrations, models
 
 
 # The zone ipzone served until organisations came: everything of before becomes its own, nothing else changes.
+# An empty database gets no organisation here (loading the plan's fixture, or a superuser, makes the first one).
 FIRST = {"code": "gxq", "name": "柳州高新区"}
+OWNED = ("Plan", "HistoricalPlan", "Department", "User")
 
 
 def first_organisation(apps, schema_editor):
+    if not any(apps.get_model("indicators", model).objects.exists() for model in OWNED):
+        return
     Organisation = apps.get_model("indicators", "Organisation")
     organisation, _created = Organisation.objects.get_or_create(code=FIRST["code"], defaults={"name": FIRST["name"]})
-    for model in ("Plan", "Department", "User"):
+    for model in OWNED:
         apps.get_model("indicators", model).objects.filter(organisation__isnull=True).update(organisation=organisation)
+
+
+def only_one_organisation(apps, schema_editor):
+    """Going back is possible while there is one organisation: then plan numbers and department codes are unique again."""
+    if apps.get_model("indicators", "Organisation").objects.count() > 1:
+        raise RuntimeError("This database holds several organisations: migrating back before 0011 would merge their "
+                           "plans and departments. Restore a backup made before 0011 instead.")
 
 
 class Migration(migrations.Migration):
@@ -88,7 +99,7 @@ class Migration(migrations.Migration):
             name='organisation',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='indicators.organisation', verbose_name='organisation'),
         ),
-        migrations.RunPython(first_organisation, migrations.RunPython.noop),
+        migrations.RunPython(first_organisation, only_one_organisation),
         migrations.AlterField(
             model_name='department',
             name='organisation',

@@ -1,13 +1,12 @@
 """Organisations (单位): a zone, a city, a province, each with a parent (docs/design.md, "Organisations")."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from indicators.text import check_text
+from indicators.text import check_text, code_validator
 
-# How many levels an organisation may have above it: a zone under a city under a province (and one spare).
+# How many levels the tree may have in all: a province, a city, a zone (and one spare).  ``below`` follows this many.
 DEPTH = 4
 
 
@@ -27,7 +26,7 @@ class OrganisationManager(models.Manager):
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=128, unique=True, validators=[check_text])
     code = models.CharField(_("code"), max_length=32, unique=True,
-                            validators=[RegexValidator(r"^[a-z][a-z0-9-]*$", _("Use lower-case ASCII letters, digits and “-”."))],
+                            validators=[code_validator],
                             help_text=_("Names the organisation in addresses and commands."))
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
                                verbose_name=_("parent organisation"))
@@ -52,5 +51,13 @@ class Organisation(models.Model):
                 raise ValidationError({"parent": _("An organisation cannot be below itself.")})
             seen.add(above.pk)
             above = above.parent
-        if len(seen) > DEPTH:
+        if len(seen) + self.height() - 1 > DEPTH:  # its levels above, itself, and the levels of those below it
             raise ValidationError({"parent": _("Organisations are at most %(depth)s levels deep.") % {"depth": DEPTH}})
+
+    def height(self) -> int:
+        """How many levels it and those below it take (1: none below); a few queries, for ``clean``."""
+        level, levels = [self.pk] if self.pk else [], 1
+        while level and levels <= DEPTH:  # deeper is refused anyway
+            level = list(Organisation.objects.filter(parent__in=level).values_list("pk", flat=True))
+            levels += bool(level)
+        return levels

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -13,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from indicators import formatting
 from indicators import values as V
 from indicators.progress import IndicatorSpec, TargetBasis
-from indicators.text import check_text
+from indicators.text import check_text, code_validator
 from indicators.values import PrintedValue
 
 # Units that take fractions; every other unit (件, 个, 家, 次, 笔, 人 …) counts whole things.
@@ -147,7 +146,7 @@ class DepartmentQuerySet(models.QuerySet):
 class Department(models.Model):
     organisation = organisation_field()
     code = models.CharField(_("code"), max_length=32,
-                            validators=[RegexValidator(r"^[a-z][a-z0-9-]*$", _("Use lower-case ASCII letters, digits and “-”."))])
+                            validators=[code_validator])
     name = models.CharField(_("name"), max_length=128, help_text=_("Full name as written in the plan."),
                             validators=[check_text])
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
@@ -206,7 +205,7 @@ class Indicator(models.Model):
     task_number = models.PositiveSmallIntegerField(_("task number"))
     name = models.CharField(_("indicator"), max_length=255, help_text=_("Exactly as printed in the plan."), validators=[check_text])
     code = models.CharField(_("comparison code"), max_length=32, blank=True, validators=[
-        RegexValidator(r"^[a-z][a-z0-9-]*$", _("Use lower-case ASCII letters, digits and “-”."))], help_text=_(
+        code_validator], help_text=_(
         "Optional: the same code on indicators of different organisations compares them on the parent's overview."))
     unit = models.CharField(_("unit"), max_length=16, blank=True, validators=[check_text])
     second_unit = models.CharField(_("unit of the count"), max_length=16, blank=True, validators=[check_text],

@@ -38,8 +38,8 @@ class User(AbstractUser):
             raise ValidationError(errors)
 
     @cached_property
-    def organisation_ids(self) -> frozenset[int]:
-        """The organisations this person reads: their own and every one below it (one query, when asked)."""
+    def organisations_below(self) -> frozenset[int]:
+        """Their organisation and every one below it (one query, when the permission API first asks)."""
         from indicators.models.organisations import Organisation, below
 
         if self.organisation_id is None:

@@ -141,8 +141,8 @@ def overview(request):
     if plan is None:
         return render(request, "dashboards/no_plan.html")
     own = request.user.organisation_id
-    if not request.GET.get("plan") and own is not None and plan.organisation_id != own:
-        return organisation_page(request, request.user.organisation)  # a city's or province's leader: the zones below
+    if not request.GET.get("plan") and own is not None and all(p.organisation_id != own for p in plans):
+        return organisation_page(request, request.user.organisation)  # no plan of one's own: the zones below, side by side
     rows = build_rows(plan, year, readers_figures(request))
     summaries = department_summary(plan, year, rows)
     per_page = BARS_PER_PAGE if len(rows) > FULL_LIST_LIMIT else max(len(rows), 1)

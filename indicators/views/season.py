@@ -25,11 +25,11 @@ from indicators import formatting, plausibility, selection, workflow
 from indicators.contributions import beside
 from indicators.models import Actual, ActualStatus, Department, Evidence
 from indicators.notices import delivery_problems
-from indicators.permissions import APPROVE, CONTRIBUTE, REVIEW, can, refusal, writes_organisation
+from indicators.permissions import APPROVE, CONTRIBUTE, REVIEW, can, organisation_reviewed, refusal, writes_figures
 from indicators.issued import marks
 from indicators.rows import IndicatorRow, build_rows
 from indicators.selection import choose_plan, parse_id, parse_page, reporting_year, requested_department
-from indicators.todo import cooperation, lands_on_queue, reporting_years, reports, reviewed_organisation, waiting_for_review
+from indicators.todo import cooperation, lands_on_queue, reporting_years, reports, waiting_for_review
 
 WAITING_SHOWN = 50  # department-years listed for a reviewer; the real plan has at most 5 × 4
 
@@ -60,7 +60,7 @@ def my_queue(request):
     reviewing = can(user, REVIEW)
     waiting, more = [], []
     if reviewing:
-        found = waiting_for_review(reviewed_organisation(user))
+        found = waiting_for_review(organisation_reviewed(user))
         # The longest-waiting first; a long tail (a plan of thousands of indicators) is summed, not listed.
         found, more = found[:WAITING_SHOWN], found[WAITING_SHOWN:]
         for item in found:
@@ -195,7 +195,7 @@ def review_desk(request, year):
     groups, page = _groups(plan, year, user, department, parse_page(request.GET.get("page")))
     waiting = Actual.objects.filter(indicator__plan=plan, status=ActualStatus.SUBMITTED).order_by().values_list("year")
     waiting_years = dict(waiting.annotate(count=Count("pk")))
-    elsewhere = plan.organisation if not writes_organisation(user, plan.organisation_id) else None  # a parent's reviewer reads
+    elsewhere = plan.organisation if not writes_figures(user, plan.organisation_id) else None  # a parent reads, never reviews
     context = {
         "plan": plan,
         "frozen": not plan.asks_for_figures or elsewhere,

@@ -98,6 +98,8 @@ class Command(BaseCommand):
             raise CommandError("demo_data adds invented figures and known passwords; it runs only with DEBUG on or --force.")
         plan = Plan.objects.filter(organisation__code="gxq", code=PLAN_CODE).first()
         if plan is None:
+            if Plan.objects.exists():  # the fixture's keys would overwrite another organisation's rows
+                raise CommandError(f"This database has plans but not {PLAN_CODE}: the demo data goes into a new database only.")
             call_command("loaddata", "plan_2022_2025", verbosity=0)
             plan = Plan.objects.get(organisation__code="gxq", code=PLAN_CODE)
         with transaction.atomic():

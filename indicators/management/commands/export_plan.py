@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.excel.plan_table import PlanTableExport
-from indicators.selection import plan_by_code
+from indicators.selection import command_organisation, plan_by_code
 
 
 class Command(BaseCommand):
@@ -15,10 +15,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("code", help="The plan's document number, e.g. 柳高新〔2022〕2号.")
         parser.add_argument("--output", required=True, help="Where to write the .xlsx file.")
+        parser.add_argument("--organisation", help="The code of the plan's organisation (needed when several have the number).")
 
-    def handle(self, *args, code, output, **options):
+    def handle(self, *args, code, output, organisation=None, **options):
         try:
-            plan = plan_by_code(code)
+            plan = plan_by_code(code, command_organisation(organisation))
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         path = Path(output)
