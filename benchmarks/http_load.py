@@ -25,10 +25,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
-import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -39,8 +36,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from benchmarks.run import ROOT, production_env, throwaway_database
+from loadtest.servers import HOST, free_port, server_logs, start_server, stop_server, wait_until_ready
 
-HOST = "127.0.0.1"
 PASSWORD = "ipzone-demo"  # every demo account's password
 OVERVIEW = "/?year=2025"
 FIRST_VISIT_BAR = 500_000  # bytes: the overview with plotly's basic bundle
@@ -58,50 +55,17 @@ CHANGE_A_FIGURE = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
-def gunicorn(env: dict, log: Path):
-    """One ``gunicorn ipzone.wsgi -w 2`` on a free port; stopped (master and workers) on the way out."""
+def gunicorn(env: dict, workdir: Path):
+    """One ``gunicorn ipzone.wsgi -w 2`` on a free port (``loadtest.servers``, as the load test runs it); stopped,
+    master and workers, on the way out."""
     port = free_port()
-    with open(log, "ab") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "ipzone.wsgi", "-w", "2", "-b", f"{HOST}:{port}", "--timeout", "120"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: we stop exactly it and its workers
-        )
-        try:
-            _wait_until_ready(process, port)
-            yield port
-        finally:
-            if process.poll() is None:
-                try:
-                    os.killpg(process.pid, signal.SIGTERM)
-                    process.wait(15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
-                except ProcessLookupError:
-                    pass
-
-
-def _wait_until_ready(process, port, seconds=60):
-    limit = time.monotonic() + seconds
-    while time.monotonic() < limit:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with code {process.returncode}")
-        try:
-            status, _headers, _body = Browser(port).get("/healthz")
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"gunicorn did not answer /healthz within {seconds} s")
+    process = start_server(workdir, port, env)
+    try:
+        wait_until_ready(process, f"http://{HOST}:{port}")
+        yield port
+    finally:
+        stop_server(process)
 
 
 class Browser:
@@ -248,13 +212,12 @@ def run(workdir: Path, *, seconds: int, connections: int) -> dict:
     env = production_env(workdir, url)
     env["ALLOWED_HOSTS"] = f"{env['ALLOWED_HOSTS']},{HOST}"
     postgres = url.startswith("postgres")
-    log = workdir / "gunicorn-http.log"
     try:
         for command in BUILD:
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
         result = {"database": "postgresql" if postgres else "sqlite", "workers_per_server": 2, "page": OVERVIEW}
         print(f"[http] gunicorn -w 2, {connections} connections × {seconds} s on {result['database']}…", flush=True)
-        with gunicorn(env, log) as port:
+        with gunicorn(env, workdir) as port:
             cookies = Browser(port).log_in("leader")
             result["page_weight"] = page_weight(port, cookies)
             result["one_server"] = load([port], cookies, seconds=seconds, connections=connections)
@@ -263,13 +226,12 @@ def run(workdir: Path, *, seconds: int, connections: int) -> dict:
         if postgres:
             print("[http] two gunicorn servers sharing the database…", flush=True)
             with ExitStack() as stack:
-                ports = [stack.enter_context(gunicorn(env, log)) for _ in range(2)]
+                ports = [stack.enter_context(gunicorn(env, workdir)) for _ in range(2)]
                 cookies = Browser(ports[0]).log_in("leader")  # the session made on one is used on both
                 result["two_servers"] = load(ports, cookies, seconds=seconds, connections=connections)
                 result["fresh_after_write"] = fresh_after_write(ports, cookies, env)
     except Exception:
-        if log.exists():
-            sys.stderr.write(log.read_text(errors="replace")[-4000:])
+        sys.stderr.write(server_logs(workdir, 40))
         raise
     finally:
         drop()

@@ -350,9 +350,27 @@ def test_a_new_indicator_cannot_take_a_co_operating_department_or_predecessor_of
 
 
 def test_a_plans_organisation_is_fixed_once_it_exists(client, zones):
+    import re
+
     sign_in(client, "city-admin")
     page = client.get(f"/admin/indicators/plan/{zones['sibling_plan']}/change/").content.decode()
-    assert 'name="organisation"' not in page  # shown, not a field
+    assert re.search(r'<select name="organisation"[^>]*disabled', page)  # shown, not changeable
+    department = Department.objects.get(organisation__code="luzhai", code="czjr")
+    client.post(f"/admin/indicators/department/{department.pk}/change/",
+                {"organisation": Organisation.objects.get(code="gxq").pk, "code": "czjr", "name": department.name, "order": 1})
+    department.refresh_from_db()
+    assert department.organisation.code == "luzhai"
+
+
+def test_a_code_taken_in_the_organisation_is_a_message_when_a_department_or_plan_is_changed(client, zones):
+    sign_in(client, "lz-admin")
+    department = Department.objects.get(organisation__code="luzhai", code="czjr")
+    response = client.post(f"/admin/indicators/department/{department.pk}/change/",
+                           {"code": "jjfz", "name": department.name, "order": 1})
+    assert response.status_code == 200 and "本单位已有该代码的部门" in response.content.decode()
+    department.refresh_from_db()
+    assert department.code == "czjr"
+    Department(organisation=department.organisation, code="czj", name="财政局", order=9).save()  # the zone's code: fine here
 
 
 def test_an_organisation_is_never_below_itself_nor_deeper_than_four_levels(zones):

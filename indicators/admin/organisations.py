@@ -44,9 +44,15 @@ class OrganisationScoped:
     def get_changeform_initial_data(self, request):
         return {"organisation": request.user.organisation_id, **super().get_changeform_initial_data(request)}
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return fields + ["organisation"] if obj is not None and hasattr(obj, "organisation_id") else fields
+    fixed_organisation = True  # an object's organisation is fixed once it exists (accounts may move: UserAdmin)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if self.fixed_organisation and obj is not None and "organisation" in form.base_fields:
+            # Disabled, not read-only: a disabled field stays in the form, so the uniqueness of codes and names
+            # within the organisation is still checked before saving (a read-only one is left out of that check).
+            form.base_fields["organisation"].disabled = True
+        return form
 
 
 @admin.register(Organisation)

@@ -70,6 +70,7 @@ class PasswordForm(AdminPasswordChangeForm):
 
 @admin.register(User)
 class UserAdmin(OrganisationScoped, BaseUserAdmin):
+    fixed_organisation = False
     form = AccountChangeForm
     add_form = AccountCreationForm
     change_password_form = PasswordForm
